@@ -1,0 +1,306 @@
+"""Plain data that crosses kerashape's layers: facts in, a diagnosis out.
+
+Nothing here holds a tensor, an array or an exception: only shape tuples, names and
+strings, so that every layer can be tested on its own (the way rich turns a traceback
+into dataclasses before rendering it).
+
+Shapes are tuples of ``int`` or ``None`` (``None`` = any size, as Keras prints it), with
+the batch axis first: ``(None, 24, 3)`` is Keras's ``(batch_size, timesteps, features)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional, Tuple
+
+Shape = Tuple[Optional[int], ...]
+
+#: Diagnosis kinds (DESIGN.md; keep these names).
+KINDS = (
+    "missing_axis",
+    "flattened_input",
+    "feature_mismatch",
+    "timestep_mismatch",
+    "spatial_mismatch",
+    "axis_order",
+    "rank_mismatch",
+    "label_mismatch",
+    "cardinality_mismatch",
+    "ragged_sequences",
+    "reshape_size",
+)
+
+#: Fix kinds (DESIGN.md; keep these names).
+FIX_KINDS = (
+    "reshape",
+    "expand_dims",
+    "squeeze",
+    "transpose",
+    "repeat",
+    "pad_sequences",
+    "padded_batch",
+    "to_categorical",
+    "argmax",
+    "sparse_loss",
+    "categorical_loss",
+    "rebuild_input",
+    "edit_layer",
+    "resize",
+    "window",
+)
+
+
+class KerashapeError(ValueError):
+    """The one error kerashape's own API raises (bad arguments, nothing to undo, ...)."""
+
+
+@dataclass(frozen=True)
+class AxisRow:
+    """One row of the shape table: one axis of the expected input.
+
+    Attributes:
+        name: Keras's name for the axis: ``batch_size``, ``timesteps``, ``features``,
+            ``height``, ``width``, ``channels``, ``steps`` or ``axis 3``.
+        received: the data's size on this axis; ``None`` when the data lacks the axis
+            (``status == "missing"``).
+        expected: the size the layer expects; ``None`` for any size.
+        status: ``"ok"``, ``"mismatch"``, ``"missing"`` (the data has no such axis) or
+            ``"extra"`` (the data has an axis the layer does not expect).
+    """
+
+    name: str
+    received: Optional[int]
+    expected: Optional[int]
+    status: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One candidate fix, as shown on a button.
+
+    Attributes:
+        kind: one of :data:`FIX_KINDS`.
+        title: a short label, e.g. ``"Add the features axis"``.
+        code: exactly what the button runs in the user's namespace. Built from templates
+            with validated integers and identifiers only, never from message text.
+        rationale: why this fix, in plain words; states any assumption (time-major flat
+            layout) and any loss of data (truncation).
+        resulting_shape: the shape of the rebound object after the fix (batch axis first).
+        verified: True only when this code ran here, on a slice of at most 2 samples (or
+            one dataset element), against the real model, and the model accepted it.
+        loses_data: True when the fix drops values (truncation, cropping).
+        target: the variable the code rebinds (``"X_train"``, ``"model"``), if any.
+        op: a machine-readable form of the transform, for the verify step:
+            ``(verb, *validated ints or tuples)``, e.g. ``("expand_dims", -1)``.
+        verification: what the verify step ran and saw, or why it could not.
+    """
+
+    kind: str
+    title: str
+    code: str
+    rationale: str
+    resulting_shape: Optional[Shape] = None
+    verified: bool = False
+    loses_data: bool = False
+    target: Optional[str] = None
+    op: tuple = ()
+    verification: str = ""
+
+    def with_verification(self, verified: bool, note: str) -> "Fix":
+        """Return a copy marked as verified (or not) with the verify step's note."""
+        return replace(self, verified=verified, verification=note)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What went wrong, axis by axis, and what to do about it.
+
+    Attributes:
+        kind: one of :data:`KINDS`.
+        layer_name: the Keras layer that rejected the input (``"lstm"``), if known.
+        received_shape: the data's shape, batch axis first, e.g. ``(100, 24, 1)``.
+        expected_shape: what the layer expects, ``None`` for free sizes, e.g.
+            ``(None, 24, 3)``.
+        axis: the first mismatched axis (an index into ``expected_shape``), if any.
+        summary: one sentence in Keras's terms naming the layer and the problem.
+        fixes: candidates, best first (verified ones before unverified ones).
+        rule: the stable snake_case id of the rule that produced this diagnosis.
+        layer_class: the layer's class name (``"LSTM"``).
+        received_name: the user's variable holding the data, if found (``"X_train"``).
+        model_name: the user's variable holding the model, if found.
+        rows: the per-axis table, one row per axis.
+        notes: extra findings in plain words (a one-hot block, folds that disagree).
+        details: what was parsed and found, for the collapsed Details section.
+        message: the error message with ANSI codes and array contents removed.
+        uninspected: what kerashape could not look at (an expression, not a variable).
+        shape_path: ``(layer name, output shape)`` from the input to the failing layer.
+    """
+
+    kind: str
+    layer_name: Optional[str]
+    received_shape: Optional[Shape]
+    expected_shape: Optional[Shape]
+    axis: Optional[int]
+    summary: str
+    fixes: Tuple[Fix, ...] = ()
+    rule: str = ""
+    layer_class: Optional[str] = None
+    received_name: Optional[str] = None
+    model_name: Optional[str] = None
+    rows: Tuple[AxisRow, ...] = ()
+    notes: Tuple[str, ...] = ()
+    details: Tuple[str, ...] = ()
+    message: str = ""
+    uninspected: Tuple[str, ...] = ()
+    shape_path: Tuple[Tuple[str, Shape], ...] = ()
+
+    @property
+    def verified_fixes(self) -> Tuple[Fix, ...]:
+        """The fixes that ran on a slice against the real model and worked."""
+        return tuple(f for f in self.fixes if f.verified)
+
+
+# --------------------------------------------------------------------------- facts
+# What the facts layer found, as plain data (see kerashape_magic/facts.py).
+
+
+@dataclass(frozen=True)
+class DataFact:
+    """One data object found in the user's call or namespace.
+
+    Attributes:
+        name: the user's variable (``"X_train"``), or ``None`` when the argument was an
+            expression kerashape did not evaluate.
+        source: the argument's source text (``"X_train"``, ``"np.random.rand(10, 3)"``).
+        role: ``"x"``, ``"y"``, ``"val_x"``, ``"val_y"``, ``"sequences"`` or ``"data"``.
+        type_name: ``"ndarray"``, ``"Tensor"``, ``"DataFrame"``, ``"Series"``,
+            ``"Dataset"``, ``"list"``, ...
+        shape: the shape, batch axis first; for a ``tf.data.Dataset`` the shape of its
+            first component's ``element_spec``.
+        dtype: the dtype's name (``"float64"``), or ``""``.
+        ragged: for a list of sequences, ``(count, min length, max length, trailing
+            shape)``; for a dataset whose elements vary, the same from ``element_spec``.
+        batched: for a dataset: its batch size when it is a ``.batch()`` of a dataset
+            bound to ``unbatched_name``; ``None`` otherwise.
+        unbatched_name: the user's variable holding the dataset before ``.batch()``.
+        onehot_tail: the number of trailing feature columns that look one-hot (0/1 with
+            a single 1 per row), 0 when none.
+        element_count: the number of values (``prod(shape)``), if known.
+    """
+
+    name: Optional[str]
+    source: str
+    role: str
+    type_name: str
+    shape: Optional[Shape]
+    dtype: str = ""
+    ragged: Optional[tuple] = None
+    batched: Optional[int] = None
+    unbatched_name: Optional[str] = None
+    onehot_tail: int = 0
+    element_count: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class LayerFact:
+    """One layer of the model, in order.
+
+    Attributes:
+        name: the layer's name (``"lstm"``).
+        class_name: ``"LSTM"``, ``"Dense"``, ``"Conv2D"``, ...
+        input_shape / output_shape: known shapes with the batch axis, or ``None``.
+        config: a few configuration values that rules use: ``units``,
+            ``return_sequences``, ``filters``, ``data_format``, ``input_dim``.
+    """
+
+    name: str
+    class_name: str
+    input_shape: Optional[Shape] = None
+    output_shape: Optional[Shape] = None
+    config: Tuple[Tuple[str, object], ...] = ()
+
+    def get(self, key: str, default: object = None) -> object:
+        """Return one configuration value, or ``default``."""
+        for k, v in self.config:
+            if k == key:
+                return v
+        return default
+
+
+@dataclass(frozen=True)
+class ModelFact:
+    """What the model expects.
+
+    Attributes:
+        name: the user's variable holding the model (``"model"``), if found.
+        class_name: ``"Sequential"``, ``"Functional"`` or the subclass's name.
+        input_shapes: the declared input shapes, batch axis first, one per input;
+            empty when the model has no declared input (a lazy Sequential).
+        input_names: the inputs' names, in order.
+        declared: True when the input shape was given by the user (``input_shape=``,
+            ``keras.Input``), False for a Sequential that builds on first call.
+        built: the model's ``built`` flag.
+        lazy_configured: a lazy Sequential that a failed call left configured for the
+            rejected shape (Keras 3.15); it must be rebuilt before it can be used.
+        stale: the failed call left cached train/test/predict functions behind.
+        layers: the layers in order.
+        output_shape: the model's output shape, if known.
+        loss: the compiled loss's name (``"categorical_crossentropy"``), if any.
+    """
+
+    name: Optional[str]
+    class_name: str
+    input_shapes: Tuple[Shape, ...] = ()
+    input_names: Tuple[str, ...] = ()
+    declared: bool = False
+    built: bool = False
+    lazy_configured: bool = False
+    stale: bool = False
+    layers: Tuple[LayerFact, ...] = ()
+    output_shape: Optional[Shape] = None
+    loss: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """The failing call found in the user's cell.
+
+    Attributes:
+        method: ``"fit"``, ``"evaluate"``, ``"predict"``, ``"__call__"``,
+            ``"train_on_batch"``, ``"from_tensor_slices"``, ... or ``""``.
+        source: the call's source text, e.g. ``"model.fit(X_train, y_train)"``.
+        line: the line number in the cell, if known.
+    """
+
+    method: str = ""
+    source: str = ""
+    line: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the facts layer gathered for one error or check.
+
+    Attributes:
+        call: the failing call, if found.
+        model: the model, if found.
+        data: the data objects, in argument order (x first).
+        siblings: other arrays in the user's namespace, ``(name, shape)``, that share
+            the data's rank (used to say that folds disagree).
+        uninspected: what could not be inspected, in plain words.
+        numpy_alias: the name bound to numpy in the user's namespace (``"np"``), or None.
+    """
+
+    call: CallFact = field(default_factory=CallFact)
+    model: Optional[ModelFact] = None
+    data: Tuple[DataFact, ...] = ()
+    siblings: Tuple[Tuple[str, Shape], ...] = ()
+    uninspected: Tuple[str, ...] = ()
+    numpy_alias: Optional[str] = None
+
+    def role(self, role: str) -> Optional[DataFact]:
+        """Return the first data object with this role (``"x"``, ``"y"``), or None."""
+        for d in self.data:
+            if d.role == role:
+                return d
+        return None
