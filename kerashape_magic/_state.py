@@ -1,0 +1,13 @@
+"""Process-wide state shared by the hook, the magics and the public API."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .core.types import Diagnosis
+
+#: The most recent diagnosis the hook (or %kerashape check) produced.
+last_diagnosis: Optional[Diagnosis] = None
+
+#: True while the hook explains errors (%kerashape on / off).
+enabled: bool = True
