@@ -288,7 +288,9 @@ class Facts:
         siblings: other arrays in the user's namespace, ``(name, shape)``, that share
             the data's rank (used to say that folds disagree).
         uninspected: what could not be inspected, in plain words.
-        numpy_alias: the name bound to numpy in the user's namespace (``"np"``), or None.
+        aliases: ``(module, name)`` pairs: the names bound in the user's namespace to
+            ``numpy``, ``tensorflow``, ``keras`` and ``kerashape`` (``("numpy", "np")``).
+            Fix code uses these names and imports only what is missing.
     """
 
     call: CallFact = field(default_factory=CallFact)
@@ -296,7 +298,14 @@ class Facts:
     data: Tuple[DataFact, ...] = ()
     siblings: Tuple[Tuple[str, Shape], ...] = ()
     uninspected: Tuple[str, ...] = ()
-    numpy_alias: Optional[str] = None
+    aliases: Tuple[Tuple[str, str], ...] = ()
+
+    def alias(self, module: str) -> Optional[str]:
+        """The user's name for ``module`` (``"np"`` for numpy), or None when unbound."""
+        for m, n in self.aliases:
+            if m == module:
+                return n
+        return None
 
     def role(self, role: str) -> Optional[DataFact]:
         """Return the first data object with this role (``"x"``, ``"y"``), or None."""
