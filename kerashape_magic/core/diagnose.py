@@ -1,0 +1,558 @@
+"""Diagnosis rules: compare what the data is with what the model expects, axis by axis.
+
+Pure: takes a parsed message (:mod:`kerashape_magic.core.messages`) and plain
+:class:`~kerashape_magic.core.types.Facts`, returns a
+:class:`~kerashape_magic.core.types.Diagnosis` with *unverified* fix candidates, best
+first. The shapes of the objects win over the message: Keras 3.15 reports a feature-count
+mismatch in a Sequential LSTM as a low-level ``Dimensions must be equal ... MatMul`` and
+accepts some wrong shapes silently (DESIGN.md), so the message alone misleads.
+
+Where the knowledge comes from:
+
+* ``(batch_size, timesteps, features)`` for recurrent layers and Conv1D,
+  ``(batch_size, height, width, channels)`` for channels_last 2-D convolutions: Keras's
+  layer docstrings (keras/src/layers/rnn/lstm.py, keras/src/layers/convolutional/conv2d.py).
+* Never reshape when the feature count itself is wrong (seed 001, example 1: reshaping
+  (100, 24, 1) to (100, 24, 3) would be wrong); a flat (samples, timesteps * features) row
+  reshapes only under a stated time-major assumption (seed 002, example 2); stacked rows
+  (samples * timesteps, features) reshape when the sample counts agree (seed 003, ex. 1).
+* Ragged sequences need ``pad_sequences`` / ``padded_batch`` (seed 003, example 2).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from . import fixes as F
+from .types import AxisRow, DataFact, Diagnosis, Facts, Fix, Shape
+
+RECURRENT = ("LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "TimeDistributed")
+CONV1D = ("Conv1D", "SeparableConv1D", "DepthwiseConv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D",
+          "GlobalMaxPooling1D", "Conv1DTranspose", "UpSampling1D", "ZeroPadding1D", "Cropping1D")
+IMAGE2D = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D", "Conv2DTranspose",
+           "GlobalAveragePooling2D", "GlobalMaxPooling2D", "UpSampling2D", "ZeroPadding2D", "Cropping2D", "Resizing",
+           "Rescaling", "RandomFlip", "RandomRotation", "RandomZoom", "RandomCrop")
+IMAGE3D = ("Conv3D", "MaxPooling3D", "AveragePooling3D", "Conv3DTranspose")
+
+
+def axis_names(ndim: int, layer_class: Optional[str]) -> Tuple[str, ...]:
+    """Keras's names for the axes of an input of rank ``ndim`` to a layer of this class.
+
+    Example:
+        >>> axis_names(3, "LSTM")
+        ('batch_size', 'timesteps', 'features')
+        >>> axis_names(4, "Conv2D")
+        ('batch_size', 'height', 'width', 'channels')
+        >>> axis_names(2, "Dense")
+        ('batch_size', 'features')
+    """
+    c = layer_class or ""
+    if ndim == 3 and c in RECURRENT:
+        return ("batch_size", "timesteps", "features")
+    if ndim == 3 and c in CONV1D:
+        return ("batch_size", "steps", "channels")
+    if ndim == 4 and (c in IMAGE2D or c not in RECURRENT):
+        return ("batch_size", "height", "width", "channels")
+    if ndim == 5 and c in IMAGE3D:
+        return ("batch_size", "depth", "height", "width", "channels")
+    if ndim == 2:
+        return ("batch_size", "timesteps") if c == "Embedding" else ("batch_size", "features")
+    if ndim == 3:
+        return ("batch_size", "timesteps", "features")
+    if ndim == 1:
+        return ("batch_size",)
+    return ("batch_size",) + tuple("axis %d" % i for i in range(1, ndim - 1)) + ("features",)
+
+
+def fmt(shape: Optional[Sequence[Optional[int]]]) -> str:
+    """Format a shape as Keras prints it.
+
+    Example:
+        >>> fmt((None, 24, 3)), fmt((5,))
+        ('(None, 24, 3)', '(5,)')
+    """
+    if shape is None:
+        return "(unknown)"
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    return "(%s,)" % inner if len(shape) == 1 else "(%s)" % inner
+
+
+def _fits(r: Optional[int], e: Optional[int]) -> bool:
+    return e is None or r is None or r == e
+
+
+def _prod(shape: Iterable[Optional[int]]) -> Optional[int]:
+    p = 1
+    for d in shape:
+        if d is None:
+            return None
+        p *= d
+    return p
+
+
+def align(received: Shape, expected: Shape, names: Sequence[str], skip: Optional[Sequence[int]] = None) -> Tuple[AxisRow, ...]:
+    """One row per axis of ``expected``; when ranks differ, mark missing or extra axes.
+
+    ``skip`` names the expected axes the data lacks; by default the choice that lines up
+    most sizes, the batch axis kept first.
+
+    Example:
+        >>> [(r.name, r.received, r.expected, r.status) for r in align((100, 24), (None, 24, 1), axis_names(3, "LSTM"))]
+        [('batch_size', 100, None, 'ok'), ('timesteps', 24, 24, 'ok'), ('features', None, 1, 'missing')]
+    """
+    r, e = len(received), len(expected)
+    rows: List[AxisRow] = []
+    if r == e:
+        for i, (a, b) in enumerate(zip(received, expected)):
+            rows.append(AxisRow(names[i] if i < len(names) else "axis %d" % i, a, b, "ok" if _fits(a, b) else "mismatch"))
+        return tuple(rows)
+    if r < e:
+        if skip is None:
+            best = None
+            for combo in itertools.combinations(range(1, e), e - r):
+                kept = [i for i in range(e) if i not in combo]
+                score = sum(1 for j in range(1, r) if expected[kept[j]] is not None and received[j] == expected[kept[j]])
+                if best is None or score > best[0]:
+                    best = (score, combo)
+            skip = best[1] if best else tuple(range(r, e))
+        ri = 0
+        for i in range(e):
+            name = names[i] if i < len(names) else "axis %d" % i
+            if i in skip:
+                rows.append(AxisRow(name, None, expected[i], "missing"))
+            else:
+                a = received[ri]
+                ri += 1
+                rows.append(AxisRow(name, a, expected[i], "ok" if _fits(a, expected[i]) else "mismatch"))
+        return tuple(rows)
+    # more axes than expected: line up from the left, extra axes at the end are marked
+    for i, a in enumerate(received):
+        if i < e:
+            rows.append(AxisRow(names[i] if i < len(names) else "axis %d" % i, a, expected[i], "ok" if _fits(a, expected[i]) else "mismatch"))
+        else:
+            rows.append(AxisRow("axis %d" % i, a, None, "extra"))
+    return tuple(rows)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _first_layer(facts: Facts):
+    m = facts.model
+    return m.layers[0] if m is not None and m.layers else None
+
+
+def _expected(facts: Facts, parsed) -> Tuple[Optional[Shape], Optional[str], Optional[str]]:
+    """(expected input shape with batch axis, layer class, layer name)."""
+    m = facts.model
+    first = _first_layer(facts)
+    cls = first.class_name if first is not None else None
+    name = first.name if first is not None else None
+    if m is not None and m.input_shapes:
+        return m.input_shapes[0], cls, name
+    if first is not None and first.input_shape is not None:
+        return first.input_shape, cls, name
+    if parsed is not None:
+        if getattr(parsed, "expected_shape", None) is not None:
+            return tuple(parsed.expected_shape), getattr(parsed, "wrapper", None) or cls, getattr(parsed, "layer_name", None) or name
+        nd = getattr(parsed, "expected_ndim", None)
+        if nd and getattr(parsed, "ndim_bound", None) in ("ndim", None):
+            return (None,) * int(nd), cls, getattr(parsed, "layer_name", None) or name
+    return None, cls, name
+
+
+def _who(cls: Optional[str], name: Optional[str], model_name: Optional[str]) -> str:
+    if cls and name:
+        return "%s %r" % (cls, name)
+    if name:
+        return "Layer %r" % name
+    if model_name:
+        return "Model %r" % model_name
+    return "The model"
+
+
+def _expects(expected: Shape, names: Sequence[str]) -> str:
+    parts = []
+    for i, d in enumerate(expected):
+        n = names[i] if i < len(names) else "axis %d" % i
+        parts.append(n if d is None else "%s=%d" % (n, d))
+    return "(" + ", ".join(parts) + ")"
+
+
+def _plural(n: Optional[int], word: str) -> str:
+    if n is None:
+        return "any number of %ss" % word
+    return "%d %s%s" % (n, word, "" if n == 1 else "s")
+
+
+def _singular(axis_name: str) -> str:
+    return {"features": "feature", "timesteps": "timestep", "channels": "channel", "steps": "step"}.get(axis_name, axis_name)
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def diagnose(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
+    """Turn a parsed message and facts into a Diagnosis with unverified fixes, best first.
+
+    Args:
+        parsed: a :class:`~kerashape_magic.core.messages.ParsedMessage`, or ``None`` for a
+            pre-flight check.
+        facts: what the facts layer found.
+        mode: ``"error"`` (explaining an exception) or ``"check"`` (pre-flight: also
+            report what Keras accepts silently).
+
+    Returns:
+        A Diagnosis, or ``None`` when there is nothing to report.
+
+    Example:
+        >>> from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
+        >>> m = ModelFact("model", "Sequential", ((None, 24, 3),), declared=True, built=True,
+        ...               layers=(LayerFact("lstm", "LSTM", (None, 24, 3)),))
+        >>> x = DataFact("X_train", "X_train", "x", "ndarray", (100, 24, 1))
+        >>> d = diagnose(None, Facts(model=m, data=(x,)), mode="check")
+        >>> d.kind, d.expected_shape, d.received_shape, [f.kind for f in d.fixes]
+        ('feature_mismatch', (None, 24, 3), (100, 24, 1), ['rebuild_input'])
+    """
+    family = getattr(parsed, "family", None)
+    x = facts.role("x")
+    for special in (_ragged_rule, _cardinality_rule):
+        d = special(parsed, facts, family)
+        if d is not None:
+            return d
+    if x is None:
+        x = next((d for d in facts.data if d.role == "data"), None)
+    expected, cls, lname = _expected(facts, parsed)
+    received = x.shape if x is not None else None
+    if received is None and parsed is not None:
+        received = getattr(parsed, "received_shape", None)
+        if received is None and family == "dims_must_be_equal" and getattr(parsed, "dims", None):
+            a, b = parsed.dims
+            return _message_only(parsed, facts, "feature_mismatch",
+                                 "A layer received %s on its last axis where its weights expect %s." % (_plural(a, "feature"), b))
+    if expected is None or received is None:
+        return _message_only(parsed, facts, None, None) if parsed is not None else None
+    names = axis_names(len(expected), cls)
+    return _shape_rule(parsed, facts, x, tuple(received), tuple(expected), cls, lname, names, mode)
+
+
+def _base(kind: str, rule: str, facts: Facts, x: Optional[DataFact], received, expected, cls, lname, summary: str,
+          fixes: Sequence[Optional[Fix]], parsed, rows=(), axis=None, notes=()) -> Diagnosis:
+    details = []
+    if parsed is not None:
+        details.append("Keras said (%s): %s" % (getattr(parsed, "family", "?"), (getattr(parsed, "text", "") or "")[:500]))
+    if facts.call.source:
+        details.append("Failing call: %s" % facts.call.source)
+    m = facts.model
+    if m is not None:
+        details.append("Model %s: %s, input %s%s" % (m.name or "?", m.class_name, ", ".join(fmt(s) for s in m.input_shapes) or "not declared",
+                                                      ", lazy and left configured by the failed call" if m.lazy_configured else ""))
+    for d in facts.data:
+        details.append("%s %s: %s %s %s" % (d.role, d.name or d.source, d.type_name, fmt(d.shape) if d.shape else "", d.dtype))
+    path = tuple((l.name, l.output_shape) for l in (m.layers if m else ()) if l.output_shape is not None)
+    return Diagnosis(kind, lname, received, expected, axis, summary, tuple(f for f in fixes if f is not None), rule, cls,
+                     x.name if x is not None else None, m.name if m is not None else None, tuple(rows), tuple(notes),
+                     tuple(details), getattr(parsed, "text", "") if parsed is not None else "", facts.uninspected, path)
+
+
+def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape, cls, lname, names, mode) -> Optional[Diagnosis]:
+    r, e = len(R), len(E)
+    who = _who(cls, lname, facts.model.name if facts.model else None)
+    xname = (x.name or x.source) if x is not None else "the input"
+    tname = x.type_name if x is not None else "ndarray"
+    xn = x.name if x is not None else None
+    exp = _expects(E, names)
+    intro = "%s expects %s; `%s` is %s" % (who, exp, xname, fmt(R))
+    declared = facts.model is not None and facts.model.declared
+
+    if r == e:
+        mism = [i for i in range(1, e) if not _fits(R[i], E[i])]
+        rows = align(R, E, names)
+        if not mism:
+            if mode == "check":
+                return None
+            return _internal_rule(parsed, facts, x, R, E, cls, lname, names)
+        # the right sizes in the wrong order: transpose, never reshape
+        if all(d is not None for d in E[1:]) and sorted(R[1:]) == sorted(E[1:]):
+            perm = _permutation(R, E)
+            if perm is not None:
+                fix = F.transpose(facts, xn, tname, perm, (R[0],) + tuple(E[1:]),
+                                  "The sizes are right but in another order (e.g. channels first). A transpose moves whole "
+                                  "axes; a reshape would scramble the values.")
+                return _base("axis_order", "axis_order", facts, x, R, E, cls, lname,
+                             "%s: the same sizes in another order; move the axes with a transpose." % intro,
+                             [fix], parsed, rows, mism[0])
+        ax = mism[0]
+        axname = names[ax] if ax < len(names) else "axis %d" % ax
+        if mism == [e - 1]:
+            notes = _feature_notes(facts, x, R, E)
+            new = tuple(E[1:-1]) + (R[-1],)
+            kind = "feature_mismatch"
+            fix = F.rebuild_input(facts, new,
+                                  "Your data has %s per %s, the model was declared for %d. Rebuilding the model for %d keeps "
+                                  "every weight whose shape does not depend on the %s (the input kernel is re-initialised). "
+                                  "Reshaping would move values between axes and is never right here." % (
+                                      _plural(R[-1], _singular(axname)), names[-2] if e > 2 else "sample", E[-1], R[-1], axname),
+                                  "Rebuild %s for %s" % (facts.model.name if facts.model else "the model", _plural(R[-1], _singular(axname))))
+            fixes: List[Optional[Fix]] = [fix]
+            if e == 4 and R[-1] == 1 and E[-1] == 3:
+                fixes.insert(0, _repeat_channels(facts, xn, tname, R))
+            return _base(kind, "feature_count", facts, x, R, E, cls, lname,
+                         "%s: %s, not %d." % (intro, _plural(R[-1], _singular(axname)), E[-1]), fixes, parsed, rows, ax, notes)
+        if e == 3 and mism == [1]:
+            free = (None,) + tuple(E[2:])
+            fixes = [F.rebuild_input(facts, free,
+                                     "A recurrent layer's weights do not depend on the number of timesteps: rebuilding with "
+                                     "timesteps=None keeps every weight and accepts %d as well as %d steps." % (R[1], E[1]),
+                                     "Rebuild %s for any number of timesteps" % (facts.model.name if facts.model else "the model"))]
+            if x is not None and R[1] is not None and E[1] is not None:
+                loses = R[1] > E[1]
+                fixes.append(_pad_timesteps(facts, x, E[1], loses, R))
+            silent = " Keras 3 would train on it without a word." if mode == "check" else ""
+            return _base("timestep_mismatch", "timestep_count", facts, x, R, E, cls, lname,
+                         "%s: %s, not %d.%s" % (intro, _plural(R[1], "timestep"), E[1], silent), fixes, parsed, rows, ax)
+        if e == 4 and set(mism) <= {1, 2}:
+            return _base("spatial_mismatch", "image_size", facts, x, R, E, cls, lname,
+                         "%s: images of %sx%s, not %sx%s." % (intro, R[1], R[2], E[1], E[2]),
+                         [F.rebuild_input(facts, tuple(R[1:]),
+                                          "Rebuilds the model for this image size; layers after a Flatten get new weights.")],
+                         parsed, rows, ax)
+        return _base("rank_mismatch" if len(mism) > 1 else "feature_mismatch", "axis_sizes", facts, x, R, E, cls, lname,
+                     "%s: %s is %s, not %s." % (intro, axname, R[ax], E[ax]),
+                     [F.rebuild_input(facts, tuple(R[1:]), "Rebuilds the model for your data's shape, keeping the weights that fit.")],
+                     parsed, rows, ax)
+
+    if r == e - 1:
+        # a size-1 axis is missing at the end (channels, features)
+        if all(_fits(a, b) for a, b in zip(R[1:], E[1:-1])) and E[-1] in (1, None):
+            rows = align(R, E, names, skip=(e - 1,))
+            silent = " Keras 3 adds it silently for some models; be explicit." if mode == "check" else ""
+            fix = F.expand_dims(facts, xn, tname, -1, tuple(R) + (1,),
+                                "The data has no %s axis: add one of size 1 at the end. No value moves." % names[-1])
+            return _base("missing_axis", "missing_last_axis", facts, x, R, E, cls, lname,
+                         "%s: the %s axis is missing.%s" % (intro, names[-1], silent), [fix], parsed, rows, e - 1)
+        # a single sample without its batch axis
+        if all(_fits(a, b) for a, b in zip(R, E[1:])) and (R[0] != E[1] or E[1] is not None) and all(d is not None for d in E[1:]):
+            rows = align(R, E, names, skip=(0,))
+            fix = F.expand_dims(facts, xn, tname, 0, (1,) + tuple(R),
+                                "This is one sample without the batch axis: add a leading axis of size 1 (or index with "
+                                "x[0:1] instead of x[0]).")
+            return _base("missing_axis", "missing_batch_axis", facts, x, R, E, cls, lname,
+                         "%s: one sample without its batch axis." % intro, [fix], parsed, rows, 0)
+        # stacked rows: (samples * timesteps, features) -> (samples, timesteps, features)
+        if e == 3 and E[1] is not None and R[-1] == E[-1] and R[0] is not None and R[0] % E[1] == 0 and R[0] > E[1]:
+            n = R[0] // E[1]
+            y = facts.role("y")
+            agrees = y is not None and y.shape is not None and y.shape[0] == n
+            rows = align(R, E, names, skip=(1,))
+            note = ("`%s` has %d rows: %d samples of %d %s, matching the labels." % (xname, R[0], n, E[1], names[1])) if agrees else (
+                "%d rows = %d x %d; the labels do not confirm %d samples, check before you apply." % (R[0], n, E[1], n))
+            fix = F.reshape(facts, xn, tname, (n, E[1], R[-1]),
+                            "Rows are stacked sample after sample (%d rows per sample); the reshape groups each sample's %d "
+                            "rows without moving any value within a row." % (E[1], E[1]),
+                            "Reshape %s to (%d, %d, %d)" % (xname, n, E[1], R[-1]))
+            return _base("flattened_input", "stacked_rows", facts, x, R, E, cls, lname,
+                         "%s: %d rows of %s, which are %d samples of %d %s stacked together." % (
+                             intro, R[0], _plural(R[-1], "feature"), n, E[1], names[1]),
+                         [fix], parsed, rows, 1, [note])
+        # flat rows: (samples, timesteps * features) -> (samples, timesteps, features)
+        inner = _prod(E[1:])
+        if inner is not None and r >= 2 and _prod(R[1:]) == inner and R[0] is not None:
+            shape = (R[0],) + tuple(E[1:])
+            rows = align(R, E, names, skip=(1,))
+            fixes = [F.reshape(facts, xn, tname, shape,
+                               "Assumes each row lists the %s of the first %s, then of the second, ... (time-major, the "
+                               "usual layout). If your rows are feature-major, use the transpose variant." % (
+                                   names[-1], _singular(names[1])),
+                               "Reshape %s to %s" % (xname, fmt(shape)))]
+            if e == 3:
+                fixes.append(F.reshape_feature_major(facts, xn, tname, shape))
+            return _base("flattened_input", "flat_rows", facts, x, R, E, cls, lname,
+                         "%s: each row holds %d values, which are %s flattened into one axis." % (
+                             intro, _prod(R[1:]), " x ".join("%d %s" % (d, n) for d, n in zip(E[1:], names[1:]))),
+                         fixes, parsed, rows, 1)
+        rows = align(R, E, names)
+        return _base("missing_axis" if E[-1] in (1, None) else "rank_mismatch", "rank_lower", facts, x, R, E, cls, lname,
+                     "%s: %d axes, the layer expects %d." % (intro, r, e), [], parsed, rows, None)
+
+    if r == e + 1:
+        for i in range(1, r):
+            if R[i] == 1:
+                rest = tuple(R[:i]) + tuple(R[i + 1:])
+                if all(_fits(a, b) for a, b in zip(rest, E)):
+                    fix = F.squeeze(facts, xn, tname, i, rest, "Axis %d has size 1 and no counterpart in the model's input." % i)
+                    return _base("rank_mismatch", "extra_axis", facts, x, R, E, cls, lname,
+                                 "%s: one axis too many (axis %d has size 1)." % (intro, i), [fix], parsed, align(R, E, names), i)
+    rows = align(R, E, names)
+    return _base("rank_mismatch", "rank", facts, x, R, E, cls, lname,
+                 "%s: %d axes, the layer expects %d." % (intro, r, e), [], parsed, rows, None)
+
+
+def _permutation(R: Shape, E: Shape) -> Optional[Tuple[int, ...]]:
+    """The axis order that turns R into E, batch first; the one moving fewest axes."""
+    best = None
+    for perm in itertools.permutations(range(1, len(R))):
+        if tuple(R[p] for p in perm) == tuple(E[1:]):
+            moved = sum(1 for i, p in enumerate(perm, 1) if i != p)
+            if best is None or moved < best[0]:
+                best = (moved, (0,) + perm)
+    return best[1] if best else None
+
+
+def _feature_notes(facts: Facts, x: Optional[DataFact], R: Shape, E: Shape) -> List[str]:
+    notes = []
+    if x is not None and x.onehot_tail and E[-1] is not None:
+        k = x.onehot_tail
+        notes.append("The last %d columns of `%s` look one-hot (0/1, one 1 per row): a categorical feature with %d classes. "
+                     "If it should have %d classes, fix the encoding (e.g. to_categorical(..., num_classes=%d)) instead of "
+                     "the model." % (k, x.name or x.source, k, k - (R[-1] - E[-1]), k - (R[-1] - E[-1])) if R[-1] > E[-1] else
+                     "The last %d columns of `%s` look one-hot (%d classes)." % (k, x.name or x.source, k))
+    agree = [n for n, s in facts.siblings if s[-1] == E[-1] and s[1:-1] == tuple(R[1:-1])]
+    if agree:
+        notes.append("%s ha%s %s like the model: `%s` differs. The splits (folds) disagree: was a column dropped or added "
+                     "in one of them only? Then fix that split rather than the model." % (
+                         ", ".join("`%s`" % n for n in agree[:4]), "s" if len(agree) == 1 else "ve",
+                         _plural(E[-1], "feature"), x.name if x else "the data"))
+    return notes
+
+
+def _repeat_channels(facts: Facts, name: Optional[str], tname: str, R: Shape) -> Optional[Fix]:
+    if not F.is_identifier(name) or tname == "Tensor":
+        return None
+    np, imp = F._module(facts, "numpy", "np")
+    code = "%s%s = %s.repeat(%s, 3, axis=-1)\n" % (imp, name, np, name) + F.model_repair(facts)
+    return Fix("repeat", "Repeat the grey channel 3 times (grayscale to RGB)", code,
+               "The model was built for RGB images; repeating the single grey channel gives it three equal channels.",
+               tuple(R[:-1]) + (3,), target=name, op=("repeat", 3, -1))
+
+
+def _pad_timesteps(facts: Facts, x: DataFact, steps: int, loses: bool, R: Shape) -> Optional[Fix]:
+    name = x.name
+    if not F.is_identifier(name):
+        return None
+    if loses:
+        rationale = ("Keeps the first %d of %d timesteps of every sample and DROPS the last %d: data is lost. Prefer "
+                     "rebuilding for any number of timesteps." % (steps, R[1], R[1] - steps))
+    else:
+        rationale = "Pads every sample with zeros after its %d timesteps up to %d; add a Masking layer so the padding is ignored." % (R[1], steps)
+    dtype = x.dtype if x.dtype in ("float32", "float64", "int32", "int64") else "float32"
+    return F.pad_sequences(facts, name, steps, dtype, rationale, loses)
+
+
+def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
+    ragged = [d for d in facts.data if d.ragged is not None]
+    if family not in ("cannot_batch", "non_rectangular", "inhomogeneous", "object_array") and not ragged:
+        return None
+    m = facts.model
+    notes = ["Padding adds zeros after the end of each shorter sequence; put a keras.layers.Masking(mask_value=0.0) "
+             "first in the model (or use mask_zero in an Embedding) so the padding is ignored."]
+    fixes: List[Optional[Fix]] = []
+    target = ragged[0] if ragged else None
+    if target is not None and target.type_name == "Dataset":
+        src = target.unbatched_name
+        if target.batched and src and target.name:
+            fixes.append(F.padded_batch(facts, target.name, src, target.batched,
+                                        "Batches elements of different lengths by padding each batch with zeros to its "
+                                        "longest element (tf.data.Dataset.padded_batch)."))
+        summary = "`%s` batches elements of different lengths: a tensor must be rectangular, so each batch must be padded." % (
+            target.name or target.source)
+        shape = target.shape
+    elif target is not None:
+        n, lo, hi, trailing = target.ragged
+        fixes.append(F.pad_sequences(facts, target.name, None, "float32",
+                                     "Pads every sequence with zeros at the end to the longest one (%s steps), giving one "
+                                     "array of shape (%s, %s%s). No value is dropped." % (
+                                         hi, n, hi, "".join(", %s" % d for d in (trailing or ()))), False))
+        summary = "`%s` is a list of %s sequences of different lengths (%s to %s steps): it cannot become one tensor." % (
+            target.name or target.source, n, lo, hi)
+        shape = (n, None) + tuple(trailing or ())
+    else:
+        summary = "The sequences have different lengths, so they cannot be stacked into one tensor."
+        shape = None
+        if family == "cannot_batch" and getattr(parsed, "first_shape", None) is not None:
+            summary = "Cannot batch elements of different shapes %s and %s: pad them (padded_batch) or resize them." % (
+                fmt(parsed.first_shape), fmt(parsed.other_shape))
+    expected = m.input_shapes[0] if m is not None and m.input_shapes else None
+    first = m.layers[0] if m is not None and m.layers else None
+    return _base("ragged_sequences", "ragged", facts, target, shape, expected, first.class_name if first else None,
+                 first.name if first else None, summary, fixes, parsed, (), None, notes)
+
+
+def _cardinality_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
+    x, y = facts.role("x"), facts.role("y")
+    if x is None or y is None or x.shape is None or y.shape is None or not x.shape or not y.shape:
+        return None
+    nx, ny = x.shape[0], y.shape[0]
+    if nx is None or ny is None or nx == ny or x.type_name == "Dataset":
+        return None
+    expected, cls, lname = _expected(facts, parsed)
+    # x over-flattened into rows: let the shape rule explain (it proposes the reshape)
+    if expected is not None and len(expected) == len(x.shape) + 1 and expected[1] and nx == ny * expected[1]:
+        return None
+    names = axis_names(len(expected), cls) if expected else ("batch_size",)
+    summary = "`%s` has %d samples but `%s` has %d: x and y must have the same number of samples." % (
+        x.name or x.source, nx, y.name or y.source, ny)
+    notes = []
+    if nx % ny == 0 or ny % nx == 0:
+        big, small = (x, y) if nx > ny else (y, x)
+        notes.append("%d is %d x %d: `%s` may have been reshaped with the wrong sample count, or comes from another "
+                     "split than `%s`." % (max(nx, ny), max(nx, ny) // min(nx, ny), min(nx, ny), big.name or big.source,
+                                           small.name or small.source))
+    else:
+        notes.append("Neither count divides the other, so no reshape restores them: x and y probably come from different "
+                     "splits (check the train/test split).")
+    return _base("cardinality_mismatch", "cardinality", facts, x, x.shape, expected, cls, lname, summary, [], parsed,
+                 (AxisRow(names[0], nx, ny, "mismatch"),), 0, notes)
+
+
+def _internal_rule(parsed, facts: Facts, x, R, E, cls, lname, names) -> Diagnosis:
+    """The data fits the model's input; the mismatch is between two layers inside it."""
+    lname2 = getattr(parsed, "layer_name", None)
+    summary = "`%s` %s matches the model's input %s: the problem is inside the model%s." % (
+        (x.name or x.source) if x else "the input", fmt(R), fmt(E), (" at layer %r" % lname2) if lname2 else "")
+    return _base("rank_mismatch", "internal_layer", facts, x, R, E, cls, lname2 or lname, summary, [], parsed,
+                 align(R, E, names), None)
+
+
+def _message_only(parsed, facts: Facts, kind: Optional[str], summary: Optional[str]) -> Optional[Diagnosis]:
+    """What can be said from the message alone (objects out of reach)."""
+    if parsed is None:
+        return None
+    fam = parsed.family
+    exp = getattr(parsed, "expected_shape", None)
+    rec = getattr(parsed, "received_shape", None)
+    layer = getattr(parsed, "layer_name", None)
+    if kind is None:
+        kind = {
+            "input_spec_ndim": "rank_mismatch", "legacy_expected_dims": "rank_mismatch", "functional_shape": "rank_mismatch",
+            "input_spec_axis": "feature_mismatch", "dims_must_be_equal": "feature_mismatch",
+            "input_spec_shape": "rank_mismatch", "legacy_expected_shape": "rank_mismatch",
+            "shapes_incompatible": "label_mismatch", "target_output": "label_mismatch", "logits_labels": "label_mismatch",
+            "incompatible_shapes": "label_mismatch", "cardinality": "cardinality_mismatch", "reshape_size": "reshape_size",
+            "sequential_configured": "rank_mismatch",
+        }.get(fam, "rank_mismatch")
+    if exp is None and getattr(parsed, "expected_ndim", None):
+        exp = (None,) * parsed.expected_ndim
+    if summary is None:
+        if exp is not None and rec is not None:
+            summary = "%s expects %s but received %s." % (("Layer %r" % layer) if layer else "The layer", fmt(exp), fmt(rec))
+        elif getattr(parsed, "expected_ndim", None) and getattr(parsed, "received_ndim", None):
+            summary = "%s expects %s=%d but received ndim=%d." % (("Layer %r" % layer) if layer else "The layer",
+                                                                  parsed.ndim_bound or "ndim", parsed.expected_ndim,
+                                                                  parsed.received_ndim)
+        elif fam == "cardinality" and getattr(parsed, "sizes", None):
+            summary = "x and y have different numbers of samples: %s." % ", ".join(
+                "%s %s" % (k, "/".join(str(v) for v in vs)) for k, vs in parsed.sizes.items())
+        elif fam == "reshape_size" and getattr(parsed, "array_size", None) is not None:
+            tgt = parsed.target_shape or ()
+            summary = "An array of %d values cannot be reshaped to %s (%s values)." % (parsed.array_size, fmt(tgt), _prod(tgt))
+        else:
+            summary = "Keras rejected the input's shape (%s)." % fam
+    if facts.uninspected:
+        summary += " kerashape could not inspect %s." % "; ".join(facts.uninspected[:2])
+    names = axis_names(len(exp), getattr(parsed, "wrapper", None)) if exp else ()
+    rows = align(tuple(rec), tuple(exp), names) if exp is not None and rec is not None else ()
+    return Diagnosis(kind, layer, tuple(rec) if rec else None, tuple(exp) if exp else None, None, summary, (),
+                     "message_only", getattr(parsed, "wrapper", None), None, facts.model.name if facts.model else None,
+                     rows, (), ("Keras said (%s): %s" % (fam, parsed.text[:500]),), parsed.text, facts.uninspected, ())

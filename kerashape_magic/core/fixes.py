@@ -1,0 +1,177 @@
+"""Fix templates: code built from validated identifiers and integers, never from message text.
+
+Each function returns an *unverified* :class:`~kerashape_magic.core.types.Fix`; the verify
+step (``kerashape_magic/verify.py``) runs it on a slice before it may be called verified.
+A fix whose code would need a name that is not a plain identifier (or an attribute chain
+of identifiers) is not built at all.
+"""
+
+from __future__ import annotations
+
+import keyword
+from typing import Optional, Sequence
+
+from .types import Facts, Fix, Shape
+
+
+def is_identifier(name: Optional[str]) -> bool:
+    """True for ``X_train`` or ``self.data``; False for expressions and keywords.
+
+    Example:
+        >>> is_identifier("X_train"), is_identifier("data.X"), is_identifier("X[0]")
+        (True, True, False)
+    """
+    if not name or not isinstance(name, str):
+        return False
+    return all(p.isidentifier() and not keyword.iskeyword(p) for p in name.split("."))
+
+
+def _int(v: object) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError("not an int: %r" % (v,))
+    return v
+
+
+def _ints(shape: Sequence[object], allow_none: bool = False) -> str:
+    parts = []
+    for d in shape:
+        if d is None and allow_none:
+            parts.append("None")
+        else:
+            parts.append(str(_int(d)))
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+
+def _module(facts: Facts, module: str, default: str) -> tuple:
+    """(name to use, import line or '')."""
+    alias = facts.alias(module)
+    if alias:
+        return alias, ""
+    if module == "keras":
+        return default, "import keras\n"
+    return default, "import %s as %s\n" % (module, default) if default != module else "import %s\n" % module
+
+
+def model_repair(facts: Facts) -> str:
+    """Lines that make a model usable again after the failed call (empty when not needed).
+
+    Keras 3.15: a lazy Sequential left configured for the rejected shape needs a rebuild;
+    a built model with stale train/test/predict functions needs them cleared.
+    """
+    m = facts.model
+    if m is None or not is_identifier(m.name):
+        return ""
+    ks, imp = _module(facts, "kerashape", "kerashape")
+    if m.lazy_configured:
+        return "%s%s = %s.rebuild(%s)  # the failed call left %s configured for the wrong shape\n" % (
+            imp, m.name, ks, m.name, m.name)
+    if m.stale:
+        return "%s%s.reset(%s)  # clear the training function the failed call left behind\n" % (imp, ks, m.name)
+    return ""
+
+
+def _data_expr(name: str, type_name: str) -> str:
+    return "%s.to_numpy()" % name if type_name in ("DataFrame", "Series") else name
+
+
+def expand_dims(facts: Facts, name: str, type_name: str, axis: int, result: Shape, rationale: str) -> Optional[Fix]:
+    """``X = np.expand_dims(X, axis=-1)`` (``tf.expand_dims`` for a tensor)."""
+    if not is_identifier(name):
+        return None
+    axis = _int(axis)
+    if type_name == "Tensor":
+        tf, imp = _module(facts, "tensorflow", "tf")
+        code = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, tf, name, axis)
+    else:
+        np, imp = _module(facts, "numpy", "np")
+        code = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), axis)
+    where = "a last" if axis == -1 else ("a leading batch" if axis == 0 else "an")
+    return Fix("expand_dims", "Add %s axis of size 1 to %s" % (where, name), code + model_repair(facts), rationale,
+               result, target=name, op=("expand_dims", axis))
+
+
+def reshape(facts: Facts, name: str, type_name: str, shape: Shape, rationale: str, title: str = "") -> Optional[Fix]:
+    """``X = X.reshape(100, 20, 3)`` (``tf.reshape`` for a tensor)."""
+    if not is_identifier(name):
+        return None
+    dims = _ints(shape)
+    if type_name == "Tensor":
+        tf, imp = _module(facts, "tensorflow", "tf")
+        code = "%s%s = %s.reshape(%s, %s)\n" % (imp, name, tf, name, dims)
+    else:
+        code = "%s = %s.reshape%s\n" % (name, _data_expr(name, type_name), dims if len(shape) > 1 else "(%d)" % shape[0])
+    return Fix("reshape", title or "Reshape %s to %s" % (name, dims), code + model_repair(facts), rationale,
+               tuple(shape), target=name, op=("reshape", tuple(shape)))
+
+
+def reshape_feature_major(facts: Facts, name: str, type_name: str, shape: Shape) -> Optional[Fix]:
+    """For flat rows laid out feature by feature: reshape to (n, features, steps), then swap."""
+    if not is_identifier(name) or len(shape) != 3 or type_name == "Tensor":
+        return None
+    n, t, f = (_int(d) for d in shape)
+    np, imp = _module(facts, "numpy", "np")
+    code = "%s%s = %s.transpose(%s.reshape(%d, %d, %d), (0, 2, 1))\n" % (imp, name, np, _data_expr(name, type_name), n, f, t)
+    rationale = ("Use this one instead if each row lists all %d values of the first feature, then all of the "
+                 "second, and so on (feature-major); check which layout your data has." % t)
+    return Fix("transpose", "Reshape %s feature-major, then swap to (samples, timesteps, features)" % name,
+               code + model_repair(facts), rationale, (n, t, f), target=name, op=("reshape_transpose", (n, f, t), (0, 2, 1)))
+
+
+def transpose(facts: Facts, name: str, type_name: str, perm: Sequence[int], result: Shape, rationale: str) -> Optional[Fix]:
+    """``X = np.transpose(X, (0, 2, 3, 1))``: moves axes, never mixes values between them."""
+    if not is_identifier(name):
+        return None
+    p = _ints(perm)
+    if type_name == "Tensor":
+        tf, imp = _module(facts, "tensorflow", "tf")
+        code = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, tf, name, p)
+    else:
+        np, imp = _module(facts, "numpy", "np")
+        code = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, np, _data_expr(name, type_name), p)
+    return Fix("transpose", "Move %s's axes into the order the model expects" % name, code + model_repair(facts),
+               rationale, result, target=name, op=("transpose", tuple(perm)))
+
+
+def squeeze(facts: Facts, name: str, type_name: str, axis: int, result: Shape, rationale: str) -> Optional[Fix]:
+    """``X = np.squeeze(X, axis=1)``: drops an axis of size 1."""
+    if not is_identifier(name):
+        return None
+    np, imp = _module(facts, "numpy", "np")
+    code = "%s%s = %s.squeeze(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), _int(axis))
+    return Fix("squeeze", "Drop the size-1 axis %d of %s" % (axis, name), code + model_repair(facts), rationale,
+               result, target=name, op=("squeeze", axis))
+
+
+def rebuild_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -> Optional[Fix]:
+    """``model = kerashape.rebuild(model, input_shape=(24, 1))``: keeps every weight that fits."""
+    m = facts.model
+    if m is None or not is_identifier(m.name):
+        return None
+    ks, imp = _module(facts, "kerashape", "kerashape")
+    dims = _ints(shape, allow_none=True)
+    code = "%s%s = %s.rebuild(%s, input_shape=%s)\n" % (imp, m.name, ks, m.name, dims)
+    return Fix("rebuild_input", title or "Rebuild %s for input_shape=%s" % (m.name, dims), code, rationale,
+               (None,) + tuple(shape), target=m.name, op=("rebuild_input", tuple(shape)))
+
+
+def pad_sequences(facts: Facts, name: str, maxlen: Optional[int], dtype: str, rationale: str, loses: bool) -> Optional[Fix]:
+    """``seqs = keras.utils.pad_sequences(seqs, padding="post", dtype="float32")``."""
+    if not is_identifier(name):
+        return None
+    ks, imp = _module(facts, "keras", "keras")
+    if dtype not in ("float32", "float64", "int32", "int64"):
+        dtype = "float32"
+    extra = ", maxlen=%d, truncating=\"post\"" % _int(maxlen) if maxlen is not None else ""
+    code = '%s%s = %s.utils.pad_sequences(%s, padding="post"%s, dtype="%s")\n' % (imp, name, ks, name, extra, dtype)
+    title = "Pad %s with zeros at the end%s" % (name, " and cut it to %d steps" % maxlen if maxlen is not None else "")
+    return Fix("pad_sequences", title, code + model_repair(facts), rationale, None, loses_data=loses, target=name,
+               op=("pad_sequences", maxlen, dtype))
+
+
+def padded_batch(facts: Facts, target: str, source: str, batch_size: int, rationale: str) -> Optional[Fix]:
+    """``batched = dataset.padded_batch(32)``: pads each batch to its longest element."""
+    if not (is_identifier(target) and is_identifier(source)):
+        return None
+    code = "%s = %s.padded_batch(%d)\n" % (target, source, _int(batch_size))
+    return Fix("padded_batch", "Batch %s with padding (padded_batch)" % source, code + model_repair(facts), rationale,
+               None, target=target, op=("padded_batch", batch_size, source))

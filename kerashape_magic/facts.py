@@ -1,0 +1,614 @@
+"""From an exception and its traceback to plain facts: the failing call, the objects, shapes.
+
+The facts layer finds the user's frame in the traceback (the innermost frame whose globals
+are the user's namespace), asks the ``executing`` library which call node was running
+there (``model.fit(X_train, y_train)``), and resolves the model and data *by name* — a
+plain variable or an attribute chain, never a call or any other expression, so nothing
+the user wrote runs twice. It then reads shapes without copying data: ``.shape`` of
+arrays, tensors and DataFrames, ``element_spec`` of a ``tf.data.Dataset``, the lengths of
+a list of sequences, and what the model expects (``model.inputs``, or the first layer's
+``input_spec`` for a Sequential model that builds on first call).
+
+TensorFlow and Keras are touched only when they are already in ``sys.modules`` (an
+object can only be a Keras model if Keras was imported).
+
+Keras 3.15 facts used here (read from keras/src/models/sequential.py and measured): a
+Sequential model given ``input_shape=`` holds an ``InputLayer`` as its first ``_layers``
+entry and is built at construction; one without it stays unbuilt, and a failed first call
+inserts an ``InputLayer`` for the rejected shape while ``built`` stays False.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass, field
+from types import FrameType, TracebackType
+from typing import Any, Dict, List, Optional, Tuple
+
+from .core.types import CallFact, DataFact, Facts, LayerFact, ModelFact, Shape
+
+#: Methods of a Keras model whose first argument is the input data.
+MODEL_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch", "__call__", "call")
+#: Constructors that turn data into tensors or datasets (safe to re-run on slices).
+DATA_CONSTRUCTORS = ("from_tensor_slices", "from_tensors", "constant", "convert_to_tensor", "array", "asarray")
+
+_RAGGED_SCAN = 10_000  # at most this many list elements are inspected for their shapes
+
+
+@dataclass
+class Gathered:
+    """Facts plus the live objects they describe (kept in the hook, never in the core).
+
+    Attributes:
+        facts: the plain :class:`~kerashape_magic.core.types.Facts`.
+        model: the Keras model object, if found.
+        objects: name (or role) -> object, for every data object found.
+        namespace: the namespace the call ran in (the frame's globals + locals).
+        call_node: the ``ast.Call`` of the failing call, if found.
+    """
+
+    facts: Facts
+    model: Any = None
+    objects: Dict[str, Any] = field(default_factory=dict)
+    namespace: Dict[str, Any] = field(default_factory=dict)
+    call_node: Optional[ast.Call] = None
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def _dim(d: Any) -> Optional[int]:
+    if d is None:
+        return None
+    try:
+        return int(d)
+    except (TypeError, ValueError):
+        return None
+
+
+def shape_of(obj: Any) -> Optional[Shape]:
+    """Return the shape of ``obj``, batch axis first, without copying its data.
+
+    Works for NumPy arrays (also ``np.memmap``), ``tf.Tensor``, pandas DataFrame/Series,
+    Keras tensors, ``tf.data.Dataset`` (the first component of ``element_spec``), and
+    rectangular lists of sequences. Returns ``None`` for ragged lists and anything else.
+
+    Example:
+        >>> import numpy as np
+        >>> shape_of(np.zeros((100, 24, 1)))
+        (100, 24, 1)
+        >>> shape_of([[1, 2, 3], [4, 5, 6]])
+        (2, 3)
+        >>> shape_of([[1, 2], [3]]) is None
+        True
+    """
+    if obj is None or isinstance(obj, (str, bytes)):
+        return None
+    spec = _element_spec(obj)
+    if spec is not None:
+        first = _first_spec(spec)
+        shape = getattr(first, "shape", None)
+        if shape is None:
+            return None
+        try:
+            return tuple(_dim(d) for d in shape)
+        except TypeError:  # unknown rank
+            return None
+    shape = getattr(obj, "shape", None)
+    if shape is not None and not callable(shape):
+        try:
+            return tuple(_dim(d) for d in shape)
+        except TypeError:
+            return None
+    if isinstance(obj, (list, tuple)):
+        info = _sequence_info(obj)
+        if info is not None and info[0] == "rect":
+            return info[1]
+    return None
+
+
+def _element_spec(obj: Any) -> Any:
+    if "tensorflow" not in sys.modules:
+        return None
+    if type(obj).__module__.startswith("tensorflow.python.data") or "Dataset" in type(obj).__name__:
+        return getattr(obj, "element_spec", None)
+    return None
+
+
+def _first_spec(spec: Any) -> Any:
+    while isinstance(spec, (tuple, list)) and spec:
+        spec = spec[0]
+    if isinstance(spec, dict) and spec:
+        spec = next(iter(spec.values()))
+    return spec
+
+
+def _sequence_info(obj: Any) -> Optional[tuple]:
+    """('rect', shape) or ('ragged', (count, min_len, max_len, trailing)) for a list."""
+    n = len(obj)
+    if n == 0:
+        return ("rect", (0,))
+    shapes = []
+    for item in obj[:_RAGGED_SCAN]:
+        s = shape_of(item) if not isinstance(item, (int, float, complex)) else ()
+        if s is None:
+            return None
+        shapes.append(s)
+    if all(s == shapes[0] for s in shapes):
+        return ("rect", (n,) + tuple(shapes[0]))
+    ranks = {len(s) for s in shapes}
+    if len(ranks) == 1 and ranks != {0}:
+        lengths = [s[0] for s in shapes if s[0] is not None]
+        trailing = {s[1:] for s in shapes}
+        if lengths and len(trailing) == 1:
+            return ("ragged", (n, min(lengths), max(lengths), next(iter(trailing))))
+    return ("ragged", (n, None, None, None))
+
+
+def ragged_info(obj: Any) -> Optional[tuple]:
+    """For a list of variable-length sequences: ``(count, min_len, max_len, trailing_shape)``.
+
+    Example:
+        >>> import numpy as np
+        >>> ragged_info([np.zeros((5, 3)), np.zeros((7, 3))])
+        (2, 5, 7, (3,))
+    """
+    if isinstance(obj, (list, tuple)):
+        info = _sequence_info(obj)
+        if info is not None and info[0] == "ragged":
+            return info[1]
+        return None
+    if getattr(obj, "dtype", None) is not None and str(getattr(obj, "dtype", "")) == "object":
+        try:
+            return ragged_info(list(obj))
+        except Exception:
+            return None
+    return None
+
+
+def onehot_tail(obj: Any, max_rows: int = 64) -> int:
+    """How many trailing feature columns of ``obj`` look one-hot (0/1, a single 1 per row).
+
+    Looks at most ``max_rows`` rows (over samples x timesteps) of a numeric array whose
+    last axis holds the features (seed 003, example 3: a one-hot block appended with
+    ``np.concatenate``). Returns 0 when no block of 2 or more columns qualifies.
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.concatenate([np.random.rand(10, 3), np.eye(4)[np.arange(10) % 4]], axis=1)
+        >>> onehot_tail(x)
+        4
+    """
+    np = sys.modules.get("numpy")
+    if np is None or not isinstance(obj, np.ndarray) or obj.ndim < 2 or obj.dtype.kind not in "biuf":
+        return 0
+    features = obj.shape[-1]
+    if features < 2 or obj.size == 0:
+        return 0
+    rows = obj.reshape(-1, features)[:max_rows] if obj.flags.c_contiguous else obj[(0,) * (obj.ndim - 2)][:max_rows]
+    rows = np.asarray(rows)
+    binary = np.all((rows == 0) | (rows == 1), axis=0)
+    best = 0
+    for k in range(2, features + 1):
+        if not binary[-k]:
+            break
+        if np.all(rows[:, -k:].sum(axis=1) == 1):
+            best = k
+    return best
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def user_frame(tb: Optional[TracebackType], user_ns: Optional[Dict[str, Any]]) -> Optional[TracebackType]:
+    """The innermost traceback entry that runs the user's code (globals == user namespace)."""
+    found = None
+    while tb is not None:
+        g = tb.tb_frame.f_globals
+        if (user_ns is not None and g is user_ns) or (user_ns is None and g.get("__name__") == "__main__"):
+            found = tb
+        tb = tb.tb_next
+    return found
+
+
+def failing_call(tb_entry: TracebackType) -> Optional[ast.Call]:
+    """The ``ast.Call`` node that was running in this traceback entry, via ``executing``."""
+    try:
+        import executing
+
+        node = executing.Source.executing(tb_entry).node
+    except Exception:
+        return None
+    while node is not None and not isinstance(node, ast.Call):
+        node = getattr(node, "parent", None)
+    return node
+
+
+def _lookup(node: ast.AST, frame: FrameType) -> Tuple[bool, Any]:
+    """Resolve a Name or an attribute chain of names; never evaluate anything else."""
+    if isinstance(node, ast.Name):
+        for scope in (frame.f_locals, frame.f_globals, frame.f_builtins):
+            if node.id in scope:
+                return True, scope[node.id]
+        return False, None
+    if isinstance(node, ast.Attribute):
+        ok, base = _lookup(node.value, frame)
+        if not ok:
+            return False, None
+        try:
+            return True, getattr(base, node.attr)
+        except Exception:
+            return False, None
+    return False, None
+
+
+def _source(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except Exception:  # pragma: no cover
+        return "<expression>"
+
+
+def _method_name(call: ast.Call) -> str:
+    f = call.func
+    if isinstance(f, ast.Attribute):
+        return f.attr
+    if isinstance(f, ast.Name):
+        return f.id
+    return ""
+
+
+def _arg(call: ast.Call, index: int, keyword: str) -> Optional[ast.AST]:
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return positional[index] if len(positional) > index else None
+
+
+def is_keras_model(obj: Any) -> bool:
+    """True for a Keras 3 (or tf.keras) model; never imports Keras."""
+    if "keras" not in sys.modules and "tensorflow" not in sys.modules:
+        return False
+    for cls in type(obj).__mro__:
+        if cls.__name__ == "Model" and (cls.__module__.startswith("keras") or "keras" in cls.__module__):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- model facts
+
+
+def _spec_shape(layer: Any) -> Optional[Shape]:
+    """What a layer's ``input_spec`` says: (None,)*ndim with the fixed axes filled in."""
+    spec = getattr(layer, "input_spec", None)
+    if isinstance(spec, (list, tuple)):
+        spec = spec[0] if spec else None
+    if spec is None:
+        return None
+    if getattr(spec, "shape", None) is not None:
+        return tuple(_dim(d) for d in spec.shape)
+    ndim = getattr(spec, "ndim", None) or getattr(spec, "min_ndim", None)
+    if not ndim:
+        return None
+    shape: List[Optional[int]] = [None] * int(ndim)
+    for axis, value in (getattr(spec, "axes", None) or {}).items():
+        try:
+            shape[int(axis)] = _dim(value)
+        except (IndexError, ValueError):
+            pass
+    return tuple(shape)
+
+
+_CONFIG_KEYS = ("units", "return_sequences", "filters", "data_format", "input_dim", "output_dim", "target_shape", "activation")
+
+
+def _layer_fact(layer: Any) -> LayerFact:
+    try:
+        cfg = layer.get_config()
+    except Exception:
+        cfg = {}
+    config = tuple((k, cfg[k]) for k in _CONFIG_KEYS if k in cfg and isinstance(cfg[k], (int, str, bool, tuple, list, type(None))))
+    ins = outs = None
+    try:
+        ins = tuple(_dim(d) for d in layer.input.shape)
+    except Exception:
+        pass
+    try:
+        outs = tuple(_dim(d) for d in layer.output.shape)
+    except Exception:
+        pass
+    if ins is None:
+        ins = _spec_shape(layer)
+    return LayerFact(layer.name, type(layer).__name__, ins, outs, config)
+
+
+def _loss_name(loss: Any) -> Optional[str]:
+    if loss is None:
+        return None
+    if isinstance(loss, str):
+        return {"mse": "mean_squared_error", "mae": "mean_absolute_error"}.get(loss, loss)
+    if isinstance(loss, (list, tuple)) and loss:
+        return _loss_name(loss[0])
+    if isinstance(loss, dict) and loss:
+        return _loss_name(next(iter(loss.values())))
+    fn = getattr(loss, "fn", None)
+    if fn is not None:
+        return getattr(fn, "__name__", None)
+    name = getattr(loss, "name", None) or getattr(loss, "__name__", None)
+    return name
+
+
+def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False) -> ModelFact:
+    """Describe what a Keras model expects, without building or calling it.
+
+    Args:
+        model: a Keras 3 model.
+        name: the user's variable holding it.
+        failed_call: True when a call on this model just failed (its cached functions
+            are then stale).
+
+    Returns:
+        A :class:`~kerashape_magic.core.types.ModelFact`. ``input_shapes`` is empty for a
+        Sequential model without a declared input; its first layer's ``input_spec`` is
+        then in ``layers[0].input_shape``.
+    """
+    cls = type(model).__name__
+    built = bool(getattr(model, "built", False))
+    raw_layers = list(getattr(model, "_layers", None) or [])
+    has_input_layer = bool(raw_layers) and type(raw_layers[0]).__name__ == "InputLayer"
+    lazy_configured = cls == "Sequential" and has_input_layer and not built
+    input_shapes: Tuple[Shape, ...] = ()
+    input_names: Tuple[str, ...] = ()
+    declared = False
+    if built and not lazy_configured:
+        try:
+            inputs = model.inputs
+            input_shapes = tuple(tuple(_dim(d) for d in i.shape) for i in inputs)
+            input_names = tuple(getattr(i, "name", "") or "" for i in inputs)
+            declared = cls != "Sequential" or has_input_layer
+        except Exception:
+            pass
+    layers = []
+    try:
+        for layer in model.layers:
+            if type(layer).__name__ != "InputLayer":
+                layers.append(_layer_fact(layer))
+    except Exception:
+        pass
+    if lazy_configured and layers:
+        # The failed call configured the model for the rejected shape: what it *expects*
+        # comes from the first layer's input_spec, not from that InputLayer.
+        layers[0] = LayerFact(layers[0].name, layers[0].class_name, _spec_shape(model.layers[0]), None, layers[0].config)
+    output_shape = None
+    try:
+        output_shape = tuple(_dim(d) for d in model.outputs[0].shape)
+    except Exception:
+        pass
+    stale = failed_call and any(getattr(model, a, None) is not None for a in ("train_function", "test_function", "predict_function"))
+    loss = None
+    if getattr(model, "compiled", False) or getattr(model, "loss", None) is not None:
+        loss = _loss_name(getattr(model, "loss", None))
+    return ModelFact(
+        name=name,
+        class_name=cls,
+        input_shapes=input_shapes,
+        input_names=input_names,
+        declared=declared,
+        built=built,
+        lazy_configured=lazy_configured,
+        stale=stale,
+        layers=tuple(layers),
+        output_shape=output_shape,
+        loss=loss,
+    )
+
+
+# --------------------------------------------------------------------------- data facts
+
+
+def _type_name(obj: Any) -> str:
+    name = type(obj).__name__
+    if _element_spec(obj) is not None:
+        return "Dataset"
+    if name in ("EagerTensor", "Tensor", "SymbolicTensor"):
+        return "Tensor"
+    return name
+
+
+def data_fact(obj: Any, name: Optional[str], source: str, role: str, namespace: Optional[Dict[str, Any]] = None) -> DataFact:
+    """Describe one data object: its type, shape, dtype, raggedness and one-hot tail.
+
+    For a ``tf.data.Dataset`` made by ``.batch()`` over a dataset bound to a user
+    variable, ``batched`` holds the batch size and ``unbatched_name`` that variable (read
+    from the dataset's ``_input_dataset`` and ``_batch_size``, tensorflow/python/data/ops/
+    batch_op.py).
+    """
+    shape = shape_of(obj)
+    dtype = getattr(obj, "dtype", "")
+    dtype = str(getattr(dtype, "name", dtype) or "")
+    ragged = None
+    batched = None
+    unbatched_name = None
+    if _element_spec(obj) is not None:
+        parent = getattr(obj, "_input_dataset", None)
+        size = getattr(obj, "_batch_size", None)
+        if parent is not None and size is not None and "Batch" in type(obj).__name__:
+            try:
+                batched = int(size)
+            except Exception:
+                batched = None
+            if namespace is not None:
+                for k, v in namespace.items():
+                    if v is parent and not k.startswith("_"):
+                        unbatched_name = k
+                        break
+        if shape is not None and any(d is None for d in shape[1 if batched else 0 :]):
+            ragged = (None, None, None, tuple(shape[2:]) if batched else tuple(shape[1:]))
+    elif shape is None:
+        ragged = ragged_info(obj)
+    count = None
+    if shape is not None and all(d is not None for d in shape):
+        count = 1
+        for d in shape:
+            count *= d
+    tail = onehot_tail(obj) if role in ("x", "data") else 0
+    return DataFact(name, source, role, _type_name(obj), shape, dtype, ragged, batched, unbatched_name, tail, count)
+
+
+def _aliases(ns: Dict[str, Any]) -> Tuple[Tuple[str, str], ...]:
+    wanted = {"numpy": None, "tensorflow": None, "keras": None, "kerashape": None}
+    preferred = {"numpy": "np", "tensorflow": "tf", "keras": "keras", "kerashape": "kerashape"}
+    for module, name in preferred.items():
+        v = ns.get(name)
+        if v is not None and getattr(v, "__name__", None) in (module, "tensorflow.keras", "keras.api._v2.keras", "keras._tf_keras.keras"):
+            if module != "keras" or hasattr(getattr(v, "utils", None), "pad_sequences"):
+                wanted[module] = name
+    for name, v in ns.items():
+        if name.startswith("_") or not hasattr(v, "__name__") or type(v).__name__ != "module":
+            continue
+        mod = v.__name__
+        if mod in wanted and wanted[mod] is None:
+            wanted[mod] = name
+    return tuple((m, n) for m, n in wanted.items() if n is not None)
+
+
+def siblings(ns: Dict[str, Any], shape: Optional[Shape], exclude: Tuple[str, ...]) -> Tuple[Tuple[str, Shape], ...]:
+    """Arrays in the namespace with the same rank as ``shape``: ``(name, shape)`` pairs."""
+    if shape is None:
+        return ()
+    out = []
+    for k, v in ns.items():
+        if k.startswith("_") or k in exclude or type(v).__name__ not in ("ndarray", "memmap", "EagerTensor", "DataFrame"):
+            continue
+        s = shape_of(v)
+        if s is not None and len(s) == len(shape):
+            out.append((k, s))
+            if len(out) >= 20:
+                break
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- gather
+
+
+def gather(
+    error: Optional[BaseException],
+    tb: Optional[TracebackType],
+    user_ns: Optional[Dict[str, Any]],
+    model: Any = None,
+    x: Any = None,
+    y: Any = None,
+) -> Gathered:
+    """Collect the facts about a failing call (or, with no error, about ``model``, ``x``, ``y``).
+
+    Args:
+        error: the exception, or ``None`` for a pre-flight check.
+        tb: its traceback.
+        user_ns: the user's namespace (IPython ``user_ns``), used to find names.
+        model, x, y: objects the caller already knows; they win over what the traceback
+            shows.
+
+    Returns:
+        A :class:`Gathered`. Never raises: what cannot be read is listed in
+        ``facts.uninspected``.
+    """
+    uninspected: List[str] = []
+    data: List[DataFact] = []
+    objects: Dict[str, Any] = {}
+    ns: Dict[str, Any] = dict(user_ns or {})
+    call = CallFact()
+    call_node = None
+    model_name = None
+    entry = user_frame(tb, user_ns) if tb is not None else None
+    if entry is not None:
+        frame = entry.tb_frame
+        ns = {**frame.f_globals, **frame.f_locals}
+        call_node = failing_call(entry)
+        if call_node is not None:
+            method = _method_name(call_node)
+            call = CallFact(method, _source(call_node), entry.tb_lineno)
+            owner_ok, owner = (False, None)
+            if isinstance(call_node.func, ast.Attribute):
+                owner_ok, owner = _lookup(call_node.func.value, frame)
+            elif isinstance(call_node.func, ast.Name):
+                owner_ok, owner = _lookup(call_node.func, frame)
+                method = "__call__" if owner_ok and is_keras_model(owner) else method
+            if owner_ok and is_keras_model(owner):
+                if model is None:
+                    model = owner
+                model_name = _source(call_node.func.value if isinstance(call_node.func, ast.Attribute) else call_node.func)
+                roles = [("x", 0, "x"), ("y", 1, "y")] if method in MODEL_METHODS else []
+                if method == "__call__" or method == "call":
+                    roles = [("x", 0, "inputs")]
+                for role, idx, kw in roles:
+                    node = _arg(call_node, idx, kw)
+                    if node is None:
+                        continue
+                    _add_data(node, role, frame, data, objects, uninspected, ns, given={"x": x, "y": y}.get(role))
+                vd = _arg(call_node, 99, "validation_data")
+                if isinstance(vd, (ast.Tuple, ast.List)) and vd.elts:
+                    for role, node in zip(("val_x", "val_y"), vd.elts):
+                        _add_data(node, role, frame, data, objects, uninspected, ns)
+            else:
+                # a data constructor (from_tensor_slices, np.array, ...) or another call:
+                # every plain name among its arguments is data
+                for node in list(call_node.args) + [k.value for k in call_node.keywords]:
+                    elts = node.elts if isinstance(node, (ast.Tuple, ast.List)) else [node]
+                    if isinstance(node, ast.Dict):
+                        elts = node.values
+                    for e in elts:
+                        _add_data(e, "data", frame, data, objects, uninspected, ns)
+                if method in ("reshape",) and isinstance(call_node.func, ast.Attribute):
+                    _add_data(call_node.func.value, "data", frame, data, objects, uninspected, ns)
+        else:
+            uninspected.append("the failing call (its source was not available)")
+    if model is not None and model_name is None and user_ns:
+        model_name = _name_of(model, user_ns)
+    for role, obj in (("x", x), ("y", y)):
+        if obj is not None and not any(d.role == role for d in data):
+            name = _name_of(obj, user_ns) if user_ns else None
+            data.append(data_fact(obj, name, name or role, role, ns))
+            objects[name or role] = obj
+            objects.setdefault(role, obj)
+    mf = None
+    if model is not None and is_keras_model(model):
+        try:
+            mf = model_fact(model, model_name, failed_call=error is not None)
+        except Exception as exc:  # pragma: no cover - defensive
+            uninspected.append("the model (%s)" % type(exc).__name__)
+    x_fact = next((d for d in data if d.role == "x"), None)
+    sib = siblings(user_ns or {}, x_fact.shape, tuple(d.name for d in data if d.name)) if x_fact else ()
+    facts = Facts(call, mf, tuple(data), sib, tuple(uninspected), _aliases(user_ns or ns))
+    return Gathered(facts, model, objects, ns, call_node)
+
+
+def _name_of(obj: Any, ns: Optional[Dict[str, Any]]) -> Optional[str]:
+    if not ns:
+        return None
+    for k, v in ns.items():
+        if v is obj and not k.startswith("_"):
+            return k
+    return None
+
+
+def _add_data(node: ast.AST, role: str, frame: FrameType, data: list, objects: dict, uninspected: list, ns: dict, given: Any = None) -> None:
+    src = _source(node)
+    ok, obj = _lookup(node, frame)
+    if given is not None:
+        ok, obj = True, given
+    if not ok:
+        if not isinstance(node, ast.Constant):
+            uninspected.append("%s (an expression, not a variable; kerashape does not re-run it)" % src)
+        return
+    if callable(obj) and not hasattr(obj, "shape") and _element_spec(obj) is None:
+        return
+    name = src if isinstance(node, ast.Name) else None
+    try:
+        data.append(data_fact(obj, name, src, role, ns))
+    except Exception as exc:  # pragma: no cover - defensive
+        uninspected.append("%s (%s)" % (src, type(exc).__name__))
+        return
+    objects[name or src] = obj
+    objects.setdefault(role, obj)
