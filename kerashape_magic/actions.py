@@ -175,8 +175,16 @@ def reset(model: Any) -> Any:
 
     Keras 3.15 keeps the ``tf.function`` traced during a failed ``fit``; the next ``fit``
     then raises ``Creating variables on a non-first call to a function decorated with
-    tf.function`` even with the right data. Weights, optimizer and compile settings are
-    not touched.
+    tf.function`` even with the right data, and that second failure builds the optimizer's
+    slot variables inside a dead trace, so the fit after it fails again with ``Cannot
+    update variable with shape [1] using a Tensor with shape [0]`` (measured). So:
+
+    * the cached train/test/predict functions are cleared;
+    * an optimizer that has not taken a single step (``iterations == 0``) is replaced by a
+      fresh one with the same settings, by compiling again with the same loss and metrics
+      (nothing learned is lost: it never stepped). A trained optimizer is kept as it is.
+
+    Weights are never touched.
 
     Args:
         model: a Keras 3 model.
@@ -187,6 +195,14 @@ def reset(model: Any) -> Any:
     for attr in ("train_function", "test_function", "predict_function"):
         if getattr(model, attr, None) is not None:
             setattr(model, attr, None)
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and getattr(model, "compiled", False):
+        try:
+            steps = int(optimizer.iterations.numpy())
+        except Exception:
+            steps = 1
+        if steps == 0:
+            _compile_like(model, model)
     return model
 
 

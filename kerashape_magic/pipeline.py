@@ -6,6 +6,7 @@ done here.
 
 from __future__ import annotations
 
+import sys
 from types import TracebackType
 from typing import Any, Dict, Optional
 
@@ -22,7 +23,10 @@ def _user_ns() -> Optional[Dict[str, Any]]:
     except ImportError:  # pragma: no cover
         return None
     shell = get_ipython()
-    return shell.user_ns if shell is not None else None
+    if shell is not None:
+        return shell.user_ns
+    main = sys.modules.get("__main__")
+    return getattr(main, "__dict__", None)
 
 
 def shape_exception(error: BaseException):

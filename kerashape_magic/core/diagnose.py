@@ -356,15 +356,18 @@ def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape,
                          "%s: %d rows of %s, which are %d samples of %d %s stacked together." % (
                              intro, R[0], _plural(R[-1], "feature"), n, E[1], names[1]),
                          [fix], parsed, rows, 1, [note])
-        # flat rows: (samples, timesteps * features) -> (samples, timesteps, features)
+    if r < e:
+        # flat rows: (samples, timesteps * features) -> (samples, timesteps, features), or flat pixels
         inner = _prod(E[1:])
         if inner is not None and r >= 2 and _prod(R[1:]) == inner and R[0] is not None:
             shape = (R[0],) + tuple(E[1:])
-            rows = align(R, E, names, skip=(1,))
+            rows = align(R, E, names, skip=tuple(range(1, 1 + e - r)))
             fixes = [F.reshape(facts, xn, tname, shape,
-                               "Assumes each row lists the %s of the first %s, then of the second, ... (time-major, the "
-                               "usual layout). If your rows are feature-major, use the transpose variant." % (
-                                   names[-1], _singular(names[1])),
+                               ("Assumes each row lists the %s of the first %s, then of the second, ... (time-major, the "
+                                "usual layout). If your rows are feature-major, use the transpose variant." % (
+                                    names[-1], _singular(names[1]))) if e == 3 else
+                               ("Assumes each row holds the values in row-major order (%s): the order NumPy, pandas and "
+                                "most image loaders use." % ", ".join(names[1:])),
                                "Reshape %s to %s" % (xname, fmt(shape)))]
             if e == 3:
                 fixes.append(F.reshape_feature_major(facts, xn, tname, shape))
@@ -372,6 +375,7 @@ def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape,
                          "%s: each row holds %d values, which are %s flattened into one axis." % (
                              intro, _prod(R[1:]), " x ".join("%d %s" % (d, n) for d, n in zip(E[1:], names[1:]))),
                          fixes, parsed, rows, 1)
+
         rows = align(R, E, names)
         return _base("missing_axis" if E[-1] in (1, None) else "rank_mismatch", "rank_lower", facts, x, R, E, cls, lname,
                      "%s: %d axes, the layer expects %d." % (intro, r, e), [], parsed, rows, None)
