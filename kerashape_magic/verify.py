@@ -101,6 +101,19 @@ def _loss_fn(model: Any) -> Any:
     return keras.losses.get(loss) if isinstance(loss, str) else loss
 
 
+def _align_ranks(ys: Any, out: Any) -> Any:
+    """As Keras's compiled loss does (squeeze_or_expand_to_same_rank in
+    keras/src/losses/loss.py): labels (N,) meet an output (N, 1), and the other way."""
+    np = _np()
+    ys = np.asarray(ys)
+    out_rank = len(out.shape)
+    if ys.ndim == out_rank - 1 and out.shape[-1] == 1:
+        return np.expand_dims(ys, -1)
+    if ys.ndim == out_rank + 1 and ys.shape[-1] == 1:
+        return np.squeeze(ys, -1)
+    return ys
+
+
 def _check_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
     out = candidate(xs, training=False)
     shape = tuple(getattr(out, "shape", ()))
@@ -108,7 +121,7 @@ def _check_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
     if ys is not None:
         fn = _loss_fn(loss_model)
         if fn is not None:
-            value = fn(ys, out)
+            value = fn(_align_ranks(ys, out), out)
             _np().asarray(value)  # forces evaluation
             note += ", loss computed on the labels"
     return note

@@ -293,7 +293,7 @@ def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape,
                                   "Your data has %s per %s, the model was declared for %d. Rebuilding the model for %d keeps "
                                   "every weight whose shape does not depend on the %s (the input kernel is re-initialised). "
                                   "Reshaping would move values between axes and is never right here." % (
-                                      _plural(R[-1], _singular(axname)), names[-2] if e > 2 else "sample", E[-1], R[-1], axname),
+                                      _plural(R[-1], _singular(axname)), _singular(names[-2]) if e > 2 else "sample", E[-1], R[-1], axname),
                                   "Rebuild %s for %s" % (facts.model.name if facts.model else "the model", _plural(R[-1], _singular(axname))))
             fixes: List[Optional[Fix]] = [fix]
             if e == 4 and R[-1] == 1 and E[-1] == 3:
