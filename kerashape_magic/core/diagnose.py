@@ -425,8 +425,8 @@ def _repeat_channels(facts: Facts, name: Optional[str], tname: str, R: Shape) ->
     if not F.is_identifier(name) or tname == "Tensor":
         return None
     np, imp = F._module(facts, "numpy", "np")
-    code = "%s%s = %s.repeat(%s, 3, axis=-1)\n" % (imp, name, np, name) + F.model_repair(facts)
-    return Fix("repeat", "Repeat the grey channel 3 times (grayscale to RGB)", code,
+    src = F.code("%s%s = %s.repeat(%s, 3, axis=-1)\n" % (imp, name, np, name), F.model_repair(facts))
+    return Fix("repeat", "Repeat the grey channel 3 times (grayscale to RGB)", src,
                "The model was built for RGB images; repeating the single grey channel gives it three equal channels.",
                tuple(R[:-1]) + (3,), target=name, op=("repeat", 3, -1))
 
@@ -461,6 +461,8 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
                                         "longest element (tf.data.Dataset.padded_batch)."))
         summary = "`%s` batches elements of different lengths: a tensor must be rectangular, so each batch must be padded." % (
             target.name or target.source)
+        if family == "cannot_batch" and getattr(parsed, "first_shape", None) is not None:
+            summary += " (Keras met an element of shape %s after one of %s.)" % (fmt(parsed.other_shape), fmt(parsed.first_shape))
         shape = target.shape
     elif target is not None:
         n, lo, hi, trailing = target.ragged

@@ -70,6 +70,26 @@ def model_repair(facts: Facts) -> str:
     return ""
 
 
+def code(*chunks: str) -> str:
+    r"""Join code chunks into one snippet with every import line first, each once.
+
+    Example:
+        >>> print(code("X = np.expand_dims(X, axis=-1)\n", "import kerashape\nkerashape.reset(model)\n"), end="")
+        import kerashape
+        X = np.expand_dims(X, axis=-1)
+        kerashape.reset(model)
+    """
+    imports, body = [], []
+    for chunk in chunks:
+        for line in chunk.splitlines():
+            if line.startswith("import ") or line.startswith("from "):
+                if line not in imports:
+                    imports.append(line)
+            elif line.strip():
+                body.append(line)
+    return "".join(line + "\n" for line in imports + body)
+
+
 def _data_expr(name: str, type_name: str) -> str:
     return "%s.to_numpy()" % name if type_name in ("DataFrame", "Series") else name
 
@@ -81,12 +101,12 @@ def expand_dims(facts: Facts, name: str, type_name: str, axis: int, result: Shap
     axis = _int(axis)
     if type_name == "Tensor":
         tf, imp = _module(facts, "tensorflow", "tf")
-        code = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, tf, name, axis)
+        src = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, tf, name, axis)
     else:
         np, imp = _module(facts, "numpy", "np")
-        code = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), axis)
+        src = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), axis)
     where = "a last" if axis == -1 else ("a leading batch" if axis == 0 else "an")
-    return Fix("expand_dims", "Add %s axis of size 1 to %s" % (where, name), code + model_repair(facts), rationale,
+    return Fix("expand_dims", "Add %s axis of size 1 to %s" % (where, name), code(src, model_repair(facts)), rationale,
                result, target=name, op=("expand_dims", axis))
 
 
@@ -97,10 +117,10 @@ def reshape(facts: Facts, name: str, type_name: str, shape: Shape, rationale: st
     dims = _ints(shape)
     if type_name == "Tensor":
         tf, imp = _module(facts, "tensorflow", "tf")
-        code = "%s%s = %s.reshape(%s, %s)\n" % (imp, name, tf, name, dims)
+        src = "%s%s = %s.reshape(%s, %s)\n" % (imp, name, tf, name, dims)
     else:
-        code = "%s = %s.reshape%s\n" % (name, _data_expr(name, type_name), dims if len(shape) > 1 else "(%d)" % shape[0])
-    return Fix("reshape", title or "Reshape %s to %s" % (name, dims), code + model_repair(facts), rationale,
+        src = "%s = %s.reshape%s\n" % (name, _data_expr(name, type_name), dims if len(shape) > 1 else "(%d)" % shape[0])
+    return Fix("reshape", title or "Reshape %s to %s" % (name, dims), code(src, model_repair(facts)), rationale,
                tuple(shape), target=name, op=("reshape", tuple(shape)))
 
 
@@ -110,11 +130,11 @@ def reshape_feature_major(facts: Facts, name: str, type_name: str, shape: Shape)
         return None
     n, t, f = (_int(d) for d in shape)
     np, imp = _module(facts, "numpy", "np")
-    code = "%s%s = %s.transpose(%s.reshape(%d, %d, %d), (0, 2, 1))\n" % (imp, name, np, _data_expr(name, type_name), n, f, t)
+    src = "%s%s = %s.transpose(%s.reshape(%d, %d, %d), (0, 2, 1))\n" % (imp, name, np, _data_expr(name, type_name), n, f, t)
     rationale = ("Use this one instead if each row lists all %d values of the first feature, then all of the "
                  "second, and so on (feature-major); check which layout your data has." % t)
     return Fix("transpose", "Reshape %s feature-major, then swap to (samples, timesteps, features)" % name,
-               code + model_repair(facts), rationale, (n, t, f), target=name, op=("reshape_transpose", (n, f, t), (0, 2, 1)))
+               code(src, model_repair(facts)), rationale, (n, t, f), target=name, op=("reshape_transpose", (n, f, t), (0, 2, 1)))
 
 
 def transpose(facts: Facts, name: str, type_name: str, perm: Sequence[int], result: Shape, rationale: str) -> Optional[Fix]:
@@ -124,11 +144,11 @@ def transpose(facts: Facts, name: str, type_name: str, perm: Sequence[int], resu
     p = _ints(perm)
     if type_name == "Tensor":
         tf, imp = _module(facts, "tensorflow", "tf")
-        code = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, tf, name, p)
+        src = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, tf, name, p)
     else:
         np, imp = _module(facts, "numpy", "np")
-        code = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, np, _data_expr(name, type_name), p)
-    return Fix("transpose", "Move %s's axes into the order the model expects" % name, code + model_repair(facts),
+        src = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, np, _data_expr(name, type_name), p)
+    return Fix("transpose", "Move %s's axes into the order the model expects" % name, code(src, model_repair(facts)),
                rationale, result, target=name, op=("transpose", tuple(perm)))
 
 
@@ -137,8 +157,8 @@ def squeeze(facts: Facts, name: str, type_name: str, axis: int, result: Shape, r
     if not is_identifier(name):
         return None
     np, imp = _module(facts, "numpy", "np")
-    code = "%s%s = %s.squeeze(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), _int(axis))
-    return Fix("squeeze", "Drop the size-1 axis %d of %s" % (axis, name), code + model_repair(facts), rationale,
+    src = "%s%s = %s.squeeze(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), _int(axis))
+    return Fix("squeeze", "Drop the size-1 axis %d of %s" % (axis, name), code(src, model_repair(facts)), rationale,
                result, target=name, op=("squeeze", axis))
 
 
@@ -149,8 +169,8 @@ def rebuild_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -
         return None
     ks, imp = _module(facts, "kerashape", "kerashape")
     dims = _ints(shape, allow_none=True)
-    code = "%s%s = %s.rebuild(%s, input_shape=%s)\n" % (imp, m.name, ks, m.name, dims)
-    return Fix("rebuild_input", title or "Rebuild %s for input_shape=%s" % (m.name, dims), code, rationale,
+    src = "%s%s = %s.rebuild(%s, input_shape=%s)\n" % (imp, m.name, ks, m.name, dims)
+    return Fix("rebuild_input", title or "Rebuild %s for input_shape=%s" % (m.name, dims), code(src), rationale,
                (None,) + tuple(shape), target=m.name, op=("rebuild_input", tuple(shape)))
 
 
@@ -162,9 +182,9 @@ def pad_sequences(facts: Facts, name: str, maxlen: Optional[int], dtype: str, ra
     if dtype not in ("float32", "float64", "int32", "int64"):
         dtype = "float32"
     extra = ", maxlen=%d, truncating=\"post\"" % _int(maxlen) if maxlen is not None else ""
-    code = '%s%s = %s.utils.pad_sequences(%s, padding="post"%s, dtype="%s")\n' % (imp, name, ks, name, extra, dtype)
+    src = '%s%s = %s.utils.pad_sequences(%s, padding="post"%s, dtype="%s")\n' % (imp, name, ks, name, extra, dtype)
     title = "Pad %s with zeros at the end%s" % (name, " and cut it to %d steps" % maxlen if maxlen is not None else "")
-    return Fix("pad_sequences", title, code + model_repair(facts), rationale, None, loses_data=loses, target=name,
+    return Fix("pad_sequences", title, code(src, model_repair(facts)), rationale, None, loses_data=loses, target=name,
                op=("pad_sequences", maxlen, dtype))
 
 
@@ -172,6 +192,6 @@ def padded_batch(facts: Facts, target: str, source: str, batch_size: int, ration
     """``batched = dataset.padded_batch(32)``: pads each batch to its longest element."""
     if not (is_identifier(target) and is_identifier(source)):
         return None
-    code = "%s = %s.padded_batch(%d)\n" % (target, source, _int(batch_size))
-    return Fix("padded_batch", "Batch %s with padding (padded_batch)" % source, code + model_repair(facts), rationale,
+    src = "%s = %s.padded_batch(%d)\n" % (target, source, _int(batch_size))
+    return Fix("padded_batch", "Batch %s with padding (padded_batch)" % source, code(src, model_repair(facts)), rationale,
                None, target=target, op=("padded_batch", batch_size, source))
