@@ -78,16 +78,10 @@ def _types_for(inst: _Install) -> Tuple[type, ...]:
 
 
 def _is_ours(value: BaseException) -> bool:
-    from .core.messages import is_shape_error
+    """True when ``value`` (or its cause/context) is a shape error kerashape can parse."""
+    from .pipeline import shape_exception
 
-    seen = 0
-    e = value
-    while e is not None and seen < 6:
-        if is_shape_error(type(e).__name__, str(e)):
-            return True
-        e = e.__cause__ or e.__context__
-        seen += 1
-    return False
+    return shape_exception(value)[1] is not None
 
 
 def _delegate(shell: Any, inst: _Install, etype, value, tb, tb_offset) -> Any:
