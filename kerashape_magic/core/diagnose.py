@@ -536,7 +536,7 @@ def _message_only(parsed, facts: Facts, kind: Optional[str], summary: Optional[s
             "input_spec_shape": "rank_mismatch", "legacy_expected_shape": "rank_mismatch",
             "shapes_incompatible": "label_mismatch", "target_output": "label_mismatch", "logits_labels": "label_mismatch",
             "incompatible_shapes": "label_mismatch", "cardinality": "cardinality_mismatch", "reshape_size": "reshape_size",
-            "sequential_configured": "rank_mismatch",
+            "sequential_configured": "rank_mismatch", "unknown_rank": "rank_mismatch",
         }.get(fam, "rank_mismatch")
     if exp is None and getattr(parsed, "expected_ndim", None):
         exp = (None,) * parsed.expected_ndim
