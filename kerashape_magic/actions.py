@@ -66,11 +66,13 @@ def describe(obj: Any) -> str:
     from .facts import shape_of
 
     if hasattr(obj, "layers") and hasattr(obj, "inputs"):
+        kept = getattr(obj, "_kerashape_weights_kept", None)
+        extra = " (%d of %d weights kept)" % kept if kept and kept[1] else ""
         try:
             shapes = [tuple(i.shape) for i in obj.inputs]
-            return "a model for input %s" % (", ".join(map(str, shapes)))
+            return "a model taking %s%s" % (", ".join(map(str, shapes)), extra)
         except Exception:
-            return "a model (no input shape yet)"
+            return "a model that builds on its first call%s" % extra
     shape = shape_of(obj)
     if shape is None:
         return type(obj).__name__
@@ -111,13 +113,17 @@ def apply(fix: Fix, namespace: Optional[Dict[str, Any]] = None) -> str:
             old[name] = before[name]
     with _lock:
         _history.append(_Change(fix, old))
-    changed = [n for n in old if not n.startswith("_")]
+    changed = [n for n in old if not n.startswith("_") and not _is_module(ns.get(n))]
     if not changed:
         return "%s: nothing was rebound" % fix.title
     parts = []
     for name in changed:
         parts.append("%s is now %s" % (name, describe(ns[name])) if name in ns else "%s removed" % name)
     return "; ".join(parts)
+
+
+def _is_module(obj: Any) -> bool:
+    return type(obj).__name__ == "module"
 
 
 def _restore(ns: Dict[str, Any], before: Dict[str, Any]) -> None:
@@ -145,12 +151,12 @@ def undo(namespace: Optional[Dict[str, Any]] = None) -> str:
             raise KerashapeError("nothing to undo: no kerashape fix has been applied")
         change = _history.pop()
     ns = _user_ns() if namespace is None else namespace
+    shown = [n for n in change.old if not n.startswith("_") and not _is_module(change.old[n]) and not _is_module(ns.get(n))]
     for name, value in change.old.items():
         if value is _MISSING:
             ns.pop(name, None)
         else:
             ns[name] = value
-    shown = [n for n in change.old if not n.startswith("_")]
     return "; ".join(
         "%s is %s again" % (n, describe(ns[n])) if n in ns else "%s removed" % n for n in shown
     ) or "undone"
