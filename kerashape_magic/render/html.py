@@ -1,0 +1,208 @@
+"""Self-contained HTML rendering of a diagnosis (``text/html``; saved in the notebook).
+
+Inline styles only: no JavaScript, no external assets, no stylesheet. Colours are
+translucent or mid-tone and the text colour is inherited, so the panel reads in light
+and dark JupyterLab themes alike; mismatches are bold and labelled as well as coloured.
+Every string from the diagnosis goes through :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from typing import Iterable, List
+
+from ..core.types import Diagnosis, Fix
+from ._common import fmt_shape, layer_label, scrub, side_axes, table_rows
+
+#: Warning colour (mismatched axes, "drops data"); the cube uses the same one.
+WARN = "#e8590c"
+#: Colour of the "verified" badge.
+OK = "#2f9e44"
+
+_BORDER = "1px solid rgba(128,128,128,.35)"
+_MONO = "var(--jp-code-font-family, SFMono-Regular, Menlo, Consolas, monospace)"
+_PANEL = (
+    "font-family:var(--jp-ui-font-family, system-ui, sans-serif);font-size:13px;"
+    "line-height:1.45;color:inherit;border:%s;border-left:4px solid %s;border-radius:6px;"
+    "padding:8px 12px;margin:6px 0;max-width:60em" % (_BORDER, WARN)
+)
+_PRE = (
+    "margin:4px 0;padding:6px 8px;background:rgba(128,128,128,.12);border-radius:4px;"
+    "overflow-x:auto;white-space:pre;user-select:text;font-family:%s;font-size:12px;"
+    "color:inherit" % _MONO
+)
+_CELL = "padding:2px 10px;border-bottom:%s;text-align:%s;"
+_BAD_CELL = "background:rgba(232,89,12,.18);font-weight:700;"
+_BACKTICKS = re.compile(r"`([^`\n]+)`")
+
+
+def _esc(text: object) -> str:
+    """Escape a diagnosis string (array dumps scrubbed), with `code` spans kept."""
+    escaped = html.escape(scrub(str(text)))
+    return _BACKTICKS.sub(r'<code style="font-family:%s">\1</code>' % _MONO, escaped)
+
+
+def sentence_html(d: Diagnosis) -> str:
+    """The summary sentence as a ``<p>``."""
+    return '<p style="margin:2px 0 8px;font-weight:600">%s</p>' % _esc(
+        d.summary or "Incompatible input."
+    )
+
+
+def table_html(d: Diagnosis) -> str:
+    """The shape table: one row per axis; rows that do not match are bold, tinted and labelled.
+
+    Each ``<tr>`` carries ``data-status`` (``ok`` / ``mismatch`` / ``missing`` / ``extra``).
+    """
+    rows = table_rows(d)
+    if not rows:
+        return "<p>received %s, expected %s</p>" % (
+            _esc(fmt_shape(d.received_shape)),
+            _esc(fmt_shape(d.expected_shape)),
+        )
+    head = "".join(
+        '<th style="%s">%s</th>' % (_CELL % (_BORDER, align), label)
+        for label, align in (("axis", "left"), ("received", "right"), ("expected", "right"), ("", "left"))
+    )
+    left, right = _CELL % (_BORDER, "left"), _CELL % (_BORDER, "right")
+    body = []
+    for name, received, expected, status in rows:
+        if status == "ok":
+            styles, mark = (left, right, right, left + "opacity:.6"), "ok"
+        else:  # bold, tinted and labelled: not by colour alone
+            bad = _BAD_CELL + right
+            styles = (left + "font-weight:700", bad, bad, left + "font-weight:700;color:" + WARN)
+            mark = "&#9888; " + _esc(status)
+        cells = zip(styles, (_esc(name), _esc(received), _esc(expected), mark))
+        body.append(
+            '<tr data-status="%s">%s</tr>'
+            % (html.escape(status), "".join('<td style="%s">%s</td>' % cell for cell in cells))
+        )
+    return (
+        '<table style="border-collapse:collapse;margin:4px 0 8px;font-variant-numeric:tabular-nums;'
+        'color:inherit;background:transparent"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>'
+        % (head, "".join(body))
+    )
+
+
+def cube_alt(d: Diagnosis) -> str:
+    """Alternative text for the cube picture: both shapes and the axes that differ."""
+    _, statuses, names = side_axes(d, "expected")
+    bad = [n for n, s in zip(names, statuses) if s != "ok"]
+    text = "Received %s%s beside the expected %s for %s" % (
+        d.received_name + " " if d.received_name else "",
+        fmt_shape(d.received_shape),
+        fmt_shape(d.expected_shape),
+        layer_label(d),
+    )
+    return text + ("; differs on: %s" % ", ".join(bad) if bad else "")
+
+
+def cube_img(d: Diagnosis) -> str:
+    """The cube as an ``<img>`` with an inline base64 PNG, or ``""`` if drawing fails."""
+    try:
+        from .cube import cube_png
+
+        data = base64.b64encode(cube_png(d)).decode("ascii")
+    except Exception:  # matplotlib missing or broken: the table says the same
+        return ""
+    return (
+        '<img alt="%s" src="data:image/png;base64,%s" width="576" '
+        'style="max-width:100%%;height:auto;display:block;margin:4px 0 8px">'
+        % (html.escape(cube_alt(d)), data)
+    )
+
+
+def badge_html(fix: Fix) -> str:
+    """A small ``verified`` / ``not verified`` badge."""
+    if fix.verified:
+        style, label = "border:1px solid %s;color:%s" % (OK, OK), "&#10003; verified"
+    else:
+        style, label = "border:1px solid rgba(128,128,128,.6);opacity:.8", "not verified"
+    return (
+        '<span style="%s;border-radius:9px;padding:0 7px;font-size:11px;font-weight:600;'
+        'margin-left:6px;white-space:nowrap">%s</span>' % (style, label)
+    )
+
+
+def fix_html(fix: Fix, number: int = 0) -> str:
+    """One fix: title, badge, "drops data" warning, the exact code in a ``<pre>``, rationale."""
+    parts = [
+        '<div style="font-weight:600">%s%s%s</div>'
+        % ("%d. " % number if number else "", _esc(fix.title), badge_html(fix))
+    ]
+    if fix.loses_data:
+        parts.append(
+            '<div style="color:%s;font-weight:700">&#9888; Drops data: this fix removes '
+            "values from your array.</div>" % WARN
+        )
+    parts.append('<pre style="%s">%s</pre>' % (_PRE, html.escape(fix.code)))
+    if fix.resulting_shape is not None:
+        parts.append("<div>Result: %s</div>" % _esc(fmt_shape(fix.resulting_shape)))
+    if fix.rationale:
+        parts.append('<div style="opacity:.85">%s</div>' % _esc(fix.rationale))
+    return '<div style="margin:6px 0 10px">%s</div>' % "".join(parts)
+
+
+def _items(title: str, items: Iterable[str]) -> str:
+    lis = "".join("<li>%s</li>" % _esc(i) for i in items)
+    return "<div><b>%s</b><ul style=\"margin:2px 0 6px\">%s</ul></div>" % (title, lis) if lis else ""
+
+
+def notes_html(d: Diagnosis) -> str:
+    """The notes as a list, or ``""``."""
+    return _items("Notes", d.notes)
+
+
+def details_html(d: Diagnosis) -> str:
+    """The body of the Details section: message, findings, shape path, verification notes."""
+    parts = ["<div>kind: <code>%s</code>%s</div>" % (
+        _esc(d.kind), " &middot; rule: <code>%s</code>" % _esc(d.rule) if d.rule else ""
+    )]
+    if d.message:
+        parts.append(
+            '<div><b>Message</b></div><pre style="%s;white-space:pre-wrap">%s</pre>'
+            % (_PRE, html.escape(scrub(d.message)))
+        )
+    parts.append(_items("Found", d.details))
+    path = ("%s: %s" % (name, fmt_shape(shape)) for name, shape in d.shape_path)
+    parts.append(_items("Shape path (layer: output shape)", path))
+    parts.append(_items("Could not inspect", d.uninspected))
+    parts.append(_items(
+        "Why not verified",
+        ("%s: %s" % (f.title, f.verification or "not tried") for f in d.fixes if not f.verified),
+    ))
+    how = ("%s: %s" % (f.title, f.verification) for f in d.fixes if f.verified and f.verification)
+    parts.append(_items("How verified", how))
+    return "".join(parts)
+
+
+def render_html(d: Diagnosis, cube: bool = True) -> str:
+    """Render a diagnosis as one self-contained HTML panel.
+
+    Args:
+        d: the diagnosis.
+        cube: include the received-vs-expected cube as an inline base64 PNG (skipped
+            without a word if matplotlib cannot draw it).
+
+    Returns:
+        A ``<div>`` fragment: sentence, shape table, cube, notes, fixes best first (badge,
+        exact code in a ``<pre>``, rationale, drops-data warning), "could not inspect",
+        and a collapsed ``<details>`` section.
+    """
+    parts: List[str] = [sentence_html(d), table_html(d)]
+    if cube:
+        parts.append(cube_img(d))
+    parts.append(notes_html(d))
+    if d.fixes:
+        parts.append('<div style="font-weight:600;margin-top:6px">Fixes, best first</div>')
+        parts += [fix_html(f, i) for i, f in enumerate(d.fixes, 1)]
+    if d.uninspected:
+        parts.append("<div>Could not inspect: %s</div>" % "; ".join(_esc(u) for u in d.uninspected))
+    parts.append(
+        '<details style="margin-top:4px"><summary style="cursor:pointer">Details</summary>'
+        '<div style="padding:4px 0 0 12px">%s</div></details>' % details_html(d)
+    )
+    return '<div class="kerashape-panel" style="%s">%s</div>' % (_PANEL, "".join(parts))

@@ -1,0 +1,93 @@
+"""bundle / display_diagnosis: the MIME bundle a cell output gets, in a shell and in a kernel."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+from kerashape_magic.core.types import Diagnosis
+from kerashape_magic.render import WIDGET_MIME, bundle, display_diagnosis, render_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_terminal_ipython_gets_text_and_html_only(seed001):
+    InteractiveShell.instance()
+    data = bundle(seed001)
+    assert set(data) == {"text/plain", "text/html"}
+    assert data["text/plain"] == render_text(seed001)
+    assert "data:image/png;base64," in data["text/html"]
+
+
+def test_widget_view_when_asked(seed001):
+    import ipywidgets as widgets
+
+    view = bundle(seed001, namespace={}, widget=True)[WIDGET_MIME]
+    assert view["version_major"] == 2
+    from ipywidgets.widgets.widget import _instances
+
+    panel = _instances[view["model_id"]]
+    assert isinstance(panel, widgets.VBox)
+
+
+def test_display_diagnosis_publishes_the_bundle(seed001):
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        display_diagnosis(seed001)
+    (output,) = captured.outputs
+    assert set(output.data) == {"text/plain", "text/html"}
+
+
+def test_display_never_raises_for_a_cube_that_cannot_be_drawn():
+    InteractiveShell.instance()
+    shape = (2, "three")  # a size matplotlib cannot draw
+    d = Diagnosis("feature_mismatch", "dense", shape, (None, 4), 1, "Broken sizes.")  # type: ignore[arg-type]
+    with capture_output() as captured:
+        display_diagnosis(d)
+    (output,) = captured.outputs
+    assert "Broken sizes." in output.data["text/html"] and "<img" not in output.data["text/html"]
+    assert "Broken sizes." in bundle(d, widget=True)["text/plain"]
+
+
+_KERNEL_CODE = """
+from kerashape_magic.core.types import AxisRow, Diagnosis, Fix
+from kerashape_magic.render import display_diagnosis
+d = Diagnosis("feature_mismatch", "lstm", (100, 24, 1), (None, 24, 3), 2, "LSTM 'lstm' expects 3 features.",
+              rows=(AxisRow("features", 1, 3, "mismatch"),),
+              fixes=(Fix("rebuild_input", "Rebuild", "model = 1", "r", verified=True),))
+display_diagnosis(d)
+"""
+
+
+def test_in_a_real_kernel_the_bundle_holds_the_widget_and_the_fallbacks():
+    """Runs a real ipykernel: the published display_data carries all three forms."""
+    script = """
+import json, os, sys
+from jupyter_client.manager import start_new_kernel
+env = dict(os.environ, PYTHONPATH=sys.argv[1])
+km, kc = start_new_kernel(kernel_name="python3", cwd=sys.argv[1], env=env)
+try:
+    msgs = []
+    reply = kc.execute_interactive(sys.argv[2], timeout=120, output_hook=msgs.append)
+    shown = [m["content"]["data"] for m in msgs if m["msg_type"] == "display_data"]
+    errors = [m["content"] for m in msgs if m["msg_type"] == "error"]
+    print(json.dumps({"status": reply["content"]["status"], "mimes": [sorted(s) for s in shown],
+                      "view": [s.get("application/vnd.jupyter.widget-view+json") for s in shown],
+                      "errors": errors}))
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT), _KERNEL_CODE], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["status"] == "ok", report["errors"]
+    assert report["mimes"] == [sorted(["text/plain", "text/html", WIDGET_MIME])]
+    assert report["view"][0]["model_id"]

@@ -1,0 +1,126 @@
+"""The ipywidgets panel, clicked for real in a real IPython shell."""
+
+from __future__ import annotations
+
+from html import escape as html_escape
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from kerashape_magic import actions
+from kerashape_magic.core.types import Diagnosis, Fix
+from kerashape_magic.render.widget import build_panel
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def _find(panel, kind, description=None):
+    found = [w for w in _walk(panel) if isinstance(w, kind)]
+    return [w for w in found if description in (None, getattr(w, "description", None))]
+
+
+def _text(output) -> str:
+    return "".join(o.get("text", "") for o in output.outputs)
+
+
+@pytest.fixture
+def user_shell():
+    """The process's real IPython shell (no extension loaded), with an empty undo history."""
+    shell = InteractiveShell.instance()
+    actions.clear_history()
+    yield shell
+    actions.clear_history()
+    shell.user_ns.pop("X", None)
+
+
+def _diagnosis() -> Diagnosis:
+    return Diagnosis(
+        "reshape_size", "dense", (10, 4), (None, 2, 2), 1,
+        "Dense 'dense' expects (batch_size, 2, 2); `X` is (10, 4).",
+        fixes=(
+            Fix("reshape", "Reshape X to (10, 2, 2)", "X = X.reshape(10, 2, 2)", "Row-major, no value moves.",
+                resulting_shape=(10, 2, 2), verified=True, target="X"),
+            Fix("reshape", "Reshape X to (3, 3)", "X = X.reshape(3, 3)", "Cannot work.", target="X"),
+        ),
+    )
+
+
+def test_apply_then_undo_in_the_user_namespace(user_shell):
+    original = np.random.rand(10, 4)
+    user_shell.user_ns["X"] = original
+    panel = build_panel(_diagnosis())  # namespace None: the shell's user_ns at click time
+    good, bad = _find(panel, widgets.Button, "Apply")
+    (undo,) = _find(panel, widgets.Button, "Undo")
+    (output,) = _find(panel, widgets.Output)
+    assert good.button_style == "success" and bad.button_style == ""
+    assert undo.disabled
+
+    good.click()
+    assert user_shell.user_ns["X"].shape == (10, 2, 2)
+    assert "X is now (10, 2, 2)" in _text(output)
+    assert not undo.disabled
+    assert bad.disabled and good.disabled and good.description == "Applied"
+
+    undo.click()
+    assert user_shell.user_ns["X"] is original
+    assert undo.disabled
+    assert not good.disabled and not bad.disabled and good.description == "Apply"
+    assert "X is (10, 4) float64 again" in _text(output)
+
+
+def test_a_failing_fix_reports_and_changes_nothing(user_shell):
+    original = np.random.rand(10, 4)
+    user_shell.user_ns["X"] = original
+    panel = build_panel(_diagnosis())
+    _, bad = _find(panel, widgets.Button, "Apply")
+    (undo,) = _find(panel, widgets.Button, "Undo")
+    (output,) = _find(panel, widgets.Output)
+
+    bad.click()  # must not raise
+    assert user_shell.user_ns["X"] is original
+    errors = [o for o in output.outputs if o.get("name") == "stderr"]
+    assert errors and "failed and was rolled back" in errors[0]["text"]
+    assert "cannot reshape array of size 40" in errors[0]["text"]
+    assert undo.disabled and not bad.disabled
+
+
+def test_explicit_namespace_and_undo_with_nothing_to_undo(user_shell):
+    ns = {"X": np.zeros((10, 4))}
+    original = ns["X"]
+    panel = build_panel(_diagnosis(), namespace=ns)
+    good, _ = _find(panel, widgets.Button, "Apply")
+    (undo,) = _find(panel, widgets.Button, "Undo")
+    (output,) = _find(panel, widgets.Output)
+    good.click()
+    assert ns["X"].shape == (10, 2, 2) and "X" not in user_shell.user_ns
+    actions.undo(ns)  # undone elsewhere (kerashape.undo())
+    assert ns["X"] is original
+    undo.click()  # nothing left: says so, does not raise, resets the buttons
+    assert "nothing to undo" in _text(output)
+    assert undo.disabled and not good.disabled
+
+
+def test_panel_content(seed001):
+    panel = build_panel(seed001, namespace={})
+    html = "".join(w.value for w in _find(panel, widgets.HTML))
+    assert html_escape(seed001.summary.split(";")[0]) in html
+    assert "model = kerashape.rebuild(model, input_shape=(24, 1))</pre>" in html
+    assert "&#10003; verified" in html and "not verified" in html
+    (image,) = _find(panel, widgets.Image)
+    assert image.format == "png" and bytes(image.value)[:4] == b"\x89PNG"
+    (details,) = _find(panel, widgets.Accordion)
+    assert details.selected_index is None and details.titles[0] == "Details"
+    assert "0.1234567" not in html
+    assert len(_find(panel, widgets.Button, "Apply")) == len(seed001.fixes)
+
+
+def test_a_diagnosis_without_fixes_has_no_buttons(cases):
+    panel = build_panel(cases["rank1"], namespace={})
+    assert not _find(panel, widgets.Button)
+    assert _find(panel, widgets.Output)
