@@ -167,6 +167,57 @@ def ragged_info(obj: Any) -> Optional[tuple]:
     return None
 
 
+def label_kind(obj: Any, max_values: int = 4096) -> Optional[Tuple[str, Optional[int]]]:
+    """What labels look like: ``(kind, num_classes)``, from at most ``max_values`` values.
+
+    Kinds: ``"class_indices"`` (integers 0..k-1; ``num_classes`` = max + 1 seen),
+    ``"onehot"`` (rows of 0/1 with a single 1; ``num_classes`` = row width), ``"binary"``
+    (0/1, one column), ``"multi_hot"`` (0/1 rows with several 1s) or ``"continuous"``.
+    Returns ``None`` for non-numeric or empty labels.
+
+    Example:
+        >>> import numpy as np
+        >>> label_kind(np.array([0, 2, 1, 2])), label_kind(np.eye(3)[[0, 2, 1]])
+        (('class_indices', 3), ('onehot', 3))
+        >>> label_kind(np.array([[0.], [1.]])), label_kind(np.random.rand(5, 1))[0]
+        (('binary', 2), 'continuous')
+    """
+    np = sys.modules.get("numpy")
+    if np is None:
+        return None
+    try:
+        if hasattr(obj, "iloc"):
+            obj = obj.iloc[: max_values]
+            arr = np.asarray(obj.to_numpy() if hasattr(obj, "to_numpy") else obj)
+        elif hasattr(obj, "shape") and hasattr(obj, "__getitem__") and _element_spec(obj) is None:
+            shape = shape_of(obj)
+            if not shape:
+                return None
+            rows = max(1, max_values // max(1, int(np.prod([d or 1 for d in shape[1:]]))))
+            arr = np.asarray(obj[:rows])
+        else:
+            return None
+    except Exception:
+        return None
+    if arr.size == 0 or arr.dtype.kind not in "biuf":
+        return None
+    finite = np.isfinite(arr) if arr.dtype.kind == "f" else np.ones(arr.shape, bool)
+    if not finite.all():
+        return ("continuous", None)
+    integral = bool(np.all(arr == np.round(arr)))
+    binary = integral and bool(np.all((arr == 0) | (arr == 1)))
+    if arr.ndim >= 2 and arr.shape[-1] > 1:
+        if binary:
+            ones = arr.reshape(-1, arr.shape[-1]).sum(axis=1)
+            return ("onehot", int(arr.shape[-1])) if bool(np.all(ones == 1)) else ("multi_hot", int(arr.shape[-1]))
+        return ("continuous", None)
+    if binary:
+        return ("binary", 2)
+    if integral and arr.min() >= 0:
+        return ("class_indices", int(arr.max()) + 1)
+    return ("continuous", None)
+
+
 def onehot_tail(obj: Any, max_rows: int = 64) -> int:
     """How many trailing feature columns of ``obj`` look one-hot (0/1, a single 1 per row).
 
@@ -454,7 +505,8 @@ def data_fact(obj: Any, name: Optional[str], source: str, role: str, namespace: 
         for d in shape:
             count *= d
     tail = onehot_tail(obj) if role in ("x", "data") else 0
-    return DataFact(name, source, role, _type_name(obj), shape, dtype, ragged, batched, unbatched_name, tail, count)
+    labels = label_kind(obj) if role in ("y", "val_y") else None
+    return DataFact(name, source, role, _type_name(obj), shape, dtype, ragged, batched, unbatched_name, tail, count, labels)
 
 
 def _aliases(ns: Dict[str, Any]) -> Tuple[Tuple[str, str], ...]:

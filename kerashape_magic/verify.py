@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import math
 from dataclasses import replace
-from typing import Any, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 from .core.types import Diagnosis, Fix
 from .facts import DATA_CONSTRUCTORS, Gathered, shape_of
@@ -143,6 +143,26 @@ def _rerun_constructor(gathered: Gathered, fix: Fix, fixed: Any) -> str:
     return "re-ran %s on the first %d samples: %s" % (gathered.facts.call.source, SLICE, type(result).__name__)
 
 
+#: verb -> function(fix, gathered) returning a note; it raises when the fix does not work.
+#: Modules that add fix kinds register their verifiers here (see ``register``).
+VERIFIERS: Dict[str, Callable[[Fix, Gathered], str]] = {}
+
+
+def register(verb: str) -> Callable[[Callable[[Fix, Gathered], str]], Callable[[Fix, Gathered], str]]:
+    """Decorator: use this function to verify fixes whose ``op[0]`` is ``verb``.
+
+    The function gets the fix and the gathered objects, must never change the user's model
+    or data (work on slices and on rebuilt copies), returns a one-line note of what ran,
+    and raises any exception when the fix does not work.
+    """
+
+    def deco(fn: Callable[[Fix, Gathered], str]) -> Callable[[Fix, Gathered], str]:
+        VERIFIERS[verb] = fn
+        return fn
+
+    return deco
+
+
 def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
     """Return ``fix`` marked verified (or not) with a note saying what ran."""
     from . import actions
@@ -152,6 +172,8 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
     y = gathered.objects.get("y")
     try:
         verb = fix.op[0] if fix.op else ""
+        if verb in VERIFIERS:
+            return fix.with_verification(True, VERIFIERS[verb](fix, gathered))
         if verb == "rebuild_input":
             x = gathered.objects.get("x")
             if model is None or x is None:

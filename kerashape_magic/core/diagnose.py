@@ -33,6 +33,15 @@ CONV1D = ("Conv1D", "SeparableConv1D", "DepthwiseConv1D", "MaxPooling1D", "Avera
 IMAGE2D = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D", "Conv2DTranspose",
            "GlobalAveragePooling2D", "GlobalMaxPooling2D", "UpSampling2D", "ZeroPadding2D", "Cropping2D", "Resizing",
            "Rescaling", "RandomFlip", "RandomRotation", "RandomZoom", "RandomCrop")
+#: Message families about labels and losses (handled by core/labels.py).
+LABEL_FAMILIES = ("target_output", "shapes_incompatible", "logits_labels", "incompatible_shapes")
+
+
+def family_of(parsed) -> Optional[str]:
+    """The parsed message's family, or None."""
+    return getattr(parsed, "family", None)
+
+
 IMAGE3D = ("Conv3D", "MaxPooling3D", "AveragePooling3D", "Conv3DTranspose")
 
 
@@ -217,8 +226,15 @@ def diagnose(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
     """
     family = getattr(parsed, "family", None)
     x = facts.role("x")
+    from .internal import internal_rule
+    from .labels import label_rule
+
     for special in (_ragged_rule, _cardinality_rule):
         d = special(parsed, facts, family)
+        if d is not None:
+            return d
+    if family in LABEL_FAMILIES:
+        d = label_rule(parsed, facts, mode)
         if d is not None:
             return d
     if x is None:
@@ -270,9 +286,13 @@ def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape,
         mism = [i for i in range(1, e) if not _fits(R[i], E[i])]
         rows = align(R, E, names)
         if not mism:
-            if mode == "check":
-                return None
-            return _internal_rule(parsed, facts, x, R, E, cls, lname, names)
+            if mode == "check" or family_of(parsed) in LABEL_FAMILIES:
+                from .labels import label_rule
+
+                return label_rule(parsed, facts, mode)
+            from .internal import internal_rule
+
+            return internal_rule(parsed, facts, x, R, E, cls, lname, names)
         # the right sizes in the wrong order: transpose, never reshape
         if all(d is not None for d in E[1:]) and sorted(R[1:]) == sorted(E[1:]):
             perm = _permutation(R, E)
@@ -510,15 +530,6 @@ def _cardinality_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
                      "splits (check the train/test split).")
     return _base("cardinality_mismatch", "cardinality", facts, x, x.shape, expected, cls, lname, summary, [], parsed,
                  (AxisRow(names[0], nx, ny, "mismatch"),), 0, notes)
-
-
-def _internal_rule(parsed, facts: Facts, x, R, E, cls, lname, names) -> Diagnosis:
-    """The data fits the model's input; the mismatch is between two layers inside it."""
-    lname2 = getattr(parsed, "layer_name", None)
-    summary = "`%s` %s matches the model's input %s: the problem is inside the model%s." % (
-        (x.name or x.source) if x else "the input", fmt(R), fmt(E), (" at layer %r" % lname2) if lname2 else "")
-    return _base("rank_mismatch", "internal_layer", facts, x, R, E, cls, lname2 or lname, summary, [], parsed,
-                 align(R, E, names), None)
 
 
 def _message_only(parsed, facts: Facts, kind: Optional[str], summary: Optional[str]) -> Optional[Diagnosis]:

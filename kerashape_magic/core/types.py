@@ -186,6 +186,10 @@ class DataFact:
         onehot_tail: the number of trailing feature columns that look one-hot (0/1 with
             a single 1 per row), 0 when none.
         element_count: the number of values (``prod(shape)``), if known.
+        labels: for labels (role ``y``/``val_y``): ``(kind, num_classes)`` where kind is
+            ``"class_indices"`` (integers 0..k-1, one per sample), ``"onehot"`` (0/1 rows
+            with a single 1), ``"binary"`` (0/1 in one column), ``"multi_hot"`` or
+            ``"continuous"``; read from at most a few thousand values.
     """
 
     name: Optional[str]
@@ -199,6 +203,7 @@ class DataFact:
     unbatched_name: Optional[str] = None
     onehot_tail: int = 0
     element_count: Optional[int] = None
+    labels: Optional[Tuple[str, Optional[int]]] = None
 
 
 @dataclass(frozen=True)
