@@ -110,7 +110,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     _step("2. The data and the model (seed 001, example 1)")
     if not _run(shell, SETUP).success:
-        return _fail("the setup cell failed; is TensorFlow installed? pip install -e \".[demo]\"")
+        return _fail('the setup cell failed; is TensorFlow installed? pip install -e ".[demo]"')
 
     _step("3. The failing cell: Keras's traceback, then kerashape's panel")
     if _run(shell, CELL).success:

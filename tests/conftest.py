@@ -42,7 +42,7 @@ def tf():
     except ImportError as error:
         if tf_required():
             pytest.fail("TensorFlow is required here but cannot be imported: %s" % error, pytrace=False)
-        pytest.skip("TensorFlow is not installed (pip install -e \".[test]\"); set KERASHAPE_REQUIRE_TF=1 to fail instead")
+        pytest.skip('TensorFlow is not installed: pip install -e ".[test]"')
     return tensorflow
 
 

@@ -63,7 +63,7 @@ def test_import_and_load_ext_stay_lazy():
             "loaded": "kerashape" in shell.extension_manager.loaded,
             "custom_exceptions": [t.__name__ for t in shell.custom_exceptions],
         }
-        """
+        """,
     )
     assert report["extra"]["loaded"], "%load_ext kerashape did not load the extension"
     # The hook sits in IPython's custom-exception slot, or this test would prove nothing.
@@ -84,7 +84,7 @@ def test_an_unrelated_error_stays_lazy(cell):
             result = shell.run_cell(%r)
         extra = {"failed": not result.success}
         """
-        % cell
+        % cell,
     )
     assert report["extra"]["failed"], "the cell %r did not fail" % cell
     assert report["heavy"] == [], "an unrelated error (%s) imported %s" % (cell, report["heavy"])
