@@ -1,0 +1,15 @@
+# 32x32 images into a model built for 28x28: Keras 3 complains at the Dense after Flatten
+SETUP = '''import numpy as np
+import tensorflow as tf
+import keras
+from keras.layers import LSTM, Dense, Conv2D, Flatten, Input
+model = keras.Sequential([Input((28, 28, 1)), Conv2D(4, 3, activation="relu"), Flatten(), Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+images = np.random.rand(16, 32, 32, 1)
+labels = keras.utils.to_categorical(np.random.randint(0, 10, 16), 10)
+'''
+CELL = "model.fit(images, labels, epochs=1, verbose=0)"
+KINDS = {"spatial_mismatch"}
+FIXES = {"resize"}
+FORBID = {"reshape"}
+AFTER = "assert images.shape == (16, 28, 28, 1)"
