@@ -391,6 +391,15 @@ def _loss_name(loss: Any) -> Optional[str]:
     return name
 
 
+def _loss_config(loss: Any) -> Tuple[Tuple[str, object], ...]:
+    """``from_logits`` / ``label_smoothing`` of a loss object (``LossFunctionWrapper._fn_kwargs``
+    in keras/src/losses/losses.py); empty for a loss given by name."""
+    kwargs = getattr(loss, "_fn_kwargs", None)
+    if not isinstance(kwargs, dict):
+        return ()
+    return tuple((k, kwargs[k]) for k in ("from_logits", "label_smoothing") if isinstance(kwargs.get(k), (bool, int, float)))
+
+
 def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False) -> ModelFact:
     """Describe what a Keras model expects, without building or calling it.
 
@@ -441,6 +450,7 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
     loss = None
     if getattr(model, "compiled", False) or getattr(model, "loss", None) is not None:
         loss = _loss_name(getattr(model, "loss", None))
+    loss_config = _loss_config(getattr(model, "loss", None))
     return ModelFact(
         name=name,
         class_name=cls,
@@ -453,6 +463,7 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
         layers=tuple(layers),
         output_shape=output_shape,
         loss=loss,
+        loss_config=loss_config,
     )
 
 
@@ -532,7 +543,7 @@ def siblings(ns: Dict[str, Any], shape: Optional[Shape], exclude: Tuple[str, ...
         return ()
     out = []
     for k, v in ns.items():
-        if k.startswith("_") or k in exclude or type(v).__name__ not in ("ndarray", "memmap", "EagerTensor", "DataFrame"):
+        if k.startswith("_") or k in exclude or type(v).__name__ not in ("ndarray", "memmap", "EagerTensor", "DataFrame", "Series"):
             continue
         s = shape_of(v)
         if s is not None and len(s) == len(shape):
@@ -632,7 +643,9 @@ def gather(
             uninspected.append("the model (%s)" % type(exc).__name__)
     x_fact = next((d for d in data if d.role == "x"), None)
     sib = siblings(user_ns or {}, x_fact.shape, tuple(d.name for d in data if d.name)) if x_fact else ()
-    facts = Facts(call, mf, tuple(data), sib, tuple(uninspected), _aliases(user_ns or ns))
+    y_fact = next((d for d in data if d.role == "y"), None)
+    ysib = siblings(user_ns or {}, y_fact.shape, tuple(d.name for d in data if d.name)) if y_fact else ()
+    facts = Facts(call, mf, tuple(data), sib, tuple(uninspected), _aliases(user_ns or ns), label_siblings=ysib)
     return Gathered(facts, model, objects, ns, call_node)
 
 

@@ -34,7 +34,7 @@ IMAGE2D = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "MaxPooling2D", "Aver
            "GlobalAveragePooling2D", "GlobalMaxPooling2D", "UpSampling2D", "ZeroPadding2D", "Cropping2D", "Resizing",
            "Rescaling", "RandomFlip", "RandomRotation", "RandomZoom", "RandomCrop")
 #: Message families about labels and losses (handled by core/labels.py).
-LABEL_FAMILIES = ("target_output", "shapes_incompatible", "logits_labels", "incompatible_shapes")
+LABEL_FAMILIES = ("target_output", "shapes_incompatible", "logits_labels", "incompatible_shapes", "label_range")
 
 
 def family_of(parsed) -> Optional[str]:
@@ -237,6 +237,10 @@ def diagnose(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
         d = label_rule(parsed, facts, mode)
         if d is not None:
             return d
+    from .labels import legacy_target, legacy_target_rule
+
+    if legacy_target(parsed):  # Keras 1/2 "Error when checking target": about y, not x
+        return legacy_target_rule(parsed, facts, mode)
     if x is None:
         x = next((d for d in facts.data if d.role == "data"), None)
     expected, cls, lname = _expected(facts, parsed)
@@ -506,30 +510,12 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
 
 
 def _cardinality_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
-    x, y = facts.role("x"), facts.role("y")
-    if x is None or y is None or x.shape is None or y.shape is None or not x.shape or not y.shape:
-        return None
-    nx, ny = x.shape[0], y.shape[0]
-    if nx is None or ny is None or nx == ny or x.type_name == "Dataset":
-        return None
+    """x and y disagree on the number of samples: :func:`kerashape_magic.core.cardinality.cardinality_rule`."""
+    from .cardinality import cardinality_rule
+
     expected, cls, lname = _expected(facts, parsed)
-    # x over-flattened into rows: let the shape rule explain (it proposes the reshape)
-    if expected is not None and len(expected) == len(x.shape) + 1 and expected[1] and nx == ny * expected[1]:
-        return None
     names = axis_names(len(expected), cls) if expected else ("batch_size",)
-    summary = "`%s` has %d samples but `%s` has %d: x and y must have the same number of samples." % (
-        x.name or x.source, nx, y.name or y.source, ny)
-    notes = []
-    if nx % ny == 0 or ny % nx == 0:
-        big, small = (x, y) if nx > ny else (y, x)
-        notes.append("%d is %d x %d: `%s` may have been reshaped with the wrong sample count, or comes from another "
-                     "split than `%s`." % (max(nx, ny), max(nx, ny) // min(nx, ny), min(nx, ny), big.name or big.source,
-                                           small.name or small.source))
-    else:
-        notes.append("Neither count divides the other, so no reshape restores them: x and y probably come from different "
-                     "splits (check the train/test split).")
-    return _base("cardinality_mismatch", "cardinality", facts, x, x.shape, expected, cls, lname, summary, [], parsed,
-                 (AxisRow(names[0], nx, ny, "mismatch"),), 0, notes)
+    return cardinality_rule(parsed, facts, expected, cls, lname, names)
 
 
 def _message_only(parsed, facts: Facts, kind: Optional[str], summary: Optional[str]) -> Optional[Diagnosis]:
@@ -546,7 +532,7 @@ def _message_only(parsed, facts: Facts, kind: Optional[str], summary: Optional[s
             "input_spec_axis": "feature_mismatch", "dims_must_be_equal": "feature_mismatch",
             "input_spec_shape": "rank_mismatch", "legacy_expected_shape": "rank_mismatch",
             "shapes_incompatible": "label_mismatch", "target_output": "label_mismatch", "logits_labels": "label_mismatch",
-            "incompatible_shapes": "label_mismatch", "cardinality": "cardinality_mismatch", "reshape_size": "reshape_size",
+            "incompatible_shapes": "label_mismatch", "label_range": "label_mismatch", "cardinality": "cardinality_mismatch", "reshape_size": "reshape_size",
             "sequential_configured": "rank_mismatch", "unknown_rank": "rank_mismatch",
         }.get(fam, "rank_mismatch")
     if exp is None and getattr(parsed, "expected_ndim", None):

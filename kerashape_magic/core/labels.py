@@ -1,15 +1,1201 @@
 """Rules for labels and losses: y against the model's output and the compiled loss.
 
-Pure (standard library only), like the rest of :mod:`kerashape_magic.core`.
+Pure (standard library only), like the rest of :mod:`kerashape_magic.core`. The labels are
+described by the facts layer (``DataFact.labels = (kind, num_classes)``, read from at most a
+few thousand values by :func:`kerashape_magic.facts.label_kind`); the output by
+``ModelFact.output_shape`` and its last layer's ``activation``; the loss by ``ModelFact.loss``.
+When the objects are out of reach, the message's two shapes (labels first, output second)
+stand in for them and the wording says "looks like".
+
+Where the knowledge comes from (Keras 3.15 source, behaviour re-measured here):
+
+* keras/src/backend/tensorflow/nn.py: ``categorical_crossentropy`` and
+  ``binary_crossentropy`` need a target of the output's rank and shape ("Arguments `target`
+  and `output` must have the same rank (ndim)" / "... the same shape");
+  ``sparse_categorical_crossentropy`` needs one class index per output row ("Argument
+  `output` must have rank (ndim) `target.ndim - 1`") in ``[0, units)`` (TensorFlow's
+  tensorflow/core/kernels/sparse_xent_op.cc: "Received a label value of 11 which is outside
+  the valid range of [0, 10)" on CPU; NaN on GPU).
+* keras/src/losses/loss.py ``squeeze_or_expand_to_same_rank``: before those checks a
+  trailing axis of size 1 is squeezed or added, so labels ``(N,)`` and ``(N, 1)`` both meet an
+  output ``(None, 1)``, and a one-hot ``(N, 1, C)`` meets ``(None, C)`` silently.
+* keras/src/utils/numerical_utils.py ``to_categorical``: drops a trailing axis of size 1
+  (``(N, 1)`` gives ``(N, C)``) and, without ``num_classes``, uses ``max + 1``: a split that
+  lacks the top class gets too few columns. Keras 2's ``np_utils.to_categorical`` and
+  ``np.eye(C)[y]`` keep the axis: ``(N, 1, C)`` (corpus case 30).
+* Categorical crossentropy normalises the output over its last axis, so over one unit it is
+  always 0 (measured: Keras 3.15 trains with loss 0.0 and learns nothing); a softmax over one
+  unit always outputs 1.0.
+* Keras 2 / tf.keras: "Shapes (None, 1) and (None, 10) are incompatible"
+  (tensorflow/python/framework/tensor_shape.py, raised from keras/backend.py
+  ``categorical_crossentropy``; first shape = target) and "A target array with shape ... was
+  passed for an output of shape ... while using as loss" (keras/engine/training_utils.py):
+  seed corpus cases 15 (one-hot with 6 classes into Dense(10): the output layer is wrong, not
+  the labels), 18 (one-hot labels with a sparse loss: argmax) and 30 (squeeze first).
 """
 
 from __future__ import annotations
 
-from typing import Optional
+import re
+from dataclasses import dataclass, replace
+from typing import List, Optional, Tuple
 
-from .types import Diagnosis, Facts
+from . import fixes as F
+from .diagnose import _base, _fits, _plural, align, fmt
+from .types import AxisRow, DataFact, Diagnosis, Facts, Fix, LayerFact, Shape
+
+#: Losses that compare labels with the output element by element (labels shaped like it).
+CATEGORICAL = (
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "kl_divergence",
+    "categorical_hinge",
+)
+#: Losses that take one class index per output row.
+SPARSE = ("sparse_categorical_crossentropy",)
+#: Losses for 0/1 targets, one per output unit.
+BINARY = ("binary_crossentropy", "binary_focal_crossentropy")
+#: The loss classes a fix may name (keras.losses.<Class>(from_logits=True)).
+LOSS_CLASSES = {
+    "categorical_crossentropy": "CategoricalCrossentropy",
+    "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
+    "binary_crossentropy": "BinaryCrossentropy",
+}
+_INDICES = ("class_indices", "binary")
+
+
+def loss_name(name: Optional[str]) -> Optional[str]:
+    """The snake_case name of a Keras loss, from a name, a class name or a function name.
+
+    Example:
+        >>> loss_name("SparseCategoricalCrossentropy"), loss_name("categorical_crossentropy")
+        ('sparse_categorical_crossentropy', 'categorical_crossentropy')
+        >>> loss_name("mse"), loss_name(None)
+        ('mean_squared_error', None)
+    """
+    if not name or not isinstance(name, str):
+        return None
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    return {
+        "mse": "mean_squared_error",
+        "mae": "mean_absolute_error",
+        "kld": "kl_divergence",
+        "kullback_leibler_divergence": "kl_divergence",
+    }.get(snake, snake)
+
+
+def loss_family(name: Optional[str]) -> Optional[str]:
+    """``"categorical"``, ``"sparse"``, ``"binary"``, ``"other"`` or None (no loss known).
+
+    Example:
+        >>> loss_family("categorical_crossentropy"), loss_family("mean_squared_error"), loss_family(None)
+        ('categorical', 'other', None)
+    """
+    if name is None:
+        return None
+    if name in SPARSE:
+        return "sparse"
+    if name in CATEGORICAL:
+        return "categorical"
+    if name in BINARY:
+        return "binary"
+    return "other"
+
+
+# --------------------------------------------------------------------------- fix templates
+
+
+def _loss_expr(facts: Facts, loss: str) -> Tuple[str, str]:
+    """(the ``loss=`` argument, its import line): a name, or a class keeping ``from_logits``."""
+    if loss not in LOSS_CLASSES:
+        raise ValueError("no fix template for loss %r" % (loss,))
+    config = dict(facts.model.loss_config) if facts.model is not None else {}
+    if config.get("from_logits") is True:
+        keras, imp = F._module(facts, "keras", "keras")
+        return "%s.losses.%s(from_logits=True)" % (keras, LOSS_CLASSES[loss]), imp
+    return '"%s"' % loss, ""
+
+
+def loss_fix(facts: Facts, kind: str, loss: str, rationale: str, title: str = "") -> Optional[Fix]:
+    """``model = kerashape.rebuild(model, loss="sparse_categorical_crossentropy")``.
+
+    A new model object (weights copied, same optimizer settings and metrics): the old one
+    stays untouched so that Undo can put it back. ``from_logits=True`` is kept.
+    """
+    m = facts.model
+    if m is None or not F.is_identifier(m.name) or m.loss is None:
+        return None  # rebuild() compiles only a model that was compiled
+    ks, imp = F._module(facts, "kerashape", "kerashape")
+    expr, imp2 = _loss_expr(facts, loss)
+    src = "%s%s%s = %s.rebuild(%s, loss=%s)\n" % (imp, imp2, m.name, ks, m.name, expr)
+    logits = dict(m.loss_config).get("from_logits") is True
+    return Fix(
+        kind,
+        title or "Compile %s with %s" % (m.name, loss),
+        F.code(src),
+        rationale,
+        None,
+        target=m.name,
+        op=("loss", loss, logits),
+    )
+
+
+_LAYER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,100}")
+_ACTIVATIONS = ("softmax", "sigmoid", "linear")
+
+
+def edit_output_fix(
+    facts: Facts, layer: Optional[LayerFact], units: Optional[int], activation: Optional[str], rationale: str
+) -> Optional[Fix]:
+    """``model = kerashape.rebuild(model, edit={"dense_1": {"units": 6}})``: the output layer changed.
+
+    Uses the ``edit=`` of :func:`kerashape_magic.actions.rebuild` (a new model keeping every
+    weight whose shape still fits; the edited layer's kernel starts anew). The layer name
+    comes from the model, and must be a plain name to sit in a string literal.
+    """
+    m = facts.model
+    if (
+        m is None
+        or layer is None
+        or not F.is_identifier(m.name)
+        or not _LAYER_NAME.fullmatch(layer.name or "")
+    ):
+        return None
+    changes = []
+    if units is not None:
+        changes.append('"units": %d' % F._int(units))
+    if activation is not None:
+        if activation not in _ACTIVATIONS:
+            return None
+        changes.append('"activation": "%s"' % activation)
+    if not changes:
+        return None
+    ks, imp = F._module(facts, "kerashape", "kerashape")
+    src = '%s%s = %s.rebuild(%s, edit={"%s": {%s}})\n' % (
+        imp,
+        m.name,
+        ks,
+        m.name,
+        layer.name,
+        ", ".join(changes),
+    )
+    what = " and ".join(
+        ([("%d units" % units)] if units is not None else [])
+        + ([("activation=%r" % activation)] if activation is not None else [])
+    )
+    return Fix(
+        "edit_layer",
+        "Rebuild %s with %s in its output layer %r" % (m.name, what, layer.name),
+        F.code(src),
+        rationale,
+        None,
+        target=m.name,
+        op=("edit_output", layer.name, units, activation),
+    )
+
+
+def to_categorical_fix(
+    facts: Facts, y: DataFact, num_classes: int, result: Shape, rationale: str
+) -> Optional[Fix]:
+    """``y = keras.utils.to_categorical(y, num_classes=10)``: one-hot rows, one column per class."""
+    if not F.is_identifier(y.name):
+        return None
+    keras, imp = F._module(facts, "keras", "keras")
+    src = "%s%s = %s.utils.to_categorical(%s, num_classes=%d)\n" % (
+        imp,
+        y.name,
+        keras,
+        F._data_expr(y.name, y.type_name),
+        F._int(num_classes),
+    )
+    return Fix(
+        "to_categorical",
+        "One-hot encode %s into %d classes" % (y.name, num_classes),
+        F.code(src, F.model_repair(facts)),
+        rationale,
+        tuple(result),
+        target=y.name,
+        op=("to_categorical", num_classes),
+    )
+
+
+def pad_onehot_fix(
+    facts: Facts, y: DataFact, num_classes: int, result: Shape, rationale: str
+) -> Optional[Fix]:
+    """``y = keras.utils.to_categorical(np.argmax(y, axis=-1), num_classes=10)``: one-hot rows widened
+    with zero columns, as ``to_categorical`` would have made them given ``num_classes``."""
+    if not F.is_identifier(y.name):
+        return None
+    keras, imp = F._module(facts, "keras", "keras")
+    np, imp2 = F._module(facts, "numpy", "np")
+    src = "%s%s%s = %s.utils.to_categorical(%s.argmax(%s, axis=-1), num_classes=%d)\n" % (
+        imp,
+        imp2,
+        y.name,
+        keras,
+        np,
+        F._data_expr(y.name, y.type_name),
+        F._int(num_classes),
+    )
+    return Fix(
+        "to_categorical",
+        "Widen the one-hot rows of %s to %d classes" % (y.name, num_classes),
+        F.code(src, F.model_repair(facts)),
+        rationale,
+        tuple(result),
+        target=y.name,
+        op=("onehot_pad", num_classes),
+    )
+
+
+def argmax_fix(facts: Facts, y: DataFact, result: Shape, rationale: str) -> Optional[Fix]:
+    """``y = np.argmax(y, axis=-1)``: one-hot rows to class indices."""
+    if not F.is_identifier(y.name):
+        return None
+    np, imp = F._module(facts, "numpy", "np")
+    src = "%s%s = %s.argmax(%s, axis=-1)\n" % (imp, y.name, np, F._data_expr(y.name, y.type_name))
+    return Fix(
+        "argmax",
+        "Turn the one-hot rows of %s into class indices" % y.name,
+        F.code(src, F.model_repair(facts)),
+        rationale,
+        tuple(result),
+        target=y.name,
+        op=("argmax", -1),
+    )
+
+
+def squeeze_labels_fix(facts: Facts, y: DataFact, axis: int, result: Shape, rationale: str) -> Optional[Fix]:
+    """``y = np.squeeze(y, axis=1)`` on the labels (verified against the loss, not the input)."""
+    fix = (
+        F.squeeze(facts, y.name, y.type_name, axis, tuple(result), rationale)
+        if F.is_identifier(y.name)
+        else None
+    )
+    return replace(fix, op=("label_squeeze", axis)) if fix is not None else None
+
+
+def reshape_labels_fix(facts: Facts, y: DataFact, shape: Shape, rationale: str) -> Optional[Fix]:
+    """``y = y.reshape(100, 20)`` on the labels (verified against the loss, not the input)."""
+    fix = F.reshape(facts, y.name, y.type_name, tuple(shape), rationale) if F.is_identifier(y.name) else None
+    return replace(fix, op=("label_reshape", tuple(shape))) if fix is not None else None
+
+
+# --------------------------------------------------------------------------- what is known
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """The labels, the output and the loss, from the facts or else from the message."""
+
+    y: Optional[DataFact]
+    shape: Shape
+    kind: Optional[str]  # DataFact.labels kind; None when only the message is known
+    classes: Optional[int]
+    output: Shape
+    activation: Optional[str]
+    layer: Optional[LayerFact]
+    loss: Optional[str]
+    family: Optional[str]
+    act_layer: Optional[LayerFact] = None
+
+    @property
+    def units(self) -> Optional[int]:
+        return self.output[-1] if self.output else None
+
+    @property
+    def lead(self) -> Shape:
+        """The output without its last (units) axis: what a sparse loss wants."""
+        return tuple(self.output[:-1])
+
+    dataset: Optional[str] = None  # the (x, y) dataset the labels travel in, if that is where they are
+
+    @property
+    def who(self) -> str:
+        if self.y is not None:
+            return "`%s` %s" % (self.y.name or self.y.source, fmt(self.shape))
+        return "the labels%s %s" % (" in `%s`" % self.dataset if self.dataset else "", fmt(self.shape))
+
+    @property
+    def out_layer(self) -> str:
+        if self.layer is not None:
+            return "the output layer %s %r" % (self.layer.class_name, self.layer.name)
+        return "the output layer"
+
+
+def _output_layer(facts: Facts) -> Tuple[Optional[LayerFact], Optional[LayerFact]]:
+    """(the last layer with ``units``, the last layer with an ``activation``)."""
+    m = facts.model
+    layers = m.layers if m is not None else ()
+    unit_layer = next((lay for lay in reversed(layers) if lay.get("units") is not None), None)
+    act_layer = next((lay for lay in reversed(layers) if lay.get("activation") is not None), None)
+    return unit_layer, act_layer
+
+
+def _known(parsed, facts: Facts) -> Optional[_Labels]:
+    m = facts.model
+    y = facts.role("y")
+    shape = y.shape if y is not None and y.shape else getattr(parsed, "first_shape", None)
+    if shape is None and getattr(parsed, "family", None) == "label_range":
+        shape = (None,)  # sparse_xent_op.cc: one class index per sample
+    output = m.output_shape if m is not None and m.output_shape else getattr(parsed, "other_shape", None)
+    if output is None and getattr(parsed, "family", None) == "label_range" and parsed.expected_value:
+        output = (None, parsed.expected_value)
+    if not shape or not output:
+        return None
+    kind, classes = y.labels if y is not None and y.labels else (None, None)
+    if y is None and getattr(parsed, "family", None) == "label_range" and parsed.label_value is not None:
+        kind, classes = "class_indices", parsed.label_value + 1
+    layer, act_layer = _output_layer(facts)
+    act = act_layer.get("activation") if act_layer is not None else None
+    act = act if isinstance(act, str) else None
+    loss = loss_name(m.loss if m is not None and m.loss else getattr(parsed, "loss", None))
+    if loss is None and getattr(parsed, "family", None) == "shapes_incompatible":
+        # K2: raised from keras/backend.py categorical_crossentropy (corpus section 3a)
+        loss = "categorical_crossentropy"
+    x = facts.role("x")
+    dataset = (x.name or x.source) if x is not None and x.type_name == "Dataset" and y is None else None
+    return _Labels(
+        y if y is not None and y.shape else None,
+        tuple(shape),
+        kind,
+        classes,
+        tuple(output),
+        act,
+        layer,
+        loss,
+        loss_family(loss),
+        act_layer,
+        dataset,
+    )
+
+
+def _form(s: _Labels) -> str:
+    """How the labels line up with the output: ``indices``, ``onehot``, ``onehot_extra_axis``,
+    ``multi_hot``, ``values``, ``misaligned`` (other sample axes) or ``other``."""
+    Out, Y, kind = s.output, s.shape, s.kind
+    L = len(Out) - 1
+    r = len(Y)
+    if r < L or not all(_fits(a, b) for a, b in zip(Y[1:L], Out[1:L])):
+        return "misaligned"
+    integers = kind in _INDICES or (s.y is not None and s.y.dtype.startswith(("int", "uint")))
+    if (
+        r == L + 1
+        and Y[-1] is not None
+        and Y[-1] > 1
+        and integers
+        and kind not in ("onehot", "multi_hot")
+        and (s.family == "sparse")
+    ):
+        return "misaligned"  # integer labels per step (labels (N, 20) against one prediction per sample)
+    if r > L and Y[-1] is None:
+        return "other"
+    if r == L or (r == L + 1 and Y[-1] == 1):
+        if kind is None or kind in _INDICES:
+            return "indices"
+        return "values" if kind == "continuous" else "other"
+    if r == L + 1:
+        if kind in ("onehot", None):
+            return "onehot"
+        return {"multi_hot": "multi_hot", "continuous": "values"}.get(kind, "other")
+    if r == L + 2 and Y[-2] == 1 and kind in ("onehot", None):
+        return "onehot_extra_axis"
+    return "other"
+
+
+def _describe(s: _Labels) -> str:
+    k = s.classes
+    if s.kind == "class_indices":
+        return "holds class indices 0..%d (one integer per sample)" % (k - 1) if k else "holds class indices"
+    if s.kind == "binary":
+        return "holds binary labels 0/1 (one per sample)"
+    if s.kind == "onehot":
+        return "is one-hot with %d classes" % s.shape[-1]
+    if s.kind == "multi_hot":
+        return "holds multi-hot rows (several 1s per row: multi-label)"
+    if s.kind == "continuous":
+        return "holds continuous values"
+    form = _form(s)
+    look = "looks" if s.y is not None else "look"
+    if form == "indices":
+        return "%s like one class index per sample" % look
+    if form in ("onehot", "onehot_extra_axis"):
+        return "%s like one-hot rows of %s classes" % (look, s.shape[-1])
+    return "has this shape" if s.y is not None else "have this shape"
+
+
+@dataclass
+class _Finding:
+    rule: str
+    summary: str
+    fixes: List[Optional[Fix]]
+    notes: List[str]
+    expected: Shape
+    rows: Optional[Tuple[AxisRow, ...]] = None
+
+
+def _ok_note(s: _Labels) -> str:
+    return "%s fits %s with the output %s." % (s.who, s.loss or "the loss", fmt(s.output))
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def _units_advice(s: _Labels, classes: int, act: str, loss: str) -> str:
+    return (
+        "Give the model one output unit per class: keras.layers.Dense(%d, activation=%r) as its last layer, "
+        "with "
+        "loss=%r, and train it again (that layer's weights start anew)." % (classes, act, loss)
+    )
+
+
+def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
+    """The finding for these labels, output and loss, or None when they fit."""
+    form = _form(s)
+    U, fam, loss, act = s.units, s.family, s.loss, s.activation
+    y = s.y
+    check = mode == "check"
+    silent = " Keras 3 accepts this without an error." if check else ""
+    lead = s.lead
+    if U is None:
+        return None
+
+    if form == "misaligned":
+        exp = lead if fam == "sparse" else tuple(s.output)
+        Y = s.shape
+        rows = (AxisRow("batch_size", Y[0], None, "ok"),) + tuple(
+            AxisRow(
+                "timesteps" if i == 1 else "axis %d" % i,
+                Y[i],
+                exp[i] if i < len(exp) else None,
+                "extra" if i >= len(exp) else "ok" if _fits(Y[i], exp[i]) else "mismatch",
+            )
+            for i in range(1, len(Y))
+        )
+        return _Finding(
+            "label_axes",
+            "%s does not line up with the model's output %s: %s."
+            % (
+                s.who,
+                fmt(s.output),
+                "the labels have more axes per sample than the output"
+                if len(s.shape) > len(s.output)
+                else "one prediction per sample, but the labels have %s steps" % s.shape[1]
+                if len(s.shape) > len(lead)
+                else "the sample axes differ",
+            ),
+            [],
+            [
+                "If the labels hold one value per timestep, the last recurrent layer needs "
+                "return_sequences=True; if "
+                "the model should predict one value per sample, the labels need one value per sample."
+            ],
+            exp,
+            rows,
+        )
+
+    if form == "onehot_extra_axis":
+        C = s.shape[-1]
+        if C != U:
+            return _units_finding(s, C, facts)
+        squeezed = tuple(s.shape[:-2]) + (C,)
+        if fam == "sparse":
+            fixes = [
+                argmax_fix(
+                    facts,
+                    y,
+                    tuple(s.shape[:-1]),
+                    "Takes the index of the 1 in each one-hot row; sparse_categorical_crossentropy wants "
+                    "class indices. No information is lost.",
+                )
+                if y is not None
+                else None
+            ]
+        else:
+            fixes = [
+                squeeze_labels_fix(
+                    facts,
+                    y,
+                    len(s.shape) - 2,
+                    squeezed,
+                    "Drops the size-1 axis that to_categorical (Keras 2) or np.eye(C)[y] kept from "
+                    "labels shaped (N, 1); every value stays where it was.",
+                )
+                if y is not None
+                else None
+            ]
+        names = _label_names(len(s.shape) - 1)
+        rows = tuple(
+            AxisRow(n, d, o, "ok" if _fits(d, o) else "mismatch")
+            for n, d, o in zip(names[:-1], s.shape[:-2], lead)
+        )
+        rows += (AxisRow("axis %d" % (len(s.shape) - 2), 1, None, "extra"), AxisRow("classes", C, U, "ok"))
+        return _Finding(
+            "onehot_extra_axis",
+            "%s has an extra axis of size 1 before its %d classes: the labels were one-hot "
+            "encoded while shaped (N, 1). The output is %s; squeeze that axis.%s"
+            % (s.who, C, fmt(s.output), silent),
+            fixes,
+            [
+                "Keras 2's to_categorical and np.eye(C)[y] keep a (N, 1) column's axis; squeeze the labels "
+                "first: to_categorical(np.squeeze(y, axis=-1), C) (corpus case 30)."
+            ],
+            squeezed,
+            rows,
+        )
+
+    if U == 1:
+        return _single_unit(s, facts, form, check)
+
+    if form == "indices":
+        k = s.classes
+        if k is not None and k > U and (fam in ("sparse", "categorical", "binary") or act == "softmax"):
+            return _indices_exceed(s, k, check, facts)
+        if fam == "sparse" or fam is None:
+            return None
+        expected = (tuple(s.shape[:-1]) if len(s.shape) > len(lead) else tuple(s.shape)) + (U,)
+        to_cat = (
+            to_categorical_fix(
+                facts,
+                y,
+                U,
+                expected,
+                "One-hot encodes each class index into a row of %d (num_classes from the output "
+                "layer's %d units, so every class gets its column even if this split lacks some)." % (U, U),
+            )
+            if y is not None and s.kind in _INDICES
+            else None
+        )
+        sparse = loss_fix(
+            facts,
+            "sparse_loss",
+            "sparse_categorical_crossentropy",
+            "Keeps the labels as they are and switches to the sparse twin of the loss, which takes one "
+            "class index per sample. The new model keeps every weight and the optimizer settings (its "
+            "optimizer state starts again)%s." % _smoothing_lost(facts),
+        )
+        if fam == "categorical":
+            options = ("sparse", "onehot") if loss == "categorical_crossentropy" else ("onehot",)
+            why = "%s expects one-hot rows shaped like the output %s" % (loss, fmt(s.output))
+        elif fam == "binary":
+            # a softmax over the classes wants the sparse loss; one-hot rows against it would make
+            # "accuracy" resolve to binary_accuracy and read high. Sigmoid units (multi-label) take
+            # one-hot rows.
+            options = ("sparse",) if act == "softmax" else ("onehot",)
+            why = "%s compares each of the %d outputs with its own 0/1 target" % (loss, U)
+        elif act == "softmax":
+            options = ("sparse", "onehot")
+            why = "%s compares it element by element with the softmax output %s" % (
+                loss or "the loss",
+                fmt(s.output),
+            )
+        else:
+            return (
+                _Finding(
+                    "label_shape",
+                    "%s %s, but the model predicts %d values per sample %s%s."
+                    % (s.who, _describe(s), U, fmt(s.output), " with %s" % loss if loss else ""),
+                    [],
+                    [],
+                    s.output,
+                )
+                if (fam is not None or not check)
+                else None
+            )
+        fixes = [{"sparse": sparse, "onehot": to_cat}[o] for o in options]
+        remedy = {
+            ("sparse", "onehot"): "Keep the indices and use the sparse loss, or one-hot encode them.",
+            ("sparse",): "Keep the indices and use sparse_categorical_crossentropy.",
+            ("onehot",): "One-hot encode them into %d columns." % U,
+        }[options]
+        notes = []
+        if fam == "binary" and s.kind == "binary" and U == 2:
+            notes.append(
+                "Or keep binary_crossentropy and make the output keras.layers.Dense(1, "
+                "activation='sigmoid'): "
+                "one probability per sample."
+            )
+        return _Finding(
+            "class_indices_categorical_loss" if fam == "categorical" else "class_indices_" + (fam or "loss"),
+            "%s %s, but %s. %s%s" % (s.who, _describe(s), why, remedy, silent),
+            fixes,
+            notes,
+            expected,
+        )
+
+    if form == "onehot":
+        C = s.shape[-1]
+        if C != U:
+            return _units_finding(s, C, facts)
+        if fam != "sparse":
+            return None
+        fixes = [
+            loss_fix(
+                facts,
+                "categorical_loss",
+                "categorical_crossentropy",
+                "Keeps the one-hot labels and switches to categorical_crossentropy, which takes them as they "
+                "are. The new model keeps every weight and the optimizer settings (its optimizer state "
+                "starts "
+                "again).",
+            ),
+            argmax_fix(
+                facts,
+                y,
+                tuple(s.shape[:-1]),
+                "Takes the index of the 1 in each one-hot row (class 3 -> 3): what "
+                "sparse_categorical_crossentropy expects. No information is lost.",
+            )
+            if y is not None and s.kind == "onehot"
+            else None,
+        ]
+        return _Finding(
+            "onehot_sparse_loss",
+            "%s %s, but sparse_categorical_crossentropy expects one class index per "
+            "sample, shape %s. Use categorical_crossentropy, or turn the rows into indices with argmax."
+            % (s.who, _describe(s), fmt(lead)),
+            fixes,
+            [
+                "Reshaping one-hot rows into indices is never right; argmax reads which column holds the 1 "
+                "(corpus case 18)."
+            ],
+            lead,
+        )
+
+    if form == "multi_hot":
+        C = s.shape[-1]
+        if C != U:
+            return _units_finding(s, C, facts)
+        if fam == "binary":
+            return None
+        fixes = [
+            loss_fix(
+                facts,
+                "binary_loss",
+                "binary_crossentropy",
+                "Multi-label targets (several 1s per row) need binary_crossentropy: one yes/no per class.",
+            )
+            if act == "sigmoid"
+            else None
+        ]
+        return _Finding(
+            "multi_hot_labels",
+            "%s %s, but %s treats each row as one class out of %d.%s"
+            % (s.who, _describe(s), loss or "the loss", U, silent),
+            fixes,
+            [
+                "Multi-label classification: a sigmoid output (one probability per class) with "
+                "binary_crossentropy."
+                + ("" if act == "sigmoid" else " The output's activation is %r, not 'sigmoid'." % act)
+            ],
+            s.output,
+        )
+
+    if form == "values" and fam in ("categorical", "sparse"):
+        return _Finding(
+            "continuous_labels",
+            "%s %s, but %s expects class labels (%s)."
+            % (s.who, _describe(s), loss, "class indices" if fam == "sparse" else "one-hot rows"),
+            [],
+            [
+                "For regression use a loss such as mean_squared_error and a linear output; for "
+                "classification, turn the "
+                "values into class indices first."
+            ],
+            lead if fam == "sparse" else s.output,
+        )
+
+    if form == "other" or (
+        form == "values" and not _same_after_squeeze(s.shape, s.output) and fam is not None
+    ):
+        if fam is None and check:
+            return None
+        return _Finding(
+            "label_shape",
+            "%s does not fit the model's output %s%s."
+            % (s.who, fmt(s.output), " with %s" % loss if loss else ""),
+            [],
+            [],
+            lead if fam == "sparse" else s.output,
+        )
+    return None
+
+
+def _same_after_squeeze(Y: Shape, Out: Shape) -> bool:
+    """Whether labels Y meet output Out as Keras's compiled loss lines them up
+    (keras/src/losses/loss.py squeeze_or_expand_to_same_rank: a trailing 1 is added or dropped)."""
+    Y, Out = tuple(Y), tuple(Out)
+    if len(Y) == len(Out) - 1 and Out[-1] == 1:
+        Y = Y + (1,)
+    elif len(Y) == len(Out) + 1 and Y[-1] == 1:
+        Y = Y[:-1]
+    return len(Y) == len(Out) and all(_fits(a, b) for a, b in zip(Y[1:], Out[1:]))
+
+
+def _smoothing_lost(facts: Facts) -> str:
+    config = dict(facts.model.loss_config) if facts.model is not None else {}
+    if config.get("label_smoothing"):
+        return (
+            "; the sparse loss has no label_smoothing, so the smoothing of %s is dropped"
+            % config["label_smoothing"]
+        )
+    return ""
+
+
+#: Calls that use the model as trained (keras/src/trainers/trainer.py): a new output layer would be untrained.
+_INFERENCE = ("evaluate", "test_on_batch", "predict", "predict_on_batch")
+_AS_TRAINED = (
+    "%s uses the model as trained: rebuilding its output layer would throw away what it learned, so "
+    "kerashape offers no rebuild here. Evaluate with the labels the model was trained on."
+)
+
+
+def _as_trained(facts: Facts) -> bool:
+    return facts.call.method in _INFERENCE
+
+
+def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
+    """The labels are fine; the output layer has the wrong number of units (corpus case 15)."""
+    U = s.units
+    what = {"onehot": "one-hot with %d classes", "multi_hot": "multi-hot with %d classes"}.get(
+        s.kind or "", "%d columns per sample"
+    ) % classes
+    if _form(s) == "onehot_extra_axis":
+        what += " (and an extra axis of size 1)"
+    notes = [
+        _units_advice(
+            s,
+            classes,
+            "softmax",
+            s.loss if s.family in ("categorical", "sparse") else "categorical_crossentropy",
+        )
+    ]
+    if classes < U:
+        notes.append(
+            "If there really are %d classes and this split lacks the last %d, one-hot encode with "
+            "to_categorical(..., num_classes=%d) instead: without num_classes it counts max label + 1."
+            % (U, U - classes, U)
+        )
+    notes.append(
+        "Converting the labels (to_categorical, argmax) or switching the loss would not help here: the "
+        "number of classes and the number of output units must agree."
+    )
+    fixes = []
+    if _as_trained(facts):
+        notes.append(_AS_TRAINED % facts.call.method)
+        if (
+            classes < U
+            and s.kind == "onehot"
+            and s.y is not None
+            and _form(s) == "onehot"
+            and s.family != "sparse"
+        ):
+            fixes.append(
+                pad_onehot_fix(
+                    facts,
+                    s.y,
+                    U,
+                    tuple(s.shape[:-1]) + (U,),
+                    "Assumes the model's %d classes are right and these rows were one-hot encoded "
+                    "without num_classes (to_categorical then counts max label + 1 = %d): adds %d "
+                    "columns of zeros for the classes this split lacks; every 1 stays in its column."
+                    % (U, classes, U - classes),
+                )
+            )
+    elif U > 1 and s.family in ("categorical", "binary", "other"):
+        fixes.append(
+            edit_output_fix(
+                facts,
+                s.layer,
+                classes,
+                None,
+                "Rebuilds the model with %d units in %s: every other weight is kept, that layer's "
+                "kernel and bias start anew (they were for %d classes), so train again. The labels "
+                "and the loss stay as they are." % (classes, s.out_layer, U),
+            )
+        )
+    return _Finding(
+        "output_units",
+        "%s is %s, but %s has %s (output %s): the model must output one score per "
+        "class, so that layer needs %d units."
+        % (s.who, what, s.out_layer, _plural(U, "unit"), fmt(s.output), classes),
+        fixes,
+        notes,
+        s.output,
+    )
+
+
+def _indices_exceed(s: _Labels, k: int, check: bool, facts: Facts) -> _Finding:
+    U = s.units
+    fixes = []
+    if U > 1 and s.family == "sparse" and s.y is not None and not _as_trained(facts):
+        fixes.append(
+            edit_output_fix(
+                facts,
+                s.layer,
+                k,
+                None,
+                "Rebuilds the model with %d units in %s, one per class: every other weight is kept, "
+                "that layer's kernel and bias start anew, so train again. %d is the largest class "
+                "index kerashape read, plus 1 (it reads the first few thousand labels): check that no "
+                "label is larger." % (k, s.out_layer, k),
+            )
+        )
+    notes = [_units_advice(s, k, "softmax", "sparse_categorical_crossentropy")]
+    if _as_trained(facts):
+        notes.append(_AS_TRAINED % facts.call.method)
+    if k == U + 1:
+        notes.append(
+            "If your classes are numbered 1..%d rather than 0..%d, subtract 1 from the labels instead."
+            % (U, U - 1)
+        )
+    consequence = (
+        " With sparse_categorical_crossentropy training stops with 'Received a label value of %d which is "
+        "outside the valid range of [0, %d)' on a CPU, and gives NaN losses on a GPU." % (k - 1, U)
+        if s.family == "sparse"
+        else ""
+    )
+    return _Finding(
+        "classes_exceed_units",
+        "%s %s: %d classes, but %s has %s (output %s), so only class%s "
+        "0..%d ha%s a score.%s"
+        % (
+            s.who,
+            _describe(s),
+            k,
+            s.out_layer,
+            _plural(U, "unit"),
+            fmt(s.output),
+            "es" if U > 1 else "",
+            U - 1,
+            "ve" if U > 1 else "s",
+            consequence,
+        ),
+        fixes,
+        notes,
+        s.shape,
+        tuple(
+            AxisRow("batch_size" if i == 0 else "axis %d" % i, d, None if i == 0 else d, "ok")
+            for i, d in enumerate(s.shape)
+        )
+        + (AxisRow("classes", k, U, "mismatch"),),
+    )
+
+
+def _single_unit(s: _Labels, facts: Facts, form: str, check: bool) -> Optional[_Finding]:
+    """An output of one unit: binary classification (or regression)."""
+    finding = _single_unit_labels(s, facts, form, check)
+    if s.activation != "softmax":
+        return finding
+    advice = (
+        "A softmax over a single unit always outputs 1.0, so the model cannot learn: use "
+        "activation='sigmoid' on a "
+        "Dense(1) output with binary_crossentropy for two classes, or Dense(number of classes, "
+        "activation='softmax') with sparse_categorical_crossentropy."
+    )
+    if finding is not None:
+        finding.notes.insert(0, advice)
+        return finding
+    fixes = []
+    if s.family == "binary" and form == "indices":
+        fixes.append(
+            edit_output_fix(
+                facts,
+                s.act_layer,
+                None,
+                "sigmoid",
+                "A sigmoid gives one probability per sample, what binary_crossentropy expects with "
+                "0/1 labels. Every weight is kept (an activation has none).",
+            )
+        )
+    return _Finding(
+        "softmax_single_unit",
+        "%s ends in a softmax over a single unit %s: it always outputs 1.0, so "
+        "the model cannot learn.%s"
+        % (
+            s.out_layer[0].upper() + s.out_layer[1:],
+            fmt(s.output),
+            " Keras 3 trains on it without an error." if check else "",
+        ),
+        fixes,
+        [advice],
+        s.shape,
+    )
+
+
+def _single_unit_labels(s: _Labels, facts: Facts, form: str, check: bool) -> Optional[_Finding]:
+    fam, y, k = s.family, s.y, s.classes
+    silent = " Keras 3 trains on it without an error." if check else ""
+    if form == "indices" and k is not None and k > 2 and fam in ("sparse", "categorical", "binary"):
+        return _indices_exceed(
+            s, k, check, facts
+        )  # (with mean_squared_error, integers may be a regression target)
+    if form == "indices" and fam in ("categorical", "sparse") and (s.kind == "binary" or k in (1, 2)):
+        fix = loss_fix(
+            facts,
+            "binary_loss",
+            "binary_crossentropy",
+            "One sigmoid unit with 0/1 labels is binary classification: binary_crossentropy. The new model "
+            "keeps every weight and the optimizer settings (its optimizer state starts again).",
+        )
+        why = (
+            "categorical_crossentropy normalises the output over its last axis, so over one unit the loss "
+            "is always 0 and nothing is learned"
+            if fam == "categorical"
+            else "sparse_categorical_crossentropy over one unit accepts only class 0: label 1 is out of "
+            "range (an error on a CPU, NaN on a GPU)"
+        )
+        return _Finding(
+            "binary_labels_%s_loss" % fam,
+            "%s %s, and the output is one unit %s, but %s.%s"
+            % (s.who, _describe(s), fmt(s.output), why, silent),
+            [fix],
+            [],
+            s.shape,
+        )
+    if form == "onehot" and s.shape[-1] == 2 and fam == "binary":
+        fix = (
+            argmax_fix(
+                facts,
+                y,
+                tuple(s.shape[:-1]),
+                "Turns each one-hot pair into one 0/1 label (column 1 holds the 1 -> 1): what one sigmoid "
+                "unit "
+                "with binary_crossentropy expects. No information is lost.",
+            )
+            if y is not None and s.kind == "onehot"
+            else None
+        )
+        return _Finding(
+            "onehot_single_unit",
+            "%s %s, but the output is one sigmoid unit %s: binary_crossentropy wants "
+            "one 0/1 label per sample, shape %s." % (s.who, _describe(s), fmt(s.output), fmt(s.output)),
+            [fix],
+            [
+                "Or keep the one-hot labels and make the output keras.layers.Dense(2, activation='softmax') "
+                "with categorical_crossentropy."
+            ],
+            s.output,
+        )
+    if form in ("onehot", "multi_hot"):
+        return _units_finding(s, s.shape[-1], facts)
+    if (
+        form in ("other", "values")
+        and not _same_after_squeeze(s.shape, s.output)
+        and not (fam is None and check)
+    ):
+        return _Finding(
+            "label_shape",
+            "%s does not fit the model's output %s%s."
+            % (s.who, fmt(s.output), " with %s" % s.loss if s.loss else ""),
+            [],
+            [],
+            s.output,
+        )
+    return None
+
+
+def _label_names(ndim: int) -> Tuple[str, ...]:
+    if ndim <= 1:
+        return ("batch_size",)
+    if ndim == 2:
+        return ("batch_size", "classes")
+    return (
+        ("batch_size",)
+        + tuple("timesteps" if i == 1 else "axis %d" % i for i in range(1, ndim - 1))
+        + ("classes",)
+    )
 
 
 def label_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
-    """Explain a mismatch between the labels, the model's output and the loss (or None)."""
-    return None
+    """Explain a mismatch between the labels, the model's output and the loss (or None).
+
+    In ``"error"`` mode (a loss or label message was raised) it always explains, falling back
+    on the message's two shapes; in ``"check"`` mode it reports only what does not fit,
+    including what Keras 3 accepts silently (categorical crossentropy over one unit, class
+    indices beyond the output's units).
+
+    Example:
+        >>> from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
+        >>> m = ModelFact("model", "Sequential", ((None, 8),), declared=True, built=True,
+        ...               output_shape=(None, 10),
+        ...               loss="categorical_crossentropy",
+        ...               layers=(LayerFact("dense", "Dense",
+        ...                                 config=(("units", 10), ("activation", "softmax"))),))
+        >>> y = DataFact("y_train", "y_train", "y", "ndarray", (100,), "int64", labels=("class_indices", 10))
+        >>> d = label_rule(None, Facts(model=m, data=(y,)), "check")
+        >>> d.kind, d.received_shape, d.expected_shape, [f.kind for f in d.fixes]
+        ('label_mismatch', (100,), (None, 10), ['sparse_loss', 'to_categorical'])
+        >>> print(d.fixes[0].code, end="")
+        import kerashape
+        model = kerashape.rebuild(model, loss="sparse_categorical_crossentropy")
+    """
+    family = getattr(parsed, "family", None)
+    if family == "incompatible_shapes" and not _about_loss(parsed):
+        return None
+    s = _known(parsed, facts)
+    if s is None:
+        return _message_finding(parsed, facts, None) if mode == "error" and parsed is not None else None
+    finding = _analyse(s, facts, mode)
+    if finding is None:
+        return _message_finding(parsed, facts, s) if mode == "error" and parsed is not None else None
+    return _diagnosis(parsed, facts, s, finding)
+
+
+def _about_loss(parsed) -> bool:
+    """An ``Incompatible shapes`` error raised while computing the loss (node names say so)."""
+    text = (getattr(parsed, "text", "") or "").lower()
+    words = ("loss", "metric", "crossentropy", "squared_error", "absolute_error", "hinge", "accuracy")
+    return getattr(parsed, "wrapper", None) is None and any(w in text for w in words)
+
+
+def _diagnosis(parsed, facts: Facts, s: _Labels, finding: _Finding) -> Diagnosis:
+    expected = tuple(finding.expected)
+    if expected:
+        expected = (None,) + expected[1:]  # any batch size, as Keras prints the output
+    received = tuple(s.shape)
+    names = _label_names(max(len(expected), len(received), 1))
+    rows = finding.rows if finding.rows is not None else align(received, expected, names) if expected else ()
+    # extra axes (one-hot rows where indices are wanted) get their label name, not "axis 1"
+    rows = tuple(
+        replace(r, name=names[i]) if r.status == "extra" and i < len(names) and finding.rows is None else r
+        for i, r in enumerate(rows)
+    )
+    axis = next((i for i, r in enumerate(rows) if r.status != "ok"), None)
+    layer = s.layer
+    notes = list(finding.notes)
+    if s.kind is None and s.y is None:
+        notes.append(
+            "kerashape could not look at the labels themselves; this reads the shapes in Keras's message."
+        )
+    summary = finding.summary[:1].upper() + finding.summary[1:]
+    return _base(
+        "label_mismatch",
+        finding.rule,
+        facts,
+        s.y,
+        received,
+        expected,
+        layer.class_name if layer else None,
+        layer.name if layer else getattr(parsed, "layer_name", None),
+        summary,
+        finding.fixes,
+        parsed,
+        rows,
+        axis,
+        notes,
+    )
+
+
+def _message_finding(parsed, facts: Facts, s: Optional[_Labels]) -> Optional[Diagnosis]:
+    """Error mode, nothing better known: say what Keras compared, in its own shapes."""
+    first, other = getattr(parsed, "first_shape", None), getattr(parsed, "other_shape", None)
+    fam = parsed.family
+    if fam == "label_range" and parsed.label_value is not None and parsed.expected_value:
+        summary = (
+            "A label has the value %d, but the output has %d units, so the loss accepts only classes 0..%d: "
+            "the "
+            "output layer needs one unit per class (or the labels start at 1)."
+            % (parsed.label_value, parsed.expected_value, parsed.expected_value - 1)
+        )
+    elif first is not None and other is not None:
+        summary = "Keras compared the labels %s with the model's output %s%s and they do not fit." % (
+            fmt(first),
+            fmt(other),
+            " (loss %s)" % parsed.loss if parsed.loss else "",
+        )
+    else:
+        summary = "The labels do not fit the model's output (%s)." % fam
+    notes = []
+    if s is not None:
+        notes.append(
+            "%s The mismatch may come from a metric (metrics=[...]) or from another output." % _ok_note(s)
+        )
+    return Diagnosis(
+        "label_mismatch",
+        getattr(parsed, "layer_name", None),
+        tuple(first) if first else None,
+        tuple(other) if other else None,
+        None,
+        summary,
+        (),
+        "label_message",
+        getattr(parsed, "wrapper", None),
+        s.y.name if s is not None and s.y is not None else None,
+        facts.model.name if facts.model else None,
+        (),
+        tuple(notes),
+        ("Keras said (%s): %s" % (fam, parsed.text[:500]),),
+        parsed.text,
+        facts.uninspected,
+        (),
+    )
+
+
+def legacy_target(parsed) -> bool:
+    """Keras 1/2 "Error when checking target: expected dense_1 to have ..." (about y, not x)."""
+    prefix = (getattr(parsed, "prefix", None) or "").lower()
+    return (
+        getattr(parsed, "family", None) in ("legacy_expected_dims", "legacy_expected_shape")
+        and "target" in prefix
+    )
+
+
+def legacy_target_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
+    """Keras 2's target check (keras/engine/training_utils.py): the labels against the output layer.
+
+    The message names the output layer and the labels' shape (corpus cases 18 and 30); with
+    the model and the labels in reach the label rules explain it, else the message does.
+    """
+    d = label_rule(None, facts, "check") if facts.role("y") is not None and facts.model is not None else None
+    if d is not None:
+        return replace(
+            d,
+            message=parsed.text,
+            details=d.details + ("Keras said (%s): %s" % (parsed.family, parsed.text[:500]),),
+        )
+    rec = getattr(parsed, "received_shape", None)
+    nd = getattr(parsed, "expected_ndim", None)
+    exp = getattr(parsed, "expected_shape", None)
+    name = getattr(parsed, "name", None) or getattr(parsed, "layer_name", None)
+    notes = []
+    if rec and nd and len(rec) == nd + 1 and rec[1] == 1:
+        summary = (
+            "The labels %s have an extra axis of size 1: the output layer %r gives %d axes. One-hot "
+            "encoding labels "
+            "shaped (N, 1) keeps that axis; squeeze it (np.squeeze(y, axis=1))." % (fmt(rec), name, nd)
+        )
+        notes.append(
+            "to_categorical(np.squeeze(y, axis=-1), num_classes) gives (N, num_classes) (corpus case 30)."
+        )
+    elif rec and exp and len(exp) == len(rec) and exp[-1] == 1 and rec[-1] and rec[-1] > 1:
+        summary = (
+            "The labels %s have %d columns where the output layer %r expects %s: with "
+            "sparse_categorical_crossentropy they must be class indices; one-hot rows need argmax (or use "
+            "categorical_crossentropy)." % (fmt(rec), rec[-1], name, fmt(exp))
+        )
+    else:
+        summary = "The labels %s do not fit the output layer %r (expected %s)." % (
+            fmt(rec),
+            name,
+            fmt(exp) if exp else "ndim=%s" % nd,
+        )
+    return Diagnosis(
+        "label_mismatch",
+        name,
+        tuple(rec) if rec else None,
+        tuple(exp) if exp else None,
+        None,
+        summary,
+        (),
+        "legacy_target",
+        None,
+        None,
+        facts.model.name if facts.model else None,
+        (),
+        tuple(notes),
+        ("Keras said (%s): %s" % (parsed.family, parsed.text[:500]),),
+        parsed.text,
+        facts.uninspected,
+        (),
+    )

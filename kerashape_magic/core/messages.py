@@ -69,6 +69,7 @@ class ParsedMessage:
     received_dtype: Optional[str] = None
     expected_count: Optional[int] = None
     received_count: Optional[int] = None
+    label_value: Optional[int] = None
 
 
 # --------------------------------------------------------------------------- shapes
@@ -138,6 +139,7 @@ _ARRAY_RX = re.compile(r"(?<![A-Za-z_.])array\((?!s\))")
 _PAREN_RX = re.compile(r"[()]")
 _TF_VALUE_RX = re.compile(r"tf\.Tensor\((?!\s*shape=)")
 _NUMRUN_RX = re.compile(r"\[[\[\]\d\s.,eE+\-]{80,}\]?")
+_LABEL_VALUES_RX = re.compile(r"(Label values:)[ \t\d-]+")  # TF sparse_xent_op.cc lists every label
 # TF 2.11+ "Detected at node X defined at (most recent call last):" + one line per frame.
 _FRAMES_RX = re.compile(
     r"(Detected at node [^\n]{0,300}? defined at \(most recent call last\):)"
@@ -189,6 +191,8 @@ def _clean(text: str) -> str:
     if "tf.Tensor(" in s:
         s = _replace_tensor_values(s)
     s = _NUMRUN_RX.sub("<array>", s)
+    if "Label values:" in s:
+        s = _LABEL_VALUES_RX.sub(r"\1 <array>", s)
     return _FRAMES_RX.sub(_collapse_frames, s)
 
 
@@ -238,7 +242,7 @@ _NEVER = frozenset(
 # "hape" (shape/Shape/reshape), "nput" (Input 0 ..., input(s), Missing data for input),
 # "array" (cardinality, NumPy, object arrays), "sequence" (non-rectangular), "logits"
 # (TF1 "logits_size="), "imension" (TF 2.1 cardinality "same first dimension").
-_TOKENS = ("hape", "nput", "array", "sequence", "logits", "imension")
+_TOKENS = ("hape", "nput", "array", "sequence", "logits", "imension", "label value")
 _WINDOW = 2000  # long messages: the key sentence sits near the start or near the end
 
 
@@ -287,7 +291,7 @@ _Q = r"(?:'[^'\n]*'|\"[^\"\n]*\"|[^\s:'\"]+)"  # a layer name: unquoted, "double
 _SHAPE_FIELDS = {"expected_shape", "received_shape", "first_shape", "other_shape", "target_shape",
                  "detected_shape"}
 _INT_FIELDS = {"input_index", "expected_ndim", "received_ndim", "axis", "expected_value", "component",
-               "element_index", "array_size", "expected_count", "received_count"}
+               "element_index", "array_size", "expected_count", "received_count", "label_value"}
 
 
 def _dtype(s: str) -> str:
@@ -504,6 +508,10 @@ _RULES = [
           r"dimension\. Received: labels\.shape=(?P<first_shape>@S) and logits\.shape=(?P<other_shape>@S)"),
     _rule("logits_labels", _same, r"logits and labels must be broadcastable: logits_size=(?P<other_shape>@S)"
           r" labels_size=(?P<first_shape>@S)"),
+    # tensorflow/core/kernels/sparse_xent_op.cc (CPU; a GPU gives NaN instead): a class index >= the
+    # number of output units with sparse_categorical_crossentropy. expected_value = that number.
+    _rule("label_range", _sparse_loss, r"Received a label value of (?P<label_value>-?\d+) which is outside the "
+          r"valid range of \[0, (?P<expected_value>\d+)\)"),
     # 4: keras/src/trainers/data_adapters/data_adapter_utils.py (K3); keras/engine/data_adapter.py
     # (K2.6-2.15, TF 2.1-2.5); 1f training_utils.py 2.3.1; 1h keras_preprocessing ImageDataGenerator.flow
     _rule("cardinality", _sizes, r"Data cardinality is ambiguous(?P<_rest>[\s\S]{0,2000})"),

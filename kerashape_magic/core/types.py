@@ -43,6 +43,7 @@ FIX_KINDS = (
     "argmax",
     "sparse_loss",
     "categorical_loss",
+    "binary_loss",
     "rebuild_input",
     "edit_layer",
     "resize",
@@ -251,6 +252,8 @@ class ModelFact:
         layers: the layers in order.
         output_shape: the model's output shape, if known.
         loss: the compiled loss's name (``"categorical_crossentropy"``), if any.
+        loss_config: options of the compiled loss object that a loss fix must keep:
+            ``(("from_logits", True),)``; empty for a loss given by name.
     """
 
     name: Optional[str]
@@ -264,6 +267,7 @@ class ModelFact:
     layers: Tuple[LayerFact, ...] = ()
     output_shape: Optional[Shape] = None
     loss: Optional[str] = None
+    loss_config: Tuple[Tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -296,6 +300,8 @@ class Facts:
         aliases: ``(module, name)`` pairs: the names bound in the user's namespace to
             ``numpy``, ``tensorflow``, ``keras`` and ``kerashape`` (``("numpy", "np")``).
             Fix code uses these names and imports only what is missing.
+        label_siblings: other arrays in the user's namespace, ``(name, shape)``, that share
+            the labels' rank (``y_test`` beside ``y_train``: which split a count belongs to).
     """
 
     call: CallFact = field(default_factory=CallFact)
@@ -304,6 +310,7 @@ class Facts:
     siblings: Tuple[Tuple[str, Shape], ...] = ()
     uninspected: Tuple[str, ...] = ()
     aliases: Tuple[Tuple[str, str], ...] = ()
+    label_siblings: Tuple[Tuple[str, Shape], ...] = ()
 
     def alias(self, module: str) -> Optional[str]:
         """The user's name for ``module`` (``"np"`` for numpy), or None when unbound."""

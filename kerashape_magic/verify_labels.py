@@ -1,0 +1,247 @@
+"""Verifiers for label and loss fixes (registered in :data:`kerashape_magic.verify.VERIFIERS`).
+
+A label fix is *verified* only when the model's compiled loss, computed exactly as ``fit``
+computes it, accepts the model's output for ``x[:2]`` together with the fixed ``y[:2]`` and
+gives a finite value; the compiled metrics must accept them too (``metrics=["accuracy"]``
+resolves by the labels' shape). "Exactly as fit" means ``Model.compute_loss`` and
+``Model.compute_metrics`` (keras/src/trainers/trainer.py), whose ``CompileLoss`` lines the
+labels up with ``squeeze_or_expand_to_same_rank`` (keras/src/losses/loss.py) before the
+backend's checks (keras/src/backend/tensorflow/nn.py).
+
+They run on a *copy*: :func:`kerashape_magic.actions.rebuild` gives a new model with the
+same layers and weights, compiled with the same loss, metrics and optimizer settings, or
+with the new loss for ``sparse_loss`` / ``categorical_loss`` / ``binary_loss`` (which is
+exactly what applying such a fix creates). The user's model is never called, compiled or
+rebuilt in place; the user's labels are read through their first 2 samples only, and the
+fixed slice is built from those (``keras.utils.to_categorical``, ``np.argmax``,
+``np.squeeze``, a reshape of the front of the array).
+
+Class indices are also checked against what the facts layer read from up to a few
+thousand labels (``DataFact.labels``): a 2-sample slice may not hold the largest class, and
+on a GPU an index past the output's units gives NaN instead of an error.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional, Tuple
+
+from . import actions
+from .core.types import Fix
+from .facts import Gathered, shape_of
+from .verify import SLICE, _prefix, head, register
+
+_KEEP = object()
+
+
+def _is_dataset(obj: Any) -> bool:
+    return hasattr(obj, "element_spec") and hasattr(obj, "take")
+
+
+def _np():
+    import numpy
+
+    return numpy
+
+
+def _labels_object(fix: Fix, g: Gathered) -> Any:
+    """The labels the fix rewrites (by its target name), else the call's y."""
+    obj = g.namespace.get(fix.target) if fix.target else None
+    if obj is None and fix.target:
+        obj = g.objects.get(fix.target)
+    if obj is None:
+        obj = g.objects.get("y")
+    if obj is None:
+        raise ValueError("the labels %r were not found" % (fix.target or "y"))
+    return obj
+
+
+def _roles(fix: Fix, g: Gathered) -> Tuple[str, str]:
+    """("x", "y"), or ("val_x", "val_y") when the fix rewrites the validation labels."""
+    target = next((d for d in g.facts.data if fix.target and d.name == fix.target), None)
+    return ("val_x", "val_y") if target is not None and target.role == "val_y" else ("x", "y")
+
+
+def _slices(g: Gathered, roles: Tuple[str, str] = ("x", "y")) -> Tuple[Any, Any]:
+    """(x[:2], y[:2]): from the arrays, or from the first batch of an ``(x, y)`` dataset."""
+    x = g.objects.get(roles[0])
+    if x is None:
+        raise ValueError("no input data to run the model on")
+    if _is_dataset(x):
+        element = next(iter(x.take(1)))
+        if not isinstance(element, (tuple, list)) or len(element) < 2:
+            raise ValueError("the dataset's elements hold no labels")
+        return element[0][:SLICE], element[1][:SLICE]
+    y = g.objects.get(roles[1])
+    return head(x), head(y) if y is not None else None
+
+
+def _name(g: Gathered, role: str) -> str:
+    d = g.facts.role(role)
+    return (d.name or d.source) if d is not None else role
+
+
+def _loss_object(name: str, from_logits: bool) -> Any:
+    import keras
+
+    from .core.labels import LOSS_CLASSES
+
+    if name not in LOSS_CLASSES:
+        raise ValueError("no loss named %r to try" % (name,))
+    return getattr(keras.losses, LOSS_CLASSES[name])(from_logits=True) if from_logits else name
+
+
+def _check_classes(g: Gathered, units: Optional[int], fits_sparse: bool) -> None:
+    """Class indices read by the facts layer must have an output unit each."""
+    y = g.facts.role("y")
+    if y is None or not y.labels or units is None:
+        return
+    kind, k = y.labels
+    if kind in ("class_indices", "binary") and k is not None and fits_sparse and k > units:
+        raise ValueError("the labels hold %d classes but the output has %d units" % (k, units))
+
+
+def _run(
+    g: Gathered, ys: Any, loss: Any = _KEEP, edit: Optional[dict] = None, roles: Tuple[str, str] = ("x", "y")
+) -> str:
+    """Compute the compiled loss and metrics of a rebuilt copy on x[:2] and ``ys``; a note."""
+    model = g.model
+    if model is None:
+        raise ValueError("no model to try the labels on")
+    np = _np()
+    xs, _ = _slices(g, roles)
+    kwargs: dict = {} if loss is _KEEP else {"loss": loss}
+    if edit:
+        kwargs["edit"] = edit
+    try:
+        candidate = actions.rebuild(model, **kwargs)
+    except Exception as exc:
+        if kwargs:
+            raise
+        return _run_loss_only(model, xs, ys, exc)
+    if not getattr(candidate, "compiled", False):
+        raise ValueError("the model is not compiled: there is no loss to try the labels on")
+    out = candidate(xs, training=False)
+    value = float(np.asarray(candidate.compute_loss(x=xs, y=ys, y_pred=out)))
+    if not math.isfinite(value):
+        raise ValueError("the loss on the fixed labels is %s" % value)
+    metrics = candidate.compute_metrics(xs, ys, out, sample_weight=None)
+    names = sorted(k for k in (metrics or {}) if k != "loss")
+    kept, total = getattr(candidate, "_kerashape_weights_kept", (0, 0))
+    how = "" if loss is _KEEP else ", compiled with loss=%s" % _loss_text(loss)
+    if edit:
+        how += ", with %s" % ", ".join("%s %s" % (k, v) for k, v in edit.items())
+    x = g.objects.get(roles[0])
+    where = ("the first batch of %s" if _is_dataset(x) else "%s[:" + str(SLICE) + "]") % _name(g, roles[0])
+    return (
+        "a rebuilt copy of the model (%d of %d weights kept)%s ran on %s; its compiled loss (%.4g)%s took "
+        "the "
+        "labels as fit does"
+        % (kept, total, how, where, value, " and metrics (%s)" % ", ".join(names) if names else "")
+    )
+
+
+def _loss_text(loss: Any) -> str:
+    return loss if isinstance(loss, str) else "%s(from_logits=True)" % type(loss).__name__
+
+
+def _run_loss_only(model: Any, xs: Any, ys: Any, why: Exception) -> str:
+    """A model that cannot be rebuilt (subclassed): its inference output and a fresh copy of its loss."""
+    import keras
+
+    from .actions import _fresh
+
+    cfg = getattr(getattr(model, "_compile_config", None), "config", None)
+    loss = cfg.get("loss") if isinstance(cfg, dict) else getattr(model, "loss", None)
+    if loss is None or isinstance(loss, (list, dict)):
+        raise ValueError("no single compiled loss to try the labels on (%s)" % why)
+    fn = keras.losses.get(loss) if isinstance(loss, str) else _fresh(loss)
+    if not isinstance(fn, keras.losses.Loss):
+        fn = keras.losses.LossFunctionWrapper(fn)  # lines labels up as CompileLoss does
+    out = model(xs, training=False)
+    value = float(_np().asarray(fn(ys, out)))
+    if not math.isfinite(value):
+        raise ValueError("the loss on the fixed labels is %s" % value)
+    return (
+        "the model (not rebuildable: %s) ran in inference mode on x[:%d]; a fresh copy of its loss (%.4g) "
+        "took the "
+        "fixed labels" % (type(model).__name__, SLICE, value)
+    )
+
+
+@register("loss")
+def verify_loss(fix: Fix, g: Gathered) -> str:
+    """``sparse_loss`` / ``categorical_loss`` / ``binary_loss``: the copy compiled with the new loss."""
+    name, from_logits = fix.op[1], bool(fix.op[2]) if len(fix.op) > 2 else False
+    m = g.facts.model
+    units = m.output_shape[-1] if m is not None and m.output_shape else None
+    _check_classes(g, units, name == "sparse_categorical_crossentropy")
+    _, ys = _slices(g)
+    if ys is None:
+        raise ValueError("no labels to compute the loss on")
+    return _run(g, ys, _loss_object(name, from_logits))
+
+
+@register("to_categorical")
+def verify_to_categorical(fix: Fix, g: Gathered) -> str:
+    """``y = keras.utils.to_categorical(y, num_classes=n)`` on y[:2] (keras/src/utils/numerical_utils.py)."""
+    import keras
+
+    n = fix.op[1]
+    _check_classes(g, n, True)
+    ys = keras.utils.to_categorical(head(_labels_object(fix, g)), num_classes=n)
+    return _run(g, ys, roles=_roles(fix, g))
+
+
+@register("argmax")
+def verify_argmax(fix: Fix, g: Gathered) -> str:
+    """``y = np.argmax(y, axis=-1)`` on y[:2]."""
+    return _run(g, _np().argmax(head(_labels_object(fix, g)), axis=fix.op[1]), roles=_roles(fix, g))
+
+
+@register("label_squeeze")
+def verify_label_squeeze(fix: Fix, g: Gathered) -> str:
+    """``y = np.squeeze(y, axis=k)`` on y[:2]."""
+    return _run(g, _np().squeeze(head(_labels_object(fix, g)), axis=fix.op[1]), roles=_roles(fix, g))
+
+
+@register("label_reshape")
+def verify_label_reshape(fix: Fix, g: Gathered) -> str:
+    """``y = y.reshape(shape)``: the first 2 samples of the reshaped labels, read from the front of y;
+    the new count must equal x's."""
+    shape = tuple(fix.op[1])
+    roles = _roles(fix, g)
+    x = g.objects.get(roles[0])
+    nx = (shape_of(x) or (None,))[0] if x is not None else None
+    if nx is not None and shape[0] != nx:
+        raise ValueError(
+            "after the reshape the labels have %d samples but %s has %d" % (shape[0], _name(g, roles[0]), nx)
+        )
+    return _run(g, _prefix(_labels_object(fix, g), shape), roles=roles)
+
+
+@register("edit_output")
+def verify_edit_output(fix: Fix, g: Gathered) -> str:
+    """``rebuild(model, edit={layer: {"units": n}})``: the rebuilt model's loss on the unchanged y[:2]."""
+    _, layer, units, activation = fix.op[:4]
+    changes = {}
+    if units is not None:
+        changes["units"] = units
+        _check_classes(g, units, True)
+    if activation is not None:
+        changes["activation"] = activation
+    _, ys = _slices(g)
+    if ys is None:
+        raise ValueError("no labels to compute the loss on")
+    return _run(g, ys, edit={layer: changes})
+
+
+@register("onehot_pad")
+def verify_onehot_pad(fix: Fix, g: Gathered) -> str:
+    """``y = keras.utils.to_categorical(np.argmax(y, axis=-1), num_classes=n)`` on y[:2]."""
+    import keras
+
+    ys = keras.utils.to_categorical(
+        _np().argmax(head(_labels_object(fix, g)), axis=-1), num_classes=fix.op[1]
+    )
+    return _run(g, ys, roles=_roles(fix, g))
