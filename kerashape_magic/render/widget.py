@@ -99,6 +99,12 @@ class _Controller:
         return on_click
 
 
+def _html(widgets: Any, value: str, **layout: Any) -> Any:
+    """An ``HTML`` widget at the panel's line height: ipywidgets 8 gives HTML widgets a
+    line height of one control (28 px), which spreads table rows and wrapped text apart."""
+    return widgets.HTML('<div style="line-height:1.45">%s</div>' % value, layout=widgets.Layout(**layout))
+
+
 def _fix_row(widgets: Any, fix: Fix, number: int, controller: _Controller) -> Any:
     button = widgets.Button(
         description=APPLY,
@@ -110,8 +116,9 @@ def _fix_row(widgets: Any, fix: Fix, number: int, controller: _Controller) -> An
     button.add_class("kerashape-apply")
     button.on_click(controller.guard(controller.on_apply, number - 1))
     controller.applies.append(button)
-    body = widgets.HTML(fix_html(fix, number), layout=widgets.Layout(width="100%"))
-    return widgets.VBox([body, button], layout=widgets.Layout(margin="0 0 6px 0"))
+    body = _html(widgets, fix_html(fix, number), width="100%")
+    # flex-start: the button keeps its own width instead of stretching across the panel.
+    return widgets.VBox([body, button], layout=widgets.Layout(margin="0 0 6px 0", align_items="flex-start"))
 
 
 def build_panel(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> Any:
@@ -135,7 +142,7 @@ def build_panel(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> Any
 
     output = widgets.Output(layout=widgets.Layout(margin="2px 0"))
     controller = _Controller(list(d.fixes), namespace, output)
-    children: List[Any] = [widgets.HTML(sentence_html(d) + table_html(d))]
+    children: List[Any] = [_html(widgets, sentence_html(d) + table_html(d))]
     try:
         from .cube import cube_png
 
@@ -144,7 +151,7 @@ def build_panel(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> Any
     except Exception:  # matplotlib missing or broken: the table says the same
         pass
     if d.notes:
-        children.append(widgets.HTML(notes_html(d)))
+        children.append(_html(widgets, notes_html(d)))
     if d.fixes:
         children.append(widgets.HTML('<div style="font-weight:600;margin-top:4px">Fixes, best first</div>'))
         children += [_fix_row(widgets, f, i, controller) for i, f in enumerate(d.fixes, 1)]
@@ -156,7 +163,7 @@ def build_panel(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> Any
         controller.undo_button = undo
         children.append(undo)
     children.append(output)
-    details = widgets.Accordion(children=[widgets.HTML(details_html(d))], selected_index=None)
+    details = widgets.Accordion(children=[_html(widgets, details_html(d))], selected_index=None)
     details.set_title(0, "Details")  # ipywidgets 7 and 8
     children.append(details)
     panel = widgets.VBox(
