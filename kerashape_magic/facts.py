@@ -400,6 +400,13 @@ def _loss_config(loss: Any) -> Tuple[Tuple[str, object], ...]:
     return tuple((k, kwargs[k]) for k in ("from_logits", "label_smoothing") if isinstance(kwargs.get(k), (bool, int, float)))
 
 
+def _input_layer_shape(layer: Any) -> Optional[Shape]:
+    try:
+        return tuple(_dim(d) for d in layer.batch_shape)
+    except Exception:
+        return None
+
+
 def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False) -> ModelFact:
     """Describe what a Keras model expects, without building or calling it.
 
@@ -464,6 +471,7 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
         output_shape=output_shape,
         loss=loss,
         loss_config=loss_config,
+        input_layer_shape=_input_layer_shape(raw_layers[0]) if has_input_layer else None,
     )
 
 
@@ -627,6 +635,8 @@ def gather(
                     _add_data(call_node.func.value, "data", frame, data, objects, uninspected, ns)
         else:
             uninspected.append("the failing call (its source was not available)")
+    if model is None and tb is not None and error is not None:
+        model = _model_being_built(tb)  # keras.Sequential([...]) raised in its constructor
     if model is not None and model_name is None and user_ns:
         model_name = _name_of(model, user_ns)
     for role, obj in (("x", x), ("y", y)):
@@ -647,6 +657,25 @@ def gather(
     ysib = siblings(user_ns or {}, y_fact.shape, tuple(d.name for d in data if d.name)) if y_fact else ()
     facts = Facts(call, mf, tuple(data), sib, tuple(uninspected), _aliases(user_ns or ns), label_siblings=ysib)
     return Gathered(facts, model, objects, ns, call_node)
+
+
+def _model_being_built(tb: Optional[TracebackType]) -> Any:
+    """The Sequential model whose constructor raised, from the traceback's frames, or None.
+
+    Keras 3.15 builds a Sequential with a declared input inside ``__init__``
+    (keras/src/models/sequential.py: ``_maybe_rebuild``), so a mismatch between two of its
+    layers raises before any variable holds the model; the half-built object (all its
+    layers, the ones before the failing layer built) is the ``self`` of that frame.
+    """
+    found = None
+    while tb is not None:
+        frame = tb.tb_frame
+        owner = frame.f_locals.get("self")
+        in_init = frame.f_code.co_name == "__init__"
+        if in_init and type(owner).__name__ == "Sequential" and is_keras_model(owner):
+            found = owner
+        tb = tb.tb_next
+    return found
 
 
 def _name_of(obj: Any, ns: Optional[Dict[str, Any]]) -> Optional[str]:

@@ -226,7 +226,10 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
     """
     if not diagnosis.fixes:
         return diagnosis
-    from . import verify_labels  # noqa: F401  (registers the label and loss verifiers)
+    from . import (
+        verify_internal,  # noqa: F401  (registers the internal-layer verifiers)
+        verify_labels,  # noqa: F401  (registers the label and loss verifiers)
+    )
 
     checked = [verify_fix(f, gathered, diagnosis) for f in diagnosis.fixes]
     ordered = tuple([f for f in checked if f.verified] + [f for f in checked if not f.verified])

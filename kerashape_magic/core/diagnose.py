@@ -226,13 +226,16 @@ def diagnose(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
     """
     family = getattr(parsed, "family", None)
     x = facts.role("x")
-    from .internal import internal_rule
+    from .internal import model_rule
     from .labels import label_rule
 
     for special in (_ragged_rule, _cardinality_rule):
         d = special(parsed, facts, family)
         if d is not None:
             return d
+    d = model_rule(parsed, facts, mode)  # core/internal.py: the mistake is in the model, not the data
+    if d is not None:
+        return d
     if family in LABEL_FAMILIES:
         d = label_rule(parsed, facts, mode)
         if d is not None:

@@ -1,18 +1,831 @@
-"""Rules for mismatches inside the model: the data fits the input, a later layer rejects it.
+"""Rules for mistakes inside the model: the data fits the input, but a layer inside rejects
+what the layer before it returns, or the model ends with more axes than the labels have.
 
-Pure (standard library only), like the rest of :mod:`kerashape_magic.core`.
+Pure (standard library only), like the rest of :mod:`kerashape_magic.core`. The rules read
+layer facts (each layer's class, configuration and output shape, in order) and the parsed
+message; they never blame the data when it fits the model's input, and so never offer a
+reshape of it.
+
+Three entry points:
+
+* :func:`model_rule` runs before the data rules (from ``diagnose``): an error raised while
+  the model was being built (``model.add(...)``, no data in the call), a model whose
+  output has more axes than the labels (a ``Dense`` after a ``Conv2D`` without
+  ``Flatten``; an ``LSTM`` with ``return_sequences=True`` before the last ``Dense``), and
+  an ``input_shape`` that includes the sample axis (``input_shape=X.shape``);
+* :func:`internal_rule` runs when the data fits the model's declared input and a layer
+  inside rejected its input anyway (from ``_shape_rule``);
+* :func:`edit_layer` builds the ``edit_layer`` fix (``kerashape.rebuild(model, edit=...)``)
+  for other rule modules too (core/labels.py: the output ``units``).
+
+For a failing layer F and the layer before it P, the Diagnosis has ``layer_name`` = F,
+``received_shape`` = what P returns (the shape Keras reports F received),
+``expected_shape`` = what F expects (``None`` for free sizes), ``rows`` comparing the two
+axis by axis, and ``shape_path`` = ``(("input", input shape), (layer, output shape), ...)``
+up to P. For the output rule, ``received_shape`` is the model's output and
+``expected_shape`` the per-sample output ``(batch_size, units)`` that the labels need.
+
+Where the knowledge comes from (Keras 3.15 source, measured with TF 2.21):
+
+* keras/src/layers/rnn/rnn.py: a recurrent layer returns ``(batch_size, units)`` unless
+  ``return_sequences=True``, then ``(batch_size, timesteps, units)``; its ``input_spec``
+  is ``ndim=3``. A stacked LSTM without ``return_sequences=True`` on the one before
+  fails with ``expected ndim=3, found ndim=2. Full shape received: (None, units)``.
+* keras/src/layers/core/dense.py: ``Dense`` works on the last axis only and accepts any
+  rank >= 2 (``InputSpec(min_ndim=2)``), so after a ``Conv2D`` it returns
+  ``(batch_size, height, width, units)`` without an error; the loss then fails
+  (``Arguments `target` and `output` must have the same rank``), or, with ``mse`` and
+  labels ``(n, 1)``, it silently broadcasts.
+* keras/src/layers/core/embedding.py: ``Embedding`` expects integer indices
+  ``(batch_size, sequence_length)`` and appends an axis of ``output_dim``; given vectors
+  ``(batch_size, steps, features)`` it returns 4-D and the next LSTM fails with
+  ``expected ndim=3, found ndim=4``. The fix is to drop the Embedding (keras-team/keras
+  #1897, fchollet: "If your data already consists of 64-dimensional vectors, then you can
+  simply *not* include the Embedding layer"), or, for one-hot data, to feed the indices.
+* keras-team/keras#10360: ``input_shape`` excludes the batch axis; ``input_shape=X.shape``
+  declares the sample count as an axis (corpus case 48).
 """
 
 from __future__ import annotations
 
-from .diagnose import _base, align, fmt
-from .types import Diagnosis, Facts
+import re
+from dataclasses import replace
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from . import fixes as F
+from .diagnose import LABEL_FAMILIES, _base, _expects, _fits, _who, align, axis_names, fmt
+from .types import AxisRow, DataFact, Diagnosis, Facts, Fix, LayerFact, Shape
+
+#: Layers with ``return_sequences`` (keras/src/layers/rnn/rnn.py and its wrappers).
+RECURRENT = ("LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
+#: Layers that work on the last axis only and keep the rank (a Dense "per position").
+PER_POSITION = (
+    "Dense",
+    "EinsumDense",
+    "TimeDistributed",
+    "Dropout",
+    "GaussianDropout",
+    "GaussianNoise",
+    "AlphaDropout",
+    "Activation",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "Softmax",
+    "BatchNormalization",
+    "LayerNormalization",
+)
+#: Layers that may be inserted by a fix: built with their default arguments only.
+INSERTABLE = (
+    "Flatten",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
+)
+
+_LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+# --------------------------------------------------------------------------- fix templates
+
+
+def _layer_names(facts: Facts) -> Tuple[str, ...]:
+    return tuple(lay.name for lay in facts.model.layers) if facts.model is not None else ()
+
+
+def _literal(value: object) -> str:
+    """A config value as Python source: bools, ints, None and plain words only."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return str(F._int(value))
+    if isinstance(value, str) and _WORD.match(value):
+        return '"%s"' % value
+    raise ValueError("not a safe config value: %r" % (value,))
+
+
+def _name(name: str, known: Sequence[str]) -> str:
+    """A layer name as a string literal: a layer of the model, with a safe spelling."""
+    if name not in known or not _LAYER_NAME.match(name):
+        raise ValueError("not a layer of this model: %r" % (name,))
+    return '"%s"' % name
+
+
+def edit_layer(
+    facts: Facts,
+    rationale: str,
+    title: str,
+    *,
+    edit: Optional[Dict[str, Dict[str, object]]] = None,
+    insert_after: Optional[Dict[str, str]] = None,
+    insert_before: Optional[Dict[str, str]] = None,
+    remove: Sequence[str] = (),
+    resulting_shape: Optional[Shape] = None,
+) -> Optional[Fix]:
+    r"""``model = kerashape.rebuild(model, edit={"lstm": {"return_sequences": True}})``.
+
+    The ``edit_layer`` fix kind (DESIGN.md): the model rebuilt with one layer's
+    configuration changed, a layer inserted or removed, keeping every weight that still
+    fits (:func:`kerashape_magic.actions.rebuild`). Layer names must be layers of
+    ``facts.model`` (read from the model, never from the message); configuration keys are
+    identifiers and values bools, ints, ``None`` or plain words; inserted layers come from
+    :data:`INSERTABLE`. Anything else: no fix (``None``).
+
+    Args:
+        facts: the facts (the model's variable name and layers, the user's aliases).
+        rationale: why, in plain words.
+        title: the button's label.
+        edit: ``{layer name: {config key: value}}``.
+        insert_after / insert_before: ``{layer name: layer class name}``.
+        remove: layer names to drop.
+        resulting_shape: what the failing layer receives after the edit (batch axis
+            first), for the panel; ``None`` when unknown.
+
+    Returns:
+        An unverified :class:`~kerashape_magic.core.types.Fix` whose ``op`` is
+        ``("rebuild", None, edits, after, before, removed)``, or ``None``.
+
+    Example:
+        >>> from kerashape_magic.core.types import LayerFact, ModelFact
+        >>> lstms = (LayerFact("lstm", "LSTM"), LayerFact("lstm_1", "LSTM"))
+        >>> m = ModelFact("model", "Sequential", layers=lstms)
+        >>> fix = edit_layer(Facts(model=m), "why", "title", edit={"lstm": {"return_sequences": True}})
+        >>> print(fix.code, end="")
+        import kerashape
+        model = kerashape.rebuild(model, edit={"lstm": {"return_sequences": True}})
+    """
+    m = facts.model
+    if m is None or not F.is_identifier(m.name):
+        return None
+    known = _layer_names(facts)
+    try:
+        parts = []
+        edits = tuple((n, tuple(sorted(c.items()))) for n, c in sorted((edit or {}).items()))
+        if edits:
+            inner = []
+            for n, changes in edits:
+                if not changes or not all(F.is_identifier(k) and "." not in k for k, _ in changes):
+                    raise ValueError("bad config key")
+                inner.append(
+                    "%s: {%s}"
+                    % (_name(n, known), ", ".join('"%s": %s' % (k, _literal(v)) for k, v in changes))
+                )
+            parts.append("edit={%s}" % ", ".join(inner))
+        placed = []
+        for kw, arg in (("insert_after", insert_after), ("insert_before", insert_before)):
+            items = tuple(sorted((arg or {}).items()))
+            for _, cls in items:
+                if cls not in INSERTABLE:
+                    raise ValueError("not insertable: %r" % (cls,))
+            if items:
+                parts.append("%s={%s}" % (kw, ", ".join('%s: "%s"' % (_name(n, known), c) for n, c in items)))
+            placed.append(items)
+        removed = tuple(remove)
+        if len(removed) == 1:
+            parts.append("remove=%s" % _name(removed[0], known))
+        elif removed:
+            parts.append("remove=[%s]" % ", ".join(_name(n, known) for n in removed))
+    except ValueError:
+        return None
+    if not parts:
+        return None
+    ks, imp = F._module(facts, "kerashape", "kerashape")
+    src = "%s%s = %s.rebuild(%s, %s)\n" % (imp, m.name, ks, m.name, ", ".join(parts))
+    return Fix(
+        "edit_layer",
+        title,
+        F.code(src),
+        rationale,
+        resulting_shape,
+        target=m.name,
+        op=("rebuild", None, edits, placed[0], placed[1], removed),
+    )
+
+
+def rebuild_declared_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -> Optional[Fix]:
+    """``model = kerashape.rebuild(model, input_shape=(6, 30))`` for a model whose build failed.
+
+    The same code as :func:`kerashape_magic.core.fixes.rebuild_input`, for a call without
+    data (``model.add(...)``): the verify step builds the copy and runs it on a slice of
+    matching data from the user's namespace (or on zeros when there is none, and says so).
+    """
+    fix = F.rebuild_input(facts, shape, rationale, title)
+    if fix is None:
+        return None
+    return replace(fix, op=("rebuild", tuple(shape), (), (), (), ()))
+
+
+def argmax_input(facts: Facts, x: DataFact, rationale: str) -> Optional[Fix]:
+    """``X = np.argmax(X, axis=-1)``: one-hot inputs to the integer indices an Embedding expects."""
+    if not F.is_identifier(x.name) or x.type_name != "ndarray" or not x.shape:
+        return None
+    np, imp = F._module(facts, "numpy", "np")
+    src = "%s%s = %s.argmax(%s, axis=-1)\n" % (imp, x.name, np, x.name)
+    return Fix(
+        "argmax",
+        "Turn the one-hot %s into integer indices" % x.name,
+        F.code(src, F.model_repair(facts)),
+        rationale,
+        tuple(x.shape[:-1]),
+        target=x.name,
+        op=("argmax_input", -1),
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _index(facts: Facts, name: Optional[str]) -> Optional[int]:
+    if facts.model is None or not name:
+        return None
+    for i, lay in enumerate(facts.model.layers):
+        if lay.name == name:
+            return i
+    return None
+
+
+def _input_shape(facts: Facts, x: Optional[DataFact]) -> Optional[Shape]:
+    m = facts.model
+    if m is not None and m.input_shapes:
+        return m.input_shapes[0]
+    declared = getattr(m, "input_layer_shape", None)
+    if declared is not None:  # a failed fit configures it with that call's batch size
+        return (None,) + tuple(declared[1:]) if declared else declared
+    if x is not None and x.shape:
+        return (None,) + tuple(x.shape[1:])
+    return None
+
+
+def _path(
+    facts: Facts, x: Optional[DataFact], upto: int, last: Optional[Shape]
+) -> Tuple[Tuple[str, Shape], ...]:
+    """("input", shape), then each layer's output up to layer ``upto - 1`` (``last`` for it)."""
+    path: List[Tuple[str, Shape]] = []
+    first = _input_shape(facts, x)
+    if first is not None:
+        path.append(("input", tuple(first)))
+    layers = facts.model.layers if facts.model is not None else ()
+    for i, lay in enumerate(layers[:upto]):
+        shape = last if i == upto - 1 and last is not None else lay.output_shape
+        if shape is not None:
+            path.append((lay.name, tuple(shape)))
+    return tuple(path)
+
+
+def _expected_of(parsed, layer: LayerFact, got: Shape) -> Optional[Shape]:
+    """What the failing layer expects, batch axis first, ``None`` for free sizes."""
+    fam = getattr(parsed, "family", None)
+    if (
+        fam in ("input_spec_shape", "legacy_expected_shape")
+        and getattr(parsed, "expected_shape", None) is not None
+    ):
+        return tuple(parsed.expected_shape)
+    if fam == "input_spec_axis" and getattr(parsed, "axis", None) is not None:
+        shape = [None] * len(got)
+        try:
+            shape[parsed.axis] = parsed.expected_value
+        except IndexError:
+            return None
+        return tuple(shape)
+    nd = getattr(parsed, "expected_ndim", None)
+    if nd:
+        return (None,) * int(nd)
+    return tuple(layer.input_shape) if layer.input_shape is not None else None
+
+
+def _rank_word(shape: Optional[Shape]) -> str:
+    return "%d-D" % len(shape) if shape is not None else "?-D"
+
+
+def _data_note(x: Optional[DataFact], facts: Facts) -> str:
+    if x is None or x.shape is None:
+        return ""
+    first = _input_shape(facts, x)
+    return (
+        " `%s` %s fits the model's input %s: the problem is inside the model."
+        % (x.name or x.source, fmt(x.shape), fmt(first))
+        if first is not None
+        else ""
+    )
+
+
+def _returns_sequences(layer: LayerFact, out: Optional[Shape]) -> Optional[bool]:
+    v = layer.get("return_sequences")
+    if isinstance(v, bool):
+        return v
+    if out is not None and layer.class_name in RECURRENT:
+        return len(out) >= 3
+    return None
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def model_rule(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
+    """The mistakes that are in the model itself, tried before any rule about the data.
+
+    Returns a Diagnosis for: a layer that failed while the model was being built (no data
+    in the failing call, e.g. ``model.add(LSTM(32))``) or that received from the layers
+    before it a shape other than the data's (the data went through them); a model whose
+    output has more axes than the labels because a ``Dense`` works per position (a missing ``Flatten``, or
+    ``return_sequences=True`` on the last recurrent layer); an ``input_shape`` that
+    includes the sample axis. ``None`` otherwise.
+
+    Example:
+        >>> from kerashape_magic.core.types import DataFact, LayerFact, ModelFact
+        >>> m = ModelFact("model", "Sequential", ((None, 28, 28, 1),), declared=True, built=True, layers=(
+        ...     LayerFact("conv2d", "Conv2D", (None, 28, 28, 1), (None, 26, 26, 4)),
+        ...     LayerFact("dense", "Dense", (None, 26, 26, 4), (None, 26, 26, 10), (("units", 10),))),
+        ...     output_shape=(None, 26, 26, 10))
+        >>> data = (DataFact("X", "X", "x", "ndarray", (8, 28, 28, 1)),
+        ...         DataFact("y", "y", "y", "ndarray", (8, 10)))
+        >>> d = model_rule(None, Facts(model=m, data=data), mode="check")
+        >>> d.kind, d.layer_name, d.received_shape, d.expected_shape, d.fixes[0].kind
+        ('rank_mismatch', 'dense', (None, 26, 26, 10), (None, 10), 'edit_layer')
+    """
+    m = facts.model
+    if m is None or not m.layers:
+        return None
+    x = facts.role("x")
+    fam = getattr(parsed, "family", None)
+    if fam in LABEL_FAMILIES or (mode == "check" and _fits_input(facts, x)):
+        d = _output_rule(parsed, facts, x)
+        if d is not None:
+            return d
+    i = _index(facts, getattr(parsed, "layer_name", None)) if mode == "error" and parsed is not None else None
+    if i is not None and (x is None or (i > 0 and _transformed(parsed, x) and _fits_input(facts, x))):
+        return _layer_rule(parsed, facts, x)
+    if x is not None and x.shape is not None:
+        return _sample_axis_rule(parsed, facts, x)
+    return None
 
 
 def internal_rule(parsed, facts: Facts, x, R, E, cls, lname, names) -> Diagnosis:
-    """The data fits the model's input; the mismatch is between two layers inside it."""
+    """The data fits the model's input; the mismatch is between two layers inside it.
+
+    Called by ``_shape_rule`` with the data's shape ``R`` and the model's expected input
+    ``E`` (equal up to free sizes). Explains the failing layer against the one before it
+    when the model's layers are known; otherwise says that the data is not at fault.
+    """
+    d = _layer_rule(parsed, facts, x) if parsed is not None else None
+    if d is not None:
+        return d
     lname2 = getattr(parsed, "layer_name", None)
     summary = "`%s` %s matches the model's input %s: the problem is inside the model%s." % (
-        (x.name or x.source) if x else "the input", fmt(R), fmt(E), (" at layer %r" % lname2) if lname2 else "")
-    return _base("rank_mismatch", "internal_layer", facts, x, R, E, cls, lname2 or lname, summary, [], parsed,
-                 align(R, E, names), None)
+        (x.name or x.source) if x else "the input",
+        fmt(R),
+        fmt(E),
+        (" at layer %r" % lname2) if lname2 else "",
+    )
+    return _base(
+        "rank_mismatch",
+        "internal_layer",
+        facts,
+        x,
+        R,
+        E,
+        cls,
+        lname2 or lname,
+        summary,
+        [],
+        parsed,
+        align(R, E, names),
+        None,
+    )
+
+
+def _transformed(parsed, x: DataFact) -> bool:
+    """True when the failing layer received something else than the data: the layers
+    before it changed the shape, so the data went through them and the mismatch is
+    between layers (a Dropout in front passes the data's own shape on: not this)."""
+    got = getattr(parsed, "received_shape", None)
+    return got is not None and x.shape is not None and tuple(got[1:]) != tuple(x.shape[1:])
+
+
+def _fits_input(facts: Facts, x: Optional[DataFact]) -> bool:
+    E = _input_shape(facts, x)
+    return (
+        x is not None
+        and x.shape is not None
+        and E is not None
+        and len(E) == len(x.shape)
+        and all(_fits(a, b) for a, b in zip(x.shape[1:], E[1:]))
+    )
+
+
+def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnosis]:
+    """Layer F (named by Keras) rejected what the layer before it, P, returns."""
+    m = facts.model
+    i = _index(facts, getattr(parsed, "layer_name", None))
+    if m is None or i is None:
+        return None
+    F_ = m.layers[i]
+    P = m.layers[i - 1] if i > 0 else None
+    got = getattr(parsed, "received_shape", None)
+    if got is None and P is not None:
+        got = P.output_shape
+    if got is None and P is None:
+        got = _input_shape(facts, x)
+    if got is None:
+        return None
+    # Keras prints the batch size of the failing call; any batch size fits
+    got = (None,) + tuple(got[1:]) if got else ()
+    exp = _expected_of(parsed, F_, got)
+    if exp is None:
+        return None
+    e, r = len(exp), len(got)
+    names = axis_names(e, F_.class_name)
+    who = _who(F_.class_name, F_.name, None)
+    bound = {"min_ndim": "at least ", "max_ndim": "at most "}.get(
+        getattr(parsed, "ndim_bound", None) or "", ""
+    )
+    wants = "%s%d-D input %s" % (bound, e, _expects(exp, names))
+    before = (
+        "the layer before it, %s, returns %s %s"
+        % (_who(P.class_name, P.name, None), _rank_word(got), fmt(got))
+        if P is not None
+        else "the model's input is %s %s" % (_rank_word(got), fmt(got))
+    )
+    intro = "%s expects %s but %s" % (who, wants, before)
+    rows = _rows(got, exp, names)
+    path = _path(facts, x, i, got if P is not None else None)
+    declared = getattr(m, "input_layer_shape", None) if not m.input_shapes else m.input_shapes[0]
+    data = _data_note(x, facts)
+    kind = "rank_mismatch" if e != r else "feature_mismatch"
+
+    def done(
+        rule: str, summary: str, fixes: Sequence[Optional[Fix]], notes: Sequence[str] = (), rows=rows
+    ) -> Diagnosis:
+        if fixes and not any(fixes) and not F.is_identifier(m.name):
+            notes = tuple(notes) + (
+                "No variable holds this model (Keras raised while building it, e.g. inside "
+                "keras.Sequential([...])), so there is nothing to rebuild here: make this change in "
+                "the code that builds the model.",
+            )
+        d = _base(
+            kind,
+            rule,
+            facts,
+            None,
+            got,
+            exp,
+            F_.class_name,
+            F_.name,
+            summary,
+            fixes,
+            parsed,
+            rows,
+            _first_bad(rows),
+            notes,
+        )
+        return replace(d, shape_path=path)
+
+    # 1. a recurrent layer returns (batch_size, units) where the next one wants sequences
+    if P is not None and r == e - 1 and P.class_name in RECURRENT and _returns_sequences(P, got) is False:
+        units = got[-1]
+        fix = edit_layer(
+            facts,
+            (
+                "With return_sequences=True, %s returns its output at every timestep, (batch_size, "
+                "timesteps, %s), which is "
+                "what %s reads (keras/src/layers/rnn/rnn.py). Every trained weight is kept: the layer's "
+                "weights do not depend "
+                "on it." % (_who(P.class_name, P.name, None), units if units is not None else "units", who)
+            ),
+            "Set return_sequences=True on %r" % P.name,
+            edit={P.name: {"return_sequences": True}},
+            resulting_shape=(got[0], None, units) if e == 3 else None,
+        )
+        return done(
+            "stacked_recurrent",
+            "%s: set return_sequences=True on %r.%s" % (intro, P.name, data),
+            [fix],
+            rows=align(got, exp, names, skip=(1,)) if e == 3 else rows,
+        )
+
+    # 2. an Embedding given vectors (one-hot or dense) instead of integer indices
+    if P is not None and P.class_name == "Embedding" and r == e + 1:
+        fixes: List[Optional[Fix]] = []
+        notes = [
+            "An Embedding maps integer indices (batch_size, sequence_length) to vectors "
+            "(keras/src/layers/core/embedding.py); data that already holds a vector per step must skip it."
+        ]
+        vocab = P.get("input_dim")
+        onehot = bool(
+            x is not None
+            and x.shape is not None
+            and len(x.shape) >= 3
+            and x.onehot_tail
+            and x.onehot_tail == x.shape[-1]
+            and (not isinstance(vocab, int) or x.shape[-1] <= vocab)
+        )
+        what = "`%s` %s" % (x.name or x.source, fmt(x.shape)) if x is not None and x.shape else "the input"
+        if onehot and x is not None and x.shape is not None:
+            fixes.append(
+                argmax_input(
+                    facts,
+                    x,
+                    (
+                        "`%s` is one-hot: each step is a row of %s zeros and ones with a single 1. argmax "
+                        "gives the index of that 1, "
+                        "the integer %s expects; no information is lost."
+                        % (x.name, x.shape[-1], _who(P.class_name, P.name, None))
+                    ),
+                )
+            )
+        fixes.append(
+            edit_layer(
+                facts,
+                (
+                    "%s already holds %s values per step; without the Embedding, %s reads them directly "
+                    "(and the layers after it "
+                    "keep every weight whose shape does not depend on the Embedding's output_dim)."
+                    % (what, got[-2] if r >= 2 and got[-2] is not None else "several", who)
+                ),
+                "Remove the Embedding %r" % P.name,
+                remove=(P.name,),
+                resulting_shape=tuple(got[:-1]) if len(got) - 1 == e else None,
+            )
+        )
+        tail = (
+            ("`%s` is one-hot: feed the indices (argmax), or drop the Embedding." % (x.name if x else "x"))
+            if onehot
+            else ("the data already holds vectors, so drop the Embedding %r." % P.name)
+        )
+        return done(
+            "embedding_vectors",
+            "%s: an Embedding expects integer indices (batch_size, sequence_length) and adds "
+            "an axis; %s%s" % (intro, tail, data),
+            fixes,
+            notes,
+        )
+
+    # 3. the first layer rejects the declared input: input_shape included the sample axis
+    if (
+        P is None
+        and r == e + 1
+        and r >= 3
+        and declared is not None
+        and tuple(declared[1:]) == got[1:]
+        and got[1] is not None
+    ):
+        shape = tuple(declared[2:])  # from the model's InputLayer, not from the message
+        fix = rebuild_declared_input(
+            facts,
+            shape,
+            (
+                "input_shape excludes the batch axis (keras-team/keras#10360): %s declares %s samples as an "
+                "axis. Rebuilding "
+                "for input_shape=%s keeps every weight." % (fmt(got[1:]), got[1], fmt(shape))
+            ),
+            "Rebuild %s for input_shape=%s" % (m.name, fmt(shape)),
+        )
+        return done(
+            "sample_axis_in_input_shape",
+            "%s: the declared input_shape %s includes the sample axis; use %s."
+            % (intro, fmt(got[1:]), fmt(shape)),
+            [fix],
+        )
+
+    # 4. anything else: name both layers and the shapes; no code fix
+    notes = []
+    if P is not None and r > e and e == 2:
+        fix = edit_layer(
+            facts,
+            "A Flatten turns %s into (batch_size, %s) for %s." % (fmt(got), _prod_text(got[1:]), who),
+            "Insert a Flatten after %r" % P.name,
+            insert_after={P.name: "Flatten"},
+        )
+        return done("flatten_missing", "%s: insert a Flatten after %r.%s" % (intro, P.name, data), [fix])
+    if P is not None and r == 4 and e == 3 and F_.class_name in RECURRENT:
+        notes.append(
+            "To read image rows as timesteps, put keras.layers.Reshape((%s, %s)) after %r (height as "
+            "timesteps, "
+            "width x channels as features), or wrap the convolutional layers in TimeDistributed for a "
+            "sequence of "
+            "images; which one is right depends on what the data means."
+            % (got[1] if got[1] is not None else "height", _prod_text(got[2:]), P.name)
+        )
+    return done("internal_layer", "%s.%s" % (intro, data), [], notes)
+
+
+def _prod_text(dims: Sequence[Optional[int]]) -> str:
+    p = 1
+    for d in dims:
+        if d is None:
+            return " x ".join("?" if d is None else str(d) for d in dims)
+        p *= d
+    return str(p)
+
+
+def _rows(got: Shape, exp: Shape, names: Sequence[str]) -> Tuple[AxisRow, ...]:
+    """Rows for what P returns against what F expects: missing axes are the expected ones past the end."""
+    if len(got) < len(exp):
+        return align(got, exp, names, skip=tuple(range(len(got), len(exp))))
+    return align(got, exp, names)
+
+
+def _first_bad(rows: Sequence[AxisRow]) -> Optional[int]:
+    for i, r in enumerate(rows):
+        if r.status != "ok":
+            return i
+    return None
+
+
+def _natural_ndim(class_name: str) -> Optional[int]:
+    """The rank a layer is made for (its docstring's Input shape, keras/src/layers/...)."""
+    from .diagnose import CONV1D, IMAGE2D, IMAGE3D
+
+    if class_name in ("Dense", "EinsumDense"):
+        return 2
+    if class_name in RECURRENT[:5] or class_name in CONV1D:
+        return 3
+    if (
+        class_name in IMAGE2D
+        and not class_name.startswith("Random")
+        and class_name not in ("Rescaling", "Resizing")
+    ):
+        return 4
+    if class_name in IMAGE3D:
+        return 5
+    return None
+
+
+def _sample_axis_rule(parsed, facts: Facts, x: DataFact) -> Optional[Diagnosis]:
+    """``input_shape=X.shape``: the declared input is ``(None,) + X.shape``."""
+    m = facts.model
+    if m is None or x.shape is None or not m.declared or not m.input_shapes or len(m.input_shapes) != 1:
+        return None
+    E, R = tuple(m.input_shapes[0]), tuple(x.shape)
+    if len(E) != len(R) + 1 or len(R) < 2 or E[1:] != R:
+        return None
+    # the same shapes fit one sample without its batch axis (a Conv2D model given one image): the
+    # sample axis is the mistake only when the declared input has one axis more than the first
+    # layer's natural input (Dense: 2-D, LSTM / Conv1D: 3-D, Conv2D: 4-D, Conv3D: 5-D)
+    if _natural_ndim(m.layers[0].class_name) != len(E) - 1:
+        return None
+    shape = tuple(R[1:])
+    first = m.layers[0]
+    names = axis_names(len(E), first.class_name)
+    xname = x.name or x.source
+    fix = F.rebuild_input(
+        facts,
+        shape,
+        (
+            "input_shape excludes the batch axis (keras-team/keras#10360); %s was declared with %s's whole "
+            "shape %s, so the "
+            "model expects batches of %s. Rebuilding for input_shape=%s keeps every weight whose shape does "
+            "not depend on "
+            "the extra axis." % (m.name or "the model", xname, fmt(R), fmt(E), fmt(shape))
+        ),
+    )
+    summary = (
+        "%s expects %s: input_shape=%s is `%s`'s whole shape, including its %s samples; input_shape "
+        "excludes the "
+        "batch axis, so it should be %s."
+        % (_who(first.class_name, first.name, m.name), _expects(E, names), fmt(R), xname, R[0], fmt(shape))
+    )
+    rows = align(R, E, names, skip=(1,))
+    return replace(
+        _base(
+            "rank_mismatch",
+            "sample_axis_in_input_shape",
+            facts,
+            x,
+            R,
+            E,
+            first.class_name,
+            first.name,
+            summary,
+            [fix],
+            parsed,
+            rows,
+            1,
+        ),
+        shape_path=_path(facts, x, 0, None),
+    )
+
+
+def _output_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnosis]:
+    """The model ends with (batch_size, ..., units) where per-sample labels need (batch_size, units)."""
+    m = facts.model
+    y = facts.role("y")
+    if m is None:
+        return None
+    out = m.output_shape
+    if y is None or y.shape is None or out is None or len(out) < 3 or not 1 <= len(y.shape) <= 2:
+        return None
+    layers = m.layers
+    j = len(layers)
+    while j > 0 and layers[j - 1].class_name in PER_POSITION and len(layers[j - 1].input_shape or ()) >= 3:
+        j -= 1
+    tail = layers[j:]
+    P = layers[j - 1] if j > 0 else None
+    last = layers[-1]
+    if not tail and last.class_name in RECURRENT and _returns_sequences(last, last.output_shape):
+        P, D = last, last  # an LSTM(..., return_sequences=True) is the last layer itself
+    elif tail and any(lay.class_name in ("Dense", "EinsumDense", "TimeDistributed") for lay in tail):
+        D = tail[0]
+    else:
+        return None
+    expected = (out[0], out[-1])
+    yname = y.name or y.source
+    dense = _who(D.class_name, D.name, None)
+    names = axis_names(len(out), P.class_name if P is not None else None)
+    rows = (
+        (AxisRow("batch_size", out[0], None, "ok"),)
+        + tuple(
+            AxisRow(names[k] if k < len(names) else "axis %d" % k, out[k], None, "extra")
+            for k in range(1, len(out) - 1)
+        )
+        + (AxisRow("units", out[-1], out[-1], "ok"),)
+    )
+    per = "one per sample"
+    if P is not None and P.class_name in RECURRENT and _returns_sequences(P, P.output_shape):
+        fix = edit_layer(
+            facts,
+            (
+                "With return_sequences=False, %s returns only its last output, (batch_size, %s), so the "
+                "model gives one "
+                "prediction per sample (keras/src/layers/rnn/rnn.py). Every trained weight is kept."
+                % (_who(P.class_name, P.name, None), P.output_shape[-1] if P.output_shape else "units")
+            ),
+            "Set return_sequences=False on %r" % P.name,
+            edit={P.name: {"return_sequences": False}},
+            resulting_shape=expected,
+        )
+        what = (
+            (
+                "%s returns every timestep (return_sequences=True), so the model outputs %s, one prediction "
+                "per timestep" % (_who(P.class_name, P.name, None), fmt(out))
+            )
+            if P is D
+            else (
+                "%s returns every timestep (return_sequences=True), so %s gives %s, one prediction per "
+                "timestep" % (_who(P.class_name, P.name, None), dense, fmt(out))
+            )
+        )
+        summary = "%s; the labels `%s` %s have %s: set return_sequences=False on %r." % (
+            what,
+            yname,
+            fmt(y.shape),
+            per,
+            P.name,
+        )
+        rule = "sequence_output"
+    else:
+        src = (
+            "the %s output %s of %s"
+            % (_rank_word(P.output_shape), fmt(P.output_shape), _who(P.class_name, P.name, None))
+            if P is not None
+            else "the model's %s input %s" % (_rank_word(D.input_shape), fmt(D.input_shape))
+        )
+        fix = edit_layer(
+            facts,
+            (
+                "A Flatten turns %s into one vector per sample, so %s gives (batch_size, %s). %s's kernel "
+                "is re-initialised "
+                "(its input size changes); every other weight is kept." % (src, dense, out[-1], dense)
+            ),
+            "Insert a Flatten %s" % ("after %r" % P.name if P is not None else "before %r" % D.name),
+            resulting_shape=expected,
+            insert_after={P.name: "Flatten"} if P is not None else None,
+            insert_before={D.name: "Flatten"} if P is None else None,
+        )
+        summary = (
+            "%s works on the last axis only (keras/src/layers/core/dense.py), so on %s it gives %s, one "
+            "vector per "
+            "position; the labels `%s` %s have %s: insert a Flatten %s."
+            % (
+                dense,
+                src,
+                fmt(out),
+                yname,
+                fmt(y.shape),
+                per,
+                "after %r" % P.name if P is not None else "before %r" % D.name,
+            )
+        )
+        rule = "flatten_missing"
+    path = _path(facts, x, len(layers), None)
+    d = _base(
+        "rank_mismatch",
+        rule,
+        facts,
+        None,
+        tuple(out),
+        expected,
+        D.class_name,
+        D.name,
+        summary,
+        [fix],
+        parsed,
+        rows,
+        1,
+    )
+    return replace(d, shape_path=path, received_name=None)

@@ -254,6 +254,8 @@ class ModelFact:
         loss: the compiled loss's name (``"categorical_crossentropy"``), if any.
         loss_config: options of the compiled loss object that a loss fix must keep:
             ``(("from_logits", True),)``; empty for a loss given by name.
+        input_layer_shape: for a Sequential that holds an ``InputLayer`` (declared, or
+            left by a failed build), that layer's shape with the batch axis; else None.
     """
 
     name: Optional[str]
@@ -268,6 +270,7 @@ class ModelFact:
     output_shape: Optional[Shape] = None
     loss: Optional[str] = None
     loss_config: Tuple[Tuple[str, object], ...] = ()
+    input_layer_shape: Optional[Shape] = None
 
 
 @dataclass(frozen=True)

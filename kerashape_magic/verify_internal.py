@@ -1,0 +1,130 @@
+"""Verifiers for the fixes of :mod:`kerashape_magic.core.internal` (registered on import).
+
+``rebuild``: the ``edit_layer`` fixes (``kerashape.rebuild(model, edit=..., insert_after=...,
+insert_before=..., remove=...)``) and the ``rebuild_input`` of a model whose build failed.
+A copy of the model is rebuilt exactly as the fix's code will rebuild it
+(:func:`kerashape_magic.actions.rebuild`; the user's model is not touched), then run in
+inference mode on the first 2 samples of the data:
+
+* the failing call's ``x`` when there is one (the fix does not change the data);
+* otherwise (the failing call had no data, e.g. ``model.add(...)``) the first array in the
+  user's namespace whose shape fits the copy's input, named in the note;
+* otherwise 2 samples of zeros of the copy's declared input shape, and the note says so.
+
+When the failing call had labels, the compiled loss is computed on the copy's output and
+``y[:2]`` (the same check as :mod:`kerashape_magic.verify`).
+
+``argmax_input``: one-hot inputs turned into indices (``np.argmax(X, axis=-1)``), run
+through the model (or through a fresh copy when a failed call left the model configured
+for the rejected shape).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+from .core.types import Fix
+from .facts import Gathered, shape_of
+from .verify import SLICE, _check_model, head, register
+
+
+def _plan(fix: Fix) -> dict:
+    _, input_shape, edits, after, before, removed = fix.op
+    return {
+        "input_shape": tuple(input_shape) if input_shape is not None else None,
+        "edit": {name: dict(changes) for name, changes in edits} or None,
+        "insert_after": dict(after) or None,
+        "insert_before": dict(before) or None,
+        "remove": list(removed) or None,
+    }
+
+
+def _fits(shape: Optional[tuple], want: tuple) -> bool:
+    return (
+        shape is not None
+        and len(shape) == len(want)
+        and all(w is None or s == w for s, w in zip(shape[1:], want[1:]))
+    )
+
+
+def _input_slice(candidate: Any, gathered: Gathered) -> Tuple[Any, str, bool]:
+    """(first samples to run, where they come from, whether they are the failing call's x)."""
+    import numpy as np
+
+    x = gathered.objects.get("x")
+    if x is not None:
+        fact = gathered.facts.role("x")
+        return head(x), "%s[:%d]" % (fact.source if fact else "x", SLICE), True
+    try:
+        want = tuple(candidate.inputs[0].shape)
+    except Exception:
+        raise ValueError(
+            "the failing call had no data and the rebuilt model has no declared input to try it on"
+        )
+    for name, obj in gathered.namespace.items():
+        if (
+            name.startswith("_")
+            or isinstance(obj, type)
+            or not hasattr(obj, "shape")
+            or hasattr(obj, "layers")
+        ):
+            continue
+        if _fits(shape_of(obj), want):
+            return (
+                head(obj),
+                "%s[:%d] (an array of your namespace that fits the new input)" % (name, SLICE),
+                False,
+            )
+    shape = (SLICE,) + tuple(1 if d is None else d for d in want[1:])
+    return (
+        np.zeros(shape, dtype="float32"),
+        "%d samples of zeros %s (no data in the failing call or namespace fits)" % (SLICE, shape),
+        False,
+    )
+
+
+@register("rebuild")
+def verify_rebuild(fix: Fix, gathered: Gathered) -> str:
+    """Rebuild a copy as the fix will, and run it on the first samples (plus the loss)."""
+    from . import actions
+
+    model = gathered.model
+    if model is None:
+        raise ValueError("no model to rebuild")
+    plan = _plan(fix)
+    candidate = actions.rebuild(
+        model, plan.pop("input_shape"), **{k: v for k, v in plan.items() if v is not None}
+    )
+    kept, total = getattr(candidate, "_kerashape_weights_kept", (0, 0))
+    xs, where, is_x = _input_slice(candidate, gathered)
+    y = gathered.objects.get("y") if is_x else None
+    note = _check_model(candidate, xs, head(y) if y is not None else None, model)
+    return "rebuilt a copy of the model (%d of %d weights kept) and ran it on %s: %s" % (
+        kept,
+        total,
+        where,
+        note,
+    )
+
+
+@register("argmax_input")
+def verify_argmax_input(fix: Fix, gathered: Gathered) -> str:
+    """Turn the first samples into indices and run the model (or a fresh copy) on them."""
+    import numpy as np
+
+    from . import actions
+
+    model = gathered.model
+    obj = gathered.namespace.get(fix.target) if fix.target else None
+    if obj is None:
+        obj = gathered.objects.get("x")
+    if model is None or obj is None:
+        raise ValueError("no model or data to try the indices on")
+    xs = np.argmax(np.asarray(head(obj)), axis=fix.op[1])
+    mf = gathered.facts.model
+    fresh = not getattr(model, "built", False) or (mf is not None and mf.lazy_configured)
+    candidate = actions.rebuild(model) if fresh else model
+    y = gathered.objects.get("y")
+    note = _check_model(candidate, xs, head(y) if y is not None else None, model)
+    where = "a fresh copy of the model (as the fix's code rebuilds it)" if fresh else "the model"
+    return "ran %s on the indices of the first %d samples %s: %s" % (where, SLICE, tuple(xs.shape), note)
