@@ -462,6 +462,35 @@ def _functional_hooks(
     return clone_function, call_function
 
 
+def _strategy_of(model: Any) -> Any:
+    """The tf.distribute strategy the model was created under, or None for the default one."""
+    strategy = getattr(model, "distribute_strategy", None)
+    if strategy is None or type(strategy).__name__ in ("_DefaultDistributionStrategy", "NoneType"):
+        return None
+    return strategy
+
+
+def _in_model_strategy(fn: Any) -> Any:
+    """Run ``fn(model, ...)`` inside ``model.distribute_strategy.scope()`` when it has one.
+
+    A model built under ``tf.distribute.MirroredStrategy`` keeps mirrored variables; its
+    rebuilt copy must be created, filled and compiled in the same scope, or it would train
+    on one device without a word (Keras 3 TensorFlowTrainer reads the strategy at creation).
+    """
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(model: Any, *args: Any, **kwargs: Any) -> Any:
+        strategy = _strategy_of(model)
+        if strategy is None:
+            return fn(model, *args, **kwargs)
+        with strategy.scope():
+            return fn(model, *args, **kwargs)
+
+    return wrapper
+
+
+@_in_model_strategy
 def rebuild(
     model: Any,
     input_shape: Any = None,

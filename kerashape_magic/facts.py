@@ -254,13 +254,26 @@ def onehot_tail(obj: Any, max_rows: int = 64) -> int:
 
 def user_frame(tb: Optional[TracebackType], user_ns: Optional[Dict[str, Any]]) -> Optional[TracebackType]:
     """The innermost traceback entry that runs the user's code (globals == user namespace)."""
-    found = None
+    found = []
     while tb is not None:
         g = tb.tb_frame.f_globals
         if (user_ns is not None and g is user_ns) or (user_ns is None and g.get("__name__") == "__main__"):
-            found = tb
+            found.append(tb)
         tb = tb.tb_next
-    return found
+    for entry in reversed(found):
+        # skip the user's own layer / subclassed-model code (a `call` method): the data came
+        # from the frame that called the model
+        owner = entry.tb_frame.f_locals.get("self")
+        if owner is not None and _is_keras_layer(owner):
+            continue
+        return entry
+    return found[-1] if found else None
+
+
+def _is_keras_layer(obj: Any) -> bool:
+    if "keras" not in sys.modules:
+        return False
+    return any(c.__name__ in ("Layer", "Model") and "keras" in c.__module__ for c in type(obj).__mro__)
 
 
 def failing_call(tb_entry: TracebackType) -> Optional[ast.Call]:
@@ -437,6 +450,13 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
             declared = cls != "Sequential" or has_input_layer
         except Exception:
             pass
+    if not input_shapes and built and cls not in ("Sequential", "Functional"):
+        # a subclassed model records the shape of its first call (keras/src/layers/layer.py)
+        recorded = getattr(model, "_build_shapes_dict", None) or {}
+        if len(recorded) == 1:
+            only = next(iter(recorded.values()))
+            if isinstance(only, (tuple, list)) and all(d is None or isinstance(d, int) for d in only):
+                input_shapes = (tuple(only),)
     layers = []
     try:
         for layer in model.layers:
@@ -525,7 +545,12 @@ def data_fact(obj: Any, name: Optional[str], source: str, role: str, namespace: 
             count *= d
     tail = onehot_tail(obj) if role in ("x", "data") else 0
     labels = label_kind(obj) if role in ("y", "val_y") else None
-    return DataFact(name, source, role, _type_name(obj), shape, dtype, ragged, batched, unbatched_name, tail, count, labels)
+    components = 0
+    spec = _element_spec(obj)
+    if spec is not None:
+        components = len(spec) if isinstance(spec, (tuple, list)) else 1
+    return DataFact(name, source, role, _type_name(obj), shape, dtype, ragged, batched, unbatched_name, tail, count, labels,
+                    components)
 
 
 def _aliases(ns: Dict[str, Any]) -> Tuple[Tuple[str, str], ...]:
@@ -543,6 +568,25 @@ def _aliases(ns: Dict[str, Any]) -> Tuple[Tuple[str, str], ...]:
         if mod in wanted and wanted[mod] is None:
             wanted[mod] = name
     return tuple((m, n) for m, n in wanted.items() if n is not None)
+
+
+def namespace_models(ns: Dict[str, Any], limit: int = 10) -> Tuple[Tuple[str, Shape], ...]:
+    """Built Keras models with one input in the namespace: ``(name, input shape)`` pairs."""
+    if "keras" not in sys.modules:
+        return ()
+    out = []
+    for k, v in ns.items():
+        if k.startswith("_") or not is_keras_model(v) or not getattr(v, "built", False):
+            continue
+        try:
+            inputs = v.inputs
+        except Exception:
+            continue
+        if inputs and len(inputs) == 1:
+            out.append((k, tuple(_dim(d) for d in inputs[0].shape)))
+            if len(out) >= limit:
+                break
+    return tuple(out)
 
 
 def siblings(ns: Dict[str, Any], shape: Optional[Shape], exclude: Tuple[str, ...]) -> Tuple[Tuple[str, Shape], ...]:
@@ -613,9 +657,12 @@ def gather(
                 roles = [("x", 0, "x"), ("y", 1, "y")] if method in MODEL_METHODS else []
                 if method == "__call__" or method == "call":
                     roles = [("x", 0, "inputs")]
+                n_inputs = len(getattr(owner, "inputs", None) or []) if getattr(owner, "built", False) else 0
                 for role, idx, kw in roles:
                     node = _arg(call_node, idx, kw)
                     if node is None:
+                        continue
+                    if role == "x" and n_inputs > 1 and _add_inputs(node, frame, data, objects, uninspected, ns):
                         continue
                     _add_data(node, role, frame, data, objects, uninspected, ns, given={"x": x, "y": y}.get(role))
                 vd = _arg(call_node, 99, "validation_data")
@@ -623,9 +670,14 @@ def gather(
                     for role, node in zip(("val_x", "val_y"), vd.elts):
                         _add_data(node, role, frame, data, objects, uninspected, ns)
             else:
-                # a data constructor (from_tensor_slices, np.array, ...) or another call:
-                # every plain name among its arguments is data
+                # a data constructor (from_tensor_slices, np.array, ...) or a library call that
+                # got the model: every plain name among its arguments is data, a model is the model
                 for node in list(call_node.args) + [k.value for k in call_node.keywords]:
+                    ok, obj = _lookup(node, frame)
+                    if ok and is_keras_model(obj):
+                        if model is None:
+                            model, model_name = obj, _source(node)
+                        continue
                     elts = node.elts if isinstance(node, (ast.Tuple, ast.List)) else [node]
                     if isinstance(node, ast.Dict):
                         elts = node.values
@@ -642,9 +694,24 @@ def gather(
     for role, obj in (("x", x), ("y", y)):
         if obj is not None and not any(d.role == role for d in data):
             name = _name_of(obj, user_ns) if user_ns else None
+            if role == "x" and isinstance(obj, (list, tuple, dict)) and len(getattr(model, "inputs", None) or []) > 1:
+                pairs = obj.items() if isinstance(obj, dict) else enumerate(obj)
+                for k, element in pairs:
+                    ename = _name_of(element, user_ns) if user_ns else None
+                    fact = data_fact(element, ename, ename or "%s[%r]" % (name or "x", k), "x", ns)
+                    data.append(DataFact(**{**fact.__dict__, "input_key": str(k)}))
+                    objects[ename or fact.source] = element
+                    objects.setdefault("x", element)
+                continue
             data.append(data_fact(obj, name, name or role, role, ns))
             objects[name or role] = obj
             objects.setdefault(role, obj)
+    if user_ns is not None:
+        # Fix code runs in the user's namespace: a name is usable only if it holds that very
+        # object there (inside a user function, `X` may be a local bound to the global `data`).
+        data = [_rename(d, objects, user_ns) for d in data]
+        if model is not None and (model_name is None or _resolve_dotted(model_name, user_ns) is not model):
+            model_name = _name_of(model, user_ns)
     mf = None
     if model is not None and is_keras_model(model):
         try:
@@ -655,8 +722,62 @@ def gather(
     sib = siblings(user_ns or {}, x_fact.shape, tuple(d.name for d in data if d.name)) if x_fact else ()
     y_fact = next((d for d in data if d.role == "y"), None)
     ysib = siblings(user_ns or {}, y_fact.shape, tuple(d.name for d in data if d.name)) if y_fact else ()
-    facts = Facts(call, mf, tuple(data), sib, tuple(uninspected), _aliases(user_ns or ns), label_siblings=ysib)
+    facts = Facts(call, mf, tuple(data), sib, tuple(uninspected), _aliases(user_ns or ns),
+                  namespace_models(user_ns or {}) if mf is None else (), label_siblings=ysib)
     return Gathered(facts, model, objects, ns, call_node)
+
+
+def _resolve_dotted(name: str, ns: Dict[str, Any]) -> Any:
+    """``ns["a"].b.c`` for ``"a.b.c"`` (attributes only), or None."""
+    head, *rest = name.split(".")
+    obj = ns.get(head)
+    for part in rest:
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _rename(d: DataFact, objects: Dict[str, Any], user_ns: Dict[str, Any]) -> DataFact:
+    """The DataFact with ``name`` set to the user-namespace name holding its object, or None."""
+    obj = objects.get(d.name or d.source)
+    if obj is None or (d.name and _resolve_dotted(d.name, user_ns) is obj):
+        return d
+    name = _name_of(obj, user_ns)
+    if name is not None:
+        objects[name] = obj
+    return DataFact(**{**d.__dict__, "name": name})
+
+
+def _add_inputs(node: ast.AST, frame: FrameType, data: list, objects: dict, uninspected: list, ns: dict) -> bool:
+    """For a model with several inputs: one DataFact per element of a list / dict of arrays."""
+    items: List[Tuple[str, Any, str, Optional[str]]] = []  # (key, object, source, name)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        for i, e in enumerate(node.elts):
+            ok, obj = _lookup(e, frame)
+            if ok:
+                items.append((str(i), obj, _source(e), _source(e) if isinstance(e, ast.Name) else None))
+    elif isinstance(node, ast.Dict):
+        for k, v in zip(node.keys, node.values):
+            if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                ok, obj = _lookup(v, frame)
+                if ok:
+                    items.append((k.value, obj, _source(v), _source(v) if isinstance(v, ast.Name) else None))
+    else:
+        ok, container = _lookup(node, frame)
+        if not ok:
+            return False
+        pairs = list(container.items()) if isinstance(container, dict) else (
+            list(enumerate(container)) if isinstance(container, (list, tuple)) else [])
+        for k, obj in pairs:
+            name = _name_of(obj, ns)
+            items.append((str(k), obj, "%s[%r]" % (_source(node), k), name))
+    if not items:
+        return False
+    for key, obj, src, name in items:
+        fact = data_fact(obj, name, src, "x", ns)
+        data.append(DataFact(**{**fact.__dict__, "input_key": key}))
+        objects[name or src] = obj
+        objects.setdefault("x", obj)
+    return True
 
 
 def _model_being_built(tb: Optional[TracebackType]) -> Any:
@@ -695,10 +816,12 @@ def _add_data(node: ast.AST, role: str, frame: FrameType, data: list, objects: d
     if not ok:
         if not isinstance(node, ast.Constant):
             uninspected.append("%s (an expression, not a variable; kerashape does not re-run it)" % src)
+            data.append(DataFact(None, src, role, "expression", None))
         return
     if callable(obj) and not hasattr(obj, "shape") and _element_spec(obj) is None:
         return
-    name = src if isinstance(node, ast.Name) else None
+    name = src if isinstance(node, (ast.Name, ast.Attribute)) and all(
+        isinstance(n, (ast.Name, ast.Attribute)) for n in ast.walk(node) if not isinstance(n, ast.expr_context)) else None
     try:
         data.append(data_fact(obj, name, src, role, ns))
     except Exception as exc:  # pragma: no cover - defensive

@@ -4,7 +4,8 @@ For every :class:`~kerashape_magic.core.types.Fix` the verify step builds the fi
 for at most 2 samples (or one element of a ``tf.data.Dataset``) straight from the user's
 object, without running the fix on the whole data and without writing to it, and then:
 
-* calls the real model on it in inference mode (``model(x, training=False)``), which
+* calls the real model on it in inference mode (``model(x, training=False)``; through a
+  cached ``tf.function`` for models with a recurrent layer, see :func:`_infer`), which
   reads the weights and never writes them; a model that is not built (a lazy Sequential)
   or that a failed call left configured for the wrong shape is never called: a rebuilt
   copy (:func:`kerashape_magic.actions.rebuild`) stands in, exactly what applying the fix
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 import ast
 import math
+import sys
+import weakref
 from dataclasses import replace
 from typing import Any, Callable, Dict, Tuple
 
@@ -61,6 +64,10 @@ def _prefix(obj: Any, shape: Tuple[int, ...], n: int = SLICE) -> Any:
     return flat.reshape((n,) + tuple(shape[1:]))
 
 
+def _is_dataset(obj: Any) -> bool:
+    return hasattr(obj, "element_spec") and hasattr(obj, "take")
+
+
 def transformed_slice(fix: Fix, obj: Any) -> Any:
     """What ``fix`` makes of the first samples of ``obj`` (its target), as a small array.
 
@@ -82,6 +89,17 @@ def transformed_slice(fix: Fix, obj: Any) -> Any:
         return np.squeeze(head(obj), axis=fix.op[1])
     if verb == "repeat":
         return np.repeat(head(obj), fix.op[1], axis=fix.op[2])
+    if verb == "window":
+        t = fix.op[2]
+        rows = np.asarray(head(obj, t + SLICE - 1))
+        return np.lib.stride_tricks.sliding_window_view(rows, t, axis=0).transpose(0, 2, 1)[:SLICE]
+    if verb == "blocks":
+        t, f = fix.op[1], fix.op[2]
+        return np.asarray(head(obj, t * SLICE)).reshape(SLICE, t, f)
+    if verb == "resize":
+        import tensorflow as tf
+
+        return tf.image.resize(head(obj), (fix.op[1], fix.op[2])).numpy()
     if verb == "pad_sequences":
         from keras.utils import pad_sequences
 
@@ -114,8 +132,86 @@ def _align_ranks(ys: Any, out: Any) -> Any:
     return ys
 
 
+def _all_inputs(gathered: Gathered, fixed_fact: Any, fixed: Any) -> Any:
+    """The model's whole input for the first samples: every input's slice, the fixed one replaced."""
+    elements = [d for d in gathered.facts.data if d.input_key is not None]
+    slices = {}
+    for d in elements:
+        obj = gathered.objects.get(d.name or d.source)
+        slices[d.input_key] = fixed if d is fixed_fact else head(obj)
+    if all(k.isdigit() for k in slices):
+        return [slices[k] for k in sorted(slices, key=int)]
+    return slices
+
+
+def _recurrent(model: Any, depth: int = 0) -> bool:
+    """True when a layer of ``model`` (or of a model nested in it) is a Keras RNN
+    (``LSTM``, ``GRU``, ``SimpleRNN``, ``ConvLSTM*``, ``RNN(cell)``) or a ``Bidirectional``."""
+    for layer in getattr(model, "layers", None) or ():
+        if hasattr(layer, "forward_layer") or any(c.__name__ == "RNN" for c in type(layer).__mro__):
+            return True
+        if depth < 4 and getattr(layer, "layers", None) and _recurrent(layer, depth + 1):
+            return True
+    return False
+
+
+#: model -> (its layers' and variables' ids, a ``tf.function`` calling it); see :func:`_infer`.
+_graphs: "weakref.WeakKeyDictionary[Any, Tuple[tuple, Any]]" = weakref.WeakKeyDictionary()
+
+
+def _infer(candidate: Any, xs: Any) -> Any:
+    """``candidate(xs, training=False)``: the real model on the real slice, in inference mode.
+
+    A Keras RNN called eagerly runs its cell once per timestep in Python: an LSTM over 1440
+    timesteps (seed 003) takes 4-8 s on 2 cores, one over 24 about 0.1 s. Traced into a
+    graph, the same call costs a constant ~0.1-0.2 s to trace and then milliseconds per
+    call. So a built model with a recurrent layer, on the TensorFlow backend, is called
+    through a ``tf.function``, kept (weakly, per model) so that verifying the same model
+    again does not trace again; it calls the model, reads its current weights and writes
+    nothing. Other models are called eagerly, as are a model that is not built (it builds
+    on this call) and a call inside a ``tf.distribute`` strategy's scope.
+    """
+    keras = sys.modules.get("keras")
+    if (
+        "tensorflow" not in sys.modules
+        or keras is None
+        or getattr(getattr(keras, "config", None), "backend", lambda: None)() != "tensorflow"
+        or not getattr(candidate, "built", False)
+        or not _recurrent(candidate)
+    ):
+        return candidate(xs, training=False)
+    import tensorflow as tf
+
+    if tf.distribute.has_strategy():  # inside a tf.distribute scope: eagerly, as before
+        return candidate(xs, training=False)
+
+    key = (tuple(id(layer) for layer in candidate.layers), tuple(id(v) for v in candidate.weights))
+    try:
+        entry = _graphs.get(candidate)
+    except TypeError:  # an unhashable model: trace it for this call only
+        entry = None
+    if entry is None or entry[0] != key:
+        model_ref = weakref.ref(candidate)
+        entry = (key, tf.function(lambda x: model_ref()(x, training=False), autograph=False))
+        try:
+            _graphs[candidate] = entry
+        except TypeError:
+            pass
+    return entry[1](xs)
+
+
 def _check_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
-    out = candidate(xs, training=False)
+    from .actions import _strategy_of
+
+    strategy = _strategy_of(candidate)
+    if strategy is not None:  # verify where the model lives (tf.distribute)
+        with strategy.scope():
+            return _run_model(candidate, xs, ys, loss_model) + ", in the model's %s scope" % type(strategy).__name__
+    return _run_model(candidate, xs, ys, loss_model)
+
+
+def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
+    out = _infer(candidate, xs)
     shape = tuple(getattr(out, "shape", ()))
     note = "output %s" % (shape,)
     if ys is not None:
@@ -197,15 +293,38 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             target = gathered.objects.get(fix.target or "x")
         if target is None:
             raise ValueError("the object %r was not found" % fix.target)
+        fact = next((d for d in gathered.facts.data if d.name == fix.target), None)
+        if fact is not None and fact.role == "val_x":
+            y = gathered.objects.get("val_y")  # validation data pairs with validation labels
+        ys_override = None
+        if _is_dataset(target):
+            # the fix maps every element the same way: try it on the first element's samples
+            element = next(iter(target.take(1)))
+            if isinstance(element, (tuple, list)):
+                target, ys_override = element[0].numpy(), (element[1].numpy() if len(element) > 1 else None)
+            else:
+                target = element.numpy()
         fixed = transformed_slice(fix, target)
         if fix.resulting_shape and y is not None and fix.target != gathered.facts.role("y") and gathered.facts.role("y"):
             ny = shape_of(y)
             if ny and fix.resulting_shape[0] is not None and ny[0] != fix.resulting_shape[0]:
                 raise ValueError("after the fix x has %d samples but y has %d" % (fix.resulting_shape[0], ny[0]))
+        if model is None and verb in ("window", "blocks"):
+            shape = tuple(fixed.shape)
+            for mname, mshape in gathered.facts.models:
+                if len(mshape) == len(shape) and all(e is None or e == r for e, r in zip(mshape[1:], shape[1:])):
+                    candidate = gathered.namespace.get(mname)
+                    note = _check_model(candidate, fixed, None, candidate)
+                    return fix.with_verification(True, "ran `%s` (input %s) on the first %d windows: %s" % (
+                        mname, mshape, SLICE, note))
+            raise ValueError("no model in your namespace expects %s windows to try them on" % (shape[1:],))
         if model is None or gathered.facts.call.method in DATA_CONSTRUCTORS:
             return fix.with_verification(True, _rerun_constructor(gathered, fix, fixed))
         candidate = model if getattr(model, "built", False) and not (mf and mf.lazy_configured) else actions.rebuild(model)
-        note = _check_model(candidate, fixed, head(y) if y is not None else None, model)
+        ys = head(ys_override) if ys_override is not None else (head(y) if y is not None else None)
+        if fact is not None and fact.input_key is not None:
+            fixed = _all_inputs(gathered, fact, fixed)
+        note = _check_model(candidate, fixed, ys, model)
         where = "the model" if candidate is model else "a fresh copy of the model (the original is unbuilt or was left configured by the failed call)"
         return fix.with_verification(True, "ran %s on the fixed first %d samples: %s" % (where, SLICE, note))
     except Exception as exc:  # every failure means: not verified, and why

@@ -22,6 +22,7 @@ Where the knowledge comes from:
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from . import fixes as F
@@ -233,6 +234,8 @@ def diagnose(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
         d = special(parsed, facts, family)
         if d is not None:
             return d
+    if family == "reshape_size":
+        return _reshape_size_rule(parsed, facts)
     d = model_rule(parsed, facts, mode)  # core/internal.py: the mistake is in the model, not the data
     if d is not None:
         return d
@@ -245,9 +248,16 @@ def diagnose(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
     if legacy_target(parsed):  # Keras 1/2 "Error when checking target": about y, not x
         return legacy_target_rule(parsed, facts, mode)
     if x is None:
-        x = next((d for d in facts.data if d.role == "data"), None)
+        x = _data_for_message(facts, parsed)
     expected, cls, lname = _expected(facts, parsed)
+    picked = _pick_input(facts, parsed, x, expected)
+    if picked is not None:
+        x, expected, cls, lname = picked
     received = x.shape if x is not None else None
+    if received is None and x is not None and getattr(parsed, "received_shape", None) is not None and expected is not None:
+        # an expression kerashape did not evaluate: Keras's message says its shape
+        x = replace(x, shape=tuple(parsed.received_shape), type_name="expression")
+        received = x.shape
     if received is None and parsed is not None:
         received = getattr(parsed, "received_shape", None)
         if received is None and family == "dims_must_be_equal" and getattr(parsed, "dims", None):
@@ -257,7 +267,133 @@ def diagnose(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
     if expected is None or received is None:
         return _message_only(parsed, facts, None, None) if parsed is not None else None
     names = axis_names(len(expected), cls)
-    return _shape_rule(parsed, facts, x, tuple(received), tuple(expected), cls, lname, names, mode)
+    d = _shape_rule(parsed, facts, x, tuple(received), tuple(expected), cls, lname, names, mode)
+    return _keep_trained_model(d, facts, x)
+
+
+#: Calls that use a model as it is (its weights are what they are): the data must fit it.
+INFERENCE_METHODS = ("predict", "evaluate", "__call__", "call", "predict_on_batch", "test_on_batch")
+
+
+def _keep_trained_model(d: Optional[Diagnosis], facts: Facts, x: Optional[DataFact]) -> Optional[Diagnosis]:
+    """Drop rebuilds that would re-initialise weights when the model is not what is wrong.
+
+    Validation data must match the model the training data fits, and data for
+    ``predict`` / ``evaluate`` / ``model(x)`` must match what the model was trained on:
+    a rebuild for other sizes would re-initialise the weights that depend on them.
+    A rebuild with a free axis (``timesteps=None``) keeps every weight and stays.
+    """
+    if d is None or x is None or d.expected_shape is None:
+        return d
+    validation = x.role == "val_x"
+    inference = facts.call.method in INFERENCE_METHODS
+    if not (validation or inference):
+        return d
+    E = d.expected_shape
+    keep = []
+    for f in d.fixes:
+        if f.kind == "rebuild_input" and f.op and any(
+                a is not None and (i + 1 >= len(E) or E[i + 1] != a) for i, a in enumerate(f.op[1])):
+            continue
+        keep.append(f)
+    if len(keep) == len(d.fixes):
+        return d
+    why = ("`%s` is validation data: it must match the model that the training data fits; rebuilding the model "
+           "for it would break training." % (x.name or x.source)) if validation else (
+        "A %s call uses the model as trained: the data must match it; rebuilding the model would re-initialise "
+        "the weights that depend on the input size." % (facts.call.method.strip("_") or "prediction"))
+    return replace(d, fixes=tuple(keep), notes=d.notes + (why,))
+
+
+def _reshape_size_rule(parsed, facts: Facts) -> Optional[Diagnosis]:
+    """``cannot reshape array of size S into shape (n, t, f)`` on (rows, features) data.
+
+    Time series rows become LSTM windows by grouping consecutive rows, never by splitting
+    each row's features into fake timesteps (keras-team/keras#8568: reshaping (100000, 30)
+    to (100000, 5, 6) is the classic wrong answer). Sliding windows keep every row; blocks
+    of t rows reshape without moving any value. Labels must be realigned to the windows.
+    """
+    target = tuple(getattr(parsed, "target_shape", None) or ())
+    data = next((d for d in facts.data if d.shape is not None and d.element_count == getattr(parsed, "array_size", None)), None)
+    if data is None:
+        data = next((d for d in facts.data if d.shape is not None), None)
+    size = getattr(parsed, "array_size", None)
+    summary = "An array of %s values cannot be reshaped to %s (%s values)." % (size, fmt(target), _prod(target))
+    if data is None or len(target) != 3 or data.shape is None or len(data.shape) != 2 or any(d is None for d in target):
+        return _message_only(parsed, facts, "reshape_size", summary)
+    rows, feats = data.shape
+    n, t, f = target
+    name = data.name
+    notes = []
+    fixes: List[Optional[Fix]] = []
+    if feats == f and rows is not None and rows >= t:
+        model = next(((mn, s) for mn, s in facts.models if len(s) == 3 and _fits(t, s[1]) and _fits(f, s[2])), None)
+        if model:
+            notes.append("`%s` expects %s: windows of %d rows of %d features fit it." % (model[0], fmt(model[1]), t, f))
+        fixes.append(F.sliding_windows(facts, name, data.type_name, t, f, rows))
+        fixes.append(F.row_blocks(facts, name, data.type_name, t, f, rows))
+        summary += (" `%s` has %d rows of %d features: a (samples, %d timesteps, %d features) array groups %d consecutive "
+                    "rows per sample, so there are %s samples, not %d." % (
+                        name or data.source, rows, feats, t, f, t, "%d (sliding windows) or %d (blocks)" % (rows - t + 1, rows // t), n))
+    else:
+        summary += (" `%s` is %s: reshaping it to %s would split each row's %s values into fake timesteps. Build windows "
+                    "of consecutive rows instead, keeping the %s features." % (
+                        name or data.source, fmt(data.shape), fmt(target), feats, feats))
+    return _base("reshape_size", "reshape_windows", facts, data, data.shape, target, None, None, summary, fixes, parsed,
+                 (), None, notes)
+
+
+def _data_for_message(facts: Facts, parsed) -> Optional[DataFact]:
+    """For a call that is not a model method (a library function that got the model, a data
+    constructor): the argument whose shape Keras reports, else the first one."""
+    candidates = [d for d in facts.data if d.role == "data"]
+    reported = getattr(parsed, "received_shape", None)
+    if reported is not None:
+        for d in candidates:
+            if d.shape is not None and len(d.shape) == len(reported) and all(_fits(a, b) for a, b in zip(d.shape[1:], reported[1:])):
+                return d
+        unread = next((d for d in candidates if d.shape is None and d.type_name == "expression"), None)
+        if unread is not None:
+            return unread
+        if facts.model is not None:
+            return None
+    return candidates[0] if candidates else None
+
+
+def _mismatch(R: Optional[Shape], E: Optional[Shape]) -> bool:
+    return R is not None and E is not None and (len(R) != len(E) or not all(_fits(a, b) for a, b in zip(R[1:], E[1:])))
+
+
+def _pick_input(facts: Facts, parsed, x: Optional[DataFact], expected: Optional[Shape]):
+    """Which data object disagrees with which model input: ``(data, expected, cls, name)`` or None.
+
+    A model with several inputs is matched by dict key (the input's name, as Keras 3 maps a
+    dict: keras/src/models/functional.py) or by list position; otherwise the validation data
+    is checked too, since ``fit(..., validation_data=(X_val, y_val))`` fails on it.
+    """
+    m = facts.model
+    if m is not None and len(m.input_shapes) > 1:
+        elements = [d for d in facts.data if d.input_key is not None]
+        chosen = fallback = None
+        for d in elements:
+            if d.input_key in m.input_names:
+                i = m.input_names.index(d.input_key)
+            elif d.input_key.isdigit() and int(d.input_key) < len(m.input_shapes):
+                i = int(d.input_key)
+            else:
+                continue
+            pair = (d, m.input_shapes[i], "Input", m.input_names[i] if i < len(m.input_names) else str(i))
+            fallback = fallback or pair
+            if _mismatch(d.shape, m.input_shapes[i]):
+                chosen = pair
+                break
+            if chosen is None and getattr(parsed, "input_index", None) == i:
+                chosen = pair
+        return chosen or fallback
+    val = facts.role("val_x")
+    if val is not None and expected is not None and not _mismatch(x.shape if x else None, expected) and _mismatch(val.shape, expected):
+        return (val, expected) + _expected(facts, parsed)[1:]
+    return None
 
 
 def _base(kind: str, rule: str, facts: Facts, x: Optional[DataFact], received, expected, cls, lname, summary: str,
@@ -274,6 +410,9 @@ def _base(kind: str, rule: str, facts: Facts, x: Optional[DataFact], received, e
     for d in facts.data:
         details.append("%s %s: %s %s %s" % (d.role, d.name or d.source, d.type_name, fmt(d.shape) if d.shape else "", d.dtype))
     path = tuple((l.name, l.output_shape) for l in (m.layers if m else ()) if l.output_shape is not None)
+    if x is not None and x.type_name == "expression":
+        notes = tuple(notes) + ("`%s` is an expression, so there is no variable to fix: assign it first (X = %s) "
+                                "and run the cell again for a verified fix." % (x.source, x.source),)
     return Diagnosis(kind, lname, received, expected, axis, summary, tuple(f for f in fixes if f is not None), rule, cls,
                      x.name if x is not None else None, m.name if m is not None else None, tuple(rows), tuple(notes),
                      tuple(details), getattr(parsed, "text", "") if parsed is not None else "", facts.uninspected, path)
@@ -339,12 +478,19 @@ def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape,
             silent = " Keras 3 would train on it without a word." if mode == "check" else ""
             return _base("timestep_mismatch", "timestep_count", facts, x, R, E, cls, lname,
                          "%s: %s, not %d.%s" % (intro, _plural(R[1], "timestep"), E[1], silent), fixes, parsed, rows, ax)
-        if e == 4 and set(mism) <= {1, 2}:
+        if e == 4 and set(mism) <= {1, 2} and E[1] is not None and E[2] is not None:
+            smaller = (R[1] or 0) * (R[2] or 0) > E[1] * E[2]
+            fixes = [
+                F.resize(facts, xn, tname, (E[1], E[2]), (R[0], E[1], E[2], R[3]),
+                         "Resamples every image to %dx%d (bilinear), the size the model was built and trained for.%s" % (
+                             E[1], E[2], " Shrinking drops fine detail." if smaller else ""), smaller),
+                F.rebuild_input(facts, tuple(R[1:]),
+                                "Rebuilds the model for %sx%s images instead. Convolution weights are kept; a Dense layer "
+                                "after a Flatten sees another number of values and starts from new, untrained weights." % (
+                                    R[1], R[2])),
+            ]
             return _base("spatial_mismatch", "image_size", facts, x, R, E, cls, lname,
-                         "%s: images of %sx%s, not %sx%s." % (intro, R[1], R[2], E[1], E[2]),
-                         [F.rebuild_input(facts, tuple(R[1:]),
-                                          "Rebuilds the model for this image size; layers after a Flatten get new weights.")],
-                         parsed, rows, ax)
+                         "%s: images of %sx%s, not %sx%s." % (intro, R[1], R[2], E[1], E[2]), fixes, parsed, rows, ax)
         return _base("rank_mismatch" if len(mism) > 1 else "feature_mismatch", "axis_sizes", facts, x, R, E, cls, lname,
                      "%s: %s is %s, not %s." % (intro, axname, R[ax], E[ax]),
                      [F.rebuild_input(facts, tuple(R[1:]), "Rebuilds the model for your data's shape, keeping the weights that fit.")],
@@ -386,8 +532,8 @@ def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape,
     if r < e:
         # flat rows: (samples, timesteps * features) -> (samples, timesteps, features), or flat pixels
         inner = _prod(E[1:])
-        if inner is not None and r >= 2 and _prod(R[1:]) == inner and R[0] is not None:
-            shape = (R[0],) + tuple(E[1:])
+        if inner is not None and r >= 2 and _prod(R[1:]) == inner and (R[0] is not None or tname in ("Dataset", "expression")):
+            shape = (R[0] if R[0] is not None else -1,) + tuple(E[1:])
             rows = align(R, E, names, skip=tuple(range(1, 1 + e - r)))
             fixes = [F.reshape(facts, xn, tname, shape,
                                ("Assumes each row lists the %s of the first %s, then of the second, ... (time-major, the "
@@ -537,6 +683,7 @@ def _message_only(parsed, facts: Facts, kind: Optional[str], summary: Optional[s
             "shapes_incompatible": "label_mismatch", "target_output": "label_mismatch", "logits_labels": "label_mismatch",
             "incompatible_shapes": "label_mismatch", "label_range": "label_mismatch", "cardinality": "cardinality_mismatch", "reshape_size": "reshape_size",
             "sequential_configured": "rank_mismatch", "unknown_rank": "rank_mismatch",
+            "negative_dimension": "spatial_mismatch",
         }.get(fam, "rank_mismatch")
     if exp is None and getattr(parsed, "expected_ndim", None):
         exp = (None,) * parsed.expected_ndim

@@ -90,6 +90,24 @@ def code(*chunks: str) -> str:
     return "".join(line + "\n" for line in imports + body)
 
 
+def _components(facts: Facts, name: str) -> int:
+    for d in facts.data:
+        if d.name == name:
+            return d.components
+    return 0
+
+
+def _dataset_map(facts: Facts, name: str, expr: str) -> str:
+    """``ds = ds.map(lambda x, y: (EXPR(x), y))`` for a dataset of (x, y[, w]) elements."""
+    tf, imp = _module(facts, "tensorflow", "tf")
+    n = _components(facts, name)
+    body = expr.replace("TF", tf)
+    if n >= 2:
+        rest = ["y", "w"][: n - 1]
+        return "%s%s = %s.map(lambda x, %s: (%s, %s))\n" % (imp, name, name, ", ".join(rest), body, ", ".join(rest))
+    return "%s%s = %s.map(lambda x: %s)\n" % (imp, name, name, body)
+
+
 def _data_expr(name: str, type_name: str) -> str:
     return "%s.to_numpy()" % name if type_name in ("DataFrame", "Series") else name
 
@@ -99,7 +117,9 @@ def expand_dims(facts: Facts, name: str, type_name: str, axis: int, result: Shap
     if not is_identifier(name):
         return None
     axis = _int(axis)
-    if type_name == "Tensor":
+    if type_name == "Dataset":
+        src = _dataset_map(facts, name, "TF.expand_dims(x, axis=%d)" % axis)
+    elif type_name == "Tensor":
         tf, imp = _module(facts, "tensorflow", "tf")
         src = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, tf, name, axis)
     else:
@@ -115,9 +135,14 @@ def reshape(facts: Facts, name: str, type_name: str, shape: Shape, rationale: st
     if not is_identifier(name):
         return None
     dims = _ints(shape)
-    if type_name == "Tensor":
+    if type_name == "Dataset":
+        src = _dataset_map(facts, name, "TF.reshape(x, %s)" % _ints((-1,) + tuple(shape[1:])))
+    elif type_name == "Tensor":
         tf, imp = _module(facts, "tensorflow", "tf")
         src = "%s%s = %s.reshape(%s, %s)\n" % (imp, name, tf, name, dims)
+    elif type_name not in ("ndarray", "memmap", "DataFrame", "Series"):
+        np_, imp = _module(facts, "numpy", "np")
+        src = "%s%s = %s.reshape(%s, %s)\n" % (imp, name, np_, name, dims)
     else:
         src = "%s = %s.reshape%s\n" % (name, _data_expr(name, type_name), dims if len(shape) > 1 else "(%d)" % shape[0])
     return Fix("reshape", title or "Reshape %s to %s" % (name, dims), code(src, model_repair(facts)), rationale,
@@ -142,7 +167,9 @@ def transpose(facts: Facts, name: str, type_name: str, perm: Sequence[int], resu
     if not is_identifier(name):
         return None
     p = _ints(perm)
-    if type_name == "Tensor":
+    if type_name == "Dataset":
+        src = _dataset_map(facts, name, "TF.transpose(x, %s)" % p)
+    elif type_name == "Tensor":
         tf, imp = _module(facts, "tensorflow", "tf")
         src = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, tf, name, p)
     else:
@@ -165,8 +192,10 @@ def squeeze(facts: Facts, name: str, type_name: str, axis: int, result: Shape, r
 def rebuild_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -> Optional[Fix]:
     """``model = kerashape.rebuild(model, input_shape=(24, 1))``: keeps every weight that fits."""
     m = facts.model
-    if m is None or not is_identifier(m.name):
+    if m is None or not is_identifier(m.name) or len(m.input_shapes) > 1:
         return None
+    if m.class_name not in ("Sequential", "Functional"):
+        return None  # a subclassed model has no layer graph to rebuild (actions.rebuild)
     ks, imp = _module(facts, "kerashape", "kerashape")
     dims = _ints(shape, allow_none=True)
     src = "%s%s = %s.rebuild(%s, input_shape=%s)\n" % (imp, m.name, ks, m.name, dims)
@@ -195,3 +224,52 @@ def padded_batch(facts: Facts, target: str, source: str, batch_size: int, ration
     src = "%s = %s.padded_batch(%d)\n" % (target, source, _int(batch_size))
     return Fix("padded_batch", "Batch %s with padding (padded_batch)" % source, code(src, model_repair(facts)), rationale,
                None, target=target, op=("padded_batch", batch_size, source))
+
+
+def resize(facts: Facts, name: str, type_name: str, size: Sequence[int], result: Shape, rationale: str,
+           loses: bool) -> Optional[Fix]:
+    """``X = tf.image.resize(X, (28, 28)).numpy()``: resample every image to the model's size."""
+    if not is_identifier(name):
+        return None
+    h, w = (_int(v) for v in size)
+    if type_name == "Dataset":
+        src = _dataset_map(facts, name, "TF.image.resize(x, (%d, %d))" % (h, w))
+    else:
+        tf, imp = _module(facts, "tensorflow", "tf")
+        tail = "" if type_name == "Tensor" else ".numpy()"
+        src = "%s%s = %s.image.resize(%s, (%d, %d))%s\n" % (imp, name, tf, _data_expr(name, type_name), h, w, tail)
+    return Fix("resize", "Resize the images in %s to %dx%d" % (name, h, w), code(src, model_repair(facts)), rationale,
+               result, loses_data=loses, target=name, op=("resize", h, w))
+
+
+def sliding_windows(facts: Facts, name: Optional[str], type_name: str, steps: int, features: int, rows: int) -> Optional[Fix]:
+    """One window of ``steps`` consecutive rows starting at every row (rows - steps + 1 samples)."""
+    if not is_identifier(name) or type_name == "Dataset":
+        return None
+    t, f, n = _int(steps), _int(features), _int(rows)
+    np_, imp = _module(facts, "numpy", "np")
+    src = "%s%s = %s.lib.stride_tricks.sliding_window_view(%s, %d, axis=0).transpose(0, 2, 1)\n" % (
+        imp, name, np_, _data_expr(name, type_name), t)
+    rationale = ("Sample i holds rows i to i+%d: %d overlapping windows of %d timesteps x %d features; no value moves "
+                 "between features. Realign the labels to the windows (e.g. y = y[%d:] for the label of each window's "
+                 "last row). The result is a read-only view; call .copy() if you will write into it." % (
+                     t - 1, n - t + 1, t, f, t - 1))
+    return Fix("window", "Cut %s into sliding windows of %d rows" % (name, t), code(src), rationale,
+               (n - t + 1, t, f), target=name, op=("window", "sliding", t, f))
+
+
+def row_blocks(facts: Facts, name: Optional[str], type_name: str, steps: int, features: int, rows: int) -> Optional[Fix]:
+    """Consecutive blocks of ``steps`` rows, one sample each (rows // steps samples)."""
+    if not is_identifier(name) or type_name == "Dataset":
+        return None
+    t, f, n = _int(steps), _int(features), _int(rows)
+    k = n // t
+    expr = _data_expr(name, type_name)
+    src = ("%s = %s.reshape(%d, %d, %d)\n" % (name, expr, k, t, f)) if n % t == 0 else (
+        "%s = %s[:%d].reshape(%d, %d, %d)\n" % (name, expr, k * t, k, t, f))
+    rationale = ("Groups rows 0-%d, %d-%d, ... into %d samples of %d timesteps x %d features (non-overlapping); no value "
+                 "moves between features.%s Labels need one value per block." % (
+                     t - 1, t, 2 * t - 1, k, t, f, " The last %d rows do not fill a block and are DROPPED." % (n - k * t)
+                     if n % t else ""))
+    return Fix("reshape", "Group %s into blocks of %d rows" % (name, t), code(src), rationale, (k, t, f),
+               loses_data=n % t != 0, target=name, op=("blocks", t, f))

@@ -242,7 +242,7 @@ _NEVER = frozenset(
 # "hape" (shape/Shape/reshape), "nput" (Input 0 ..., input(s), Missing data for input),
 # "array" (cardinality, NumPy, object arrays), "sequence" (non-rectangular), "logits"
 # (TF1 "logits_size="), "imension" (TF 2.1 cardinality "same first dimension").
-_TOKENS = ("hape", "nput", "array", "sequence", "logits", "imension", "label value")
+_TOKENS = ("hape", "nput", "array", "sequence", "logits", "imension", "Matrix size", "label value")
 _WINDOW = 2000  # long messages: the key sentence sits near the start or near the end
 
 
@@ -362,6 +362,15 @@ def _dims(f, g):
     return f
 
 
+def _matrix(f, g):  # TF eager MatMul: "Matrix size-incompatible: In[0]: [10,2], In[1]: [3,32]"
+    a, b = f.pop("first_shape", None), f.pop("other_shape", None)
+    f["op"] = "MatMul"
+    if a and b:
+        f["op_input_shapes"] = (a, b)
+        f["dims"] = (a[-1], b[0])
+    return f
+
+
 def _incompatible(f, g):
     if g.get("_list"):
         shapes = _shapes(g["_list"][1:-1])
@@ -466,6 +475,12 @@ _RULES = [
     # 1b: keras/src/layers/input_spec.py (K3); K2 training_utils.py "No data provided for"
     _rule("missing_input_key", _same, r"(?:Missing data for input|No data provided for) "
           r"\"(?P<name>[^\"\n]*)\""),
+    # tensorflow/core/kernels/matmul_op_impl.h (eager, e.g. model(x) outside fit)
+    _rule("dims_must_be_equal", _matrix, r"Matrix size-incompatible: In\[0\]: (?P<first_shape>@S), "
+          r"In\[1\]: (?P<other_shape>@S)"),
+    # tensorflow/core/framework/common_shape_fns.cc: a window (kernel) larger than the input
+    _rule("negative_dimension", _same, r"Negative dimension size caused by subtracting (?P<expected_value>\d+) "
+          r"from (?P<_from>\d+)"),
     # TF shape inference: tensorflow/core/framework/common_shape_fns.cc, shape_inference.cc (TF 2.x
     # "{{node x}} = Op[...]" and TF 1.x "'x' (op: 'Op')" node formats)
     _rule("dims_must_be_equal", _dims, r"Dimensions must be equal, but are (?P<_a>\d+) and (?P<_b>\d+)"
@@ -550,7 +565,8 @@ _RULES = [
           r"[^\n]{0,200}?input_shape ?= ?(?P<received_shape>@S), \w+ ?= ?(?P<target_shape>@S)"),
     # Keras 3.15, measured: a model that has trained once retraces its train function with relaxed
     # shapes, so data of another rank fails inside a layer without any shape in the message
-    _rule("unknown_rank", _same, r"Cannot take the length of shape with unknown rank"),
+    _rule("unknown_rank", _same, r"Cannot take the length of shape with unknown rank"
+          r"|as_list\(\) is not defined on an unknown TensorShape"),
     # 2a: keras/engine/functional.py _conform_to_reference_input (TF 2.2 network.py - K2.11), a WARNING
     _rule("constructed_warning", _reference_name, r"Model was constructed with shape (?P<expected_shape>@S) "
           r"for input (?P<_ref>[^\n]{0,1000}?), but it was called on an input with incompatible shape "

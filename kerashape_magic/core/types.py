@@ -191,6 +191,10 @@ class DataFact:
             ``"class_indices"`` (integers 0..k-1, one per sample), ``"onehot"`` (0/1 rows
             with a single 1), ``"binary"`` (0/1 in one column), ``"multi_hot"`` or
             ``"continuous"``; read from at most a few thousand values.
+        components: for a ``tf.data.Dataset``, how many components each element has
+            (2 for ``(x, y)`` pairs); 0 for other objects.
+        input_key: for one input of a model with several inputs: the list position
+            (``"0"``, ``"1"``) or the dict key (``"image"``) it was passed under.
     """
 
     name: Optional[str]
@@ -205,6 +209,8 @@ class DataFact:
     onehot_tail: int = 0
     element_count: Optional[int] = None
     labels: Optional[Tuple[str, Optional[int]]] = None
+    components: int = 0
+    input_key: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +306,9 @@ class Facts:
         siblings: other arrays in the user's namespace, ``(name, shape)``, that share
             the data's rank (used to say that folds disagree).
         uninspected: what could not be inspected, in plain words.
+        models: Keras models bound in the user's namespace with one declared input:
+            ``(name, input shape)``; used when the failing call has no model (a NumPy
+            reshape) to find the model the data is being prepared for.
         aliases: ``(module, name)`` pairs: the names bound in the user's namespace to
             ``numpy``, ``tensorflow``, ``keras`` and ``kerashape`` (``("numpy", "np")``).
             Fix code uses these names and imports only what is missing.
@@ -313,6 +322,7 @@ class Facts:
     siblings: Tuple[Tuple[str, Shape], ...] = ()
     uninspected: Tuple[str, ...] = ()
     aliases: Tuple[Tuple[str, str], ...] = ()
+    models: Tuple[Tuple[str, Shape], ...] = ()
     label_siblings: Tuple[Tuple[str, Shape], ...] = ()
 
     def alias(self, module: str) -> Optional[str]:

@@ -40,7 +40,7 @@ clean_message, is_shape_error = messages.clean_message, messages.is_shape_error
 GOLDEN_LINES = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 FAMILIES = {
-    "unknown_rank",
+    "unknown_rank", "negative_dimension",
     "input_spec_ndim", "input_spec_axis", "input_spec_shape", "input_spec_dtype", "functional_shape",
     "dims_must_be_equal", "incompatible_shapes", "shapes_incompatible", "target_output", "logits_labels",
     "cardinality", "cannot_batch", "non_rectangular", "inhomogeneous", "object_array", "reshape_size",
