@@ -9,7 +9,8 @@ inference mode on the first 2 samples of the data:
 * the failing call's ``x`` when there is one (the fix does not change the data);
 * otherwise (the failing call had no data, e.g. ``model.add(...)``) the first array in the
   user's namespace whose shape fits the copy's input, named in the note;
-* otherwise 2 samples of zeros of the copy's declared input shape, and the note says so.
+* otherwise the fix stays unverified: a run on zeros would show that the copy builds, not
+  that real data goes through it.
 
 When the failing call had labels, the compiled loss is computed on the copy's output and
 ``y[:2]`` (the same check as :mod:`kerashape_magic.verify`).
@@ -49,8 +50,6 @@ def _fits(shape: Optional[tuple], want: tuple) -> bool:
 
 def _input_slice(candidate: Any, gathered: Gathered) -> Tuple[Any, str, bool]:
     """(first samples to run, where they come from, whether they are the failing call's x)."""
-    import numpy as np
-
     x = gathered.objects.get("x")
     if x is not None:
         fact = gathered.facts.role("x")
@@ -75,11 +74,9 @@ def _input_slice(candidate: Any, gathered: Gathered) -> Tuple[Any, str, bool]:
                 "%s[:%d] (an array of your namespace that fits the new input)" % (name, SLICE),
                 False,
             )
-    shape = (SLICE,) + tuple(1 if d is None else d for d in want[1:])
-    return (
-        np.zeros(shape, dtype="float32"),
-        "%d samples of zeros %s (no data in the failing call or namespace fits)" % (SLICE, shape),
-        False,
+    # zeros would prove the copy builds, not that your data goes through it: not verified
+    raise ValueError(
+        "no data in the failing call or in your namespace fits the rebuilt input %s to try it on" % (want,)
     )
 
 
