@@ -155,6 +155,18 @@ def _recurrent(model: Any, depth: int = 0) -> bool:
     return False
 
 
+def _timesteps(xs: Any) -> int:
+    """The longest axis 1 among the rank >= 3 arrays of a model input (0 if none)."""
+    items = xs.values() if isinstance(xs, dict) else xs if isinstance(xs, (list, tuple)) else (xs,)
+    steps = [tuple(getattr(x, "shape", ())) for x in items]
+    return max((int(s[1]) for s in steps if len(s) >= 3 and s[1] is not None), default=0)
+
+
+#: From this many timesteps on, a recurrent model is called through a graph (measured on 2
+#: cores: an LSTM called eagerly costs ~0.1 s CPU over 24 timesteps, as much as tracing it;
+#: over 96 timesteps 0.34 s against 0.12 s; over 1440 timesteps 4-8 s against 0.2 s).
+GRAPH_MIN_TIMESTEPS = 64
+
 #: model -> (its layers' and variables' ids, a ``tf.function`` calling it); see :func:`_infer`.
 _graphs: "weakref.WeakKeyDictionary[Any, Tuple[tuple, Any]]" = weakref.WeakKeyDictionary()
 
@@ -165,11 +177,12 @@ def _infer(candidate: Any, xs: Any) -> Any:
     A Keras RNN called eagerly runs its cell once per timestep in Python: an LSTM over 1440
     timesteps (seed 003) takes 4-8 s on 2 cores, one over 24 about 0.1 s. Traced into a
     graph, the same call costs a constant ~0.1-0.2 s to trace and then milliseconds per
-    call. So a built model with a recurrent layer, on the TensorFlow backend, is called
-    through a ``tf.function``, kept (weakly, per model) so that verifying the same model
-    again does not trace again; it calls the model, reads its current weights and writes
-    nothing. Other models are called eagerly, as are a model that is not built (it builds
-    on this call) and a call inside a ``tf.distribute`` strategy's scope.
+    call. So a built model with a recurrent layer, on the TensorFlow backend, fed at least
+    :data:`GRAPH_MIN_TIMESTEPS` timesteps, is called through a ``tf.function``, kept
+    (weakly, per model) so that verifying the same model again does not trace again; it
+    calls the model, reads its current weights and writes nothing. Other models and shorter
+    sequences are called eagerly, as are a model that is not built (it builds on this call)
+    and a call inside a ``tf.distribute`` strategy's scope.
     """
     keras = sys.modules.get("keras")
     if (
@@ -177,6 +190,7 @@ def _infer(candidate: Any, xs: Any) -> Any:
         or keras is None
         or getattr(getattr(keras, "config", None), "backend", lambda: None)() != "tensorflow"
         or not getattr(candidate, "built", False)
+        or _timesteps(xs) < GRAPH_MIN_TIMESTEPS
         or not _recurrent(candidate)
     ):
         return candidate(xs, training=False)
