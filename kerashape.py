@@ -11,5 +11,4 @@ work; the code lives in :mod:`kerashape_magic`.
 """
 
 from kerashape_magic import *  # noqa: F401,F403
-from kerashape_magic import __all__, __version__  # noqa: F401
-from kerashape_magic import load_ipython_extension, unload_ipython_extension  # noqa: F401
+from kerashape_magic import __all__, __version__, load_ipython_extension, unload_ipython_extension  # noqa: F401  # noqa: F401

@@ -113,7 +113,11 @@ def machine() -> Dict[str, Any]:
     try:
         commit = (
             subprocess.run(
-                ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True, timeout=10
+                ["git", "describe", "--always", "--dirty"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=10,
             ).stdout.strip()
             or None
         )

@@ -119,8 +119,11 @@ def _make_handler(inst: _Install):
                 display_diagnosis(d)
         except Exception as exc:  # never raise from the hook
             try:
-                print("kerashape: could not explain this error (%s: %s). The traceback above is unchanged; "
-                      "'%%kerashape off' turns kerashape off." % (type(exc).__name__, str(exc)[:200]), file=sys.stderr)
+                print(
+                    "kerashape: could not explain this error (%s: %s). The traceback above is unchanged; "
+                    "'%%kerashape off' turns kerashape off." % (type(exc).__name__, str(exc)[:200]),
+                    file=sys.stderr,
+                )
             except Exception:
                 pass
         return None

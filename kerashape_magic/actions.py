@@ -151,15 +151,20 @@ def undo(namespace: Optional[Dict[str, Any]] = None) -> str:
             raise KerashapeError("nothing to undo: no kerashape fix has been applied")
         change = _history.pop()
     ns = _user_ns() if namespace is None else namespace
-    shown = [n for n in change.old if not n.startswith("_") and not _is_module(change.old[n]) and not _is_module(ns.get(n))]
+    shown = [
+        n
+        for n in change.old
+        if not n.startswith("_") and not _is_module(change.old[n]) and not _is_module(ns.get(n))
+    ]
     for name, value in change.old.items():
         if value is _MISSING:
             ns.pop(name, None)
         else:
             ns[name] = value
-    return "; ".join(
-        "%s is %s again" % (n, describe(ns[n])) if n in ns else "%s removed" % n for n in shown
-    ) or "undone"
+    return (
+        "; ".join("%s is %s again" % (n, describe(ns[n])) if n in ns else "%s removed" % n for n in shown)
+        or "undone"
+    )
 
 
 def can_undo() -> bool:
@@ -251,7 +256,12 @@ def _configured_shape(model: Any) -> Optional[tuple]:
 
 def _fresh(obj: Any) -> Any:
     """A new instance with the same configuration (optimizers, metric objects, losses)."""
-    if obj is None or isinstance(obj, (str, bool, int, float)) or callable(obj) and not hasattr(obj, "get_config"):
+    if (
+        obj is None
+        or isinstance(obj, (str, bool, int, float))
+        or callable(obj)
+        and not hasattr(obj, "get_config")
+    ):
         return obj
     if isinstance(obj, (list, tuple)):
         return type(obj)(_fresh(o) for o in obj)
@@ -347,8 +357,10 @@ def _edited_config(layer: Any, changes: Dict[str, Any]) -> Dict[str, Any]:
             for sub in inner:
                 sub["config"][key] = value
             continue
-        raise KerashapeError("edit: layer %r (%s) has no configuration key %r; its keys are %s" % (
-            layer.name, type(layer).__name__, key, ", ".join(sorted(cfg))))
+        raise KerashapeError(
+            "edit: layer %r (%s) has no configuration key %r; its keys are %s"
+            % (layer.name, type(layer).__name__, key, ", ".join(sorted(cfg)))
+        )
     return cfg
 
 
@@ -558,8 +570,9 @@ def rebuild(
     if not isinstance(model, keras.Model):
         raise KerashapeError("rebuild() takes a Keras model, got %r" % type(model).__name__)
     editing = bool(edit or insert_after or insert_before or remove)
-    edits, after, before, removed = (_edit_plan(model, edit, insert_after, insert_before, remove) if editing
-                                     else ({}, {}, {}, set()))
+    edits, after, before, removed = (
+        _edit_plan(model, edit, insert_after, insert_before, remove) if editing else ({}, {}, {}, set())
+    )
     shapes = _declared_input_shapes(model) if input_shape is None else input_shape
     if shapes is not None and input_shape is not None:
         shapes = list(shapes) if isinstance(shapes, list) else [tuple(shapes)]

@@ -29,9 +29,25 @@ from typing import Any, Dict, List, Optional, Tuple
 from .core.types import CallFact, DataFact, Facts, LayerFact, ModelFact, Shape
 
 #: Methods of a Keras model whose first argument is the input data.
-MODEL_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch", "__call__", "call")
+MODEL_METHODS = (
+    "fit",
+    "evaluate",
+    "predict",
+    "train_on_batch",
+    "test_on_batch",
+    "predict_on_batch",
+    "__call__",
+    "call",
+)
 #: Constructors that turn data into tensors or datasets (safe to re-run on slices).
-DATA_CONSTRUCTORS = ("from_tensor_slices", "from_tensors", "constant", "convert_to_tensor", "array", "asarray")
+DATA_CONSTRUCTORS = (
+    "from_tensor_slices",
+    "from_tensors",
+    "constant",
+    "convert_to_tensor",
+    "array",
+    "asarray",
+)
 
 _RAGGED_SCAN = 10_000  # at most this many list elements are inspected for their shapes
 
@@ -187,7 +203,7 @@ def label_kind(obj: Any, max_values: int = 4096) -> Optional[Tuple[str, Optional
         return None
     try:
         if hasattr(obj, "iloc"):
-            obj = obj.iloc[: max_values]
+            obj = obj.iloc[:max_values]
             arr = np.asarray(obj.to_numpy() if hasattr(obj, "to_numpy") else obj)
         elif hasattr(obj, "shape") and hasattr(obj, "__getitem__") and _element_spec(obj) is None:
             shape = shape_of(obj)
@@ -209,7 +225,11 @@ def label_kind(obj: Any, max_values: int = 4096) -> Optional[Tuple[str, Optional
     if arr.ndim >= 2 and arr.shape[-1] > 1:
         if binary:
             ones = arr.reshape(-1, arr.shape[-1]).sum(axis=1)
-            return ("onehot", int(arr.shape[-1])) if bool(np.all(ones == 1)) else ("multi_hot", int(arr.shape[-1]))
+            return (
+                ("onehot", int(arr.shape[-1]))
+                if bool(np.all(ones == 1))
+                else ("multi_hot", int(arr.shape[-1]))
+            )
         return ("continuous", None)
     if binary:
         return ("binary", 2)
@@ -237,7 +257,11 @@ def onehot_tail(obj: Any, max_rows: int = 64) -> int:
     features = obj.shape[-1]
     if features < 2 or obj.size == 0:
         return 0
-    rows = obj.reshape(-1, features)[:max_rows] if obj.flags.c_contiguous else obj[(0,) * (obj.ndim - 2)][:max_rows]
+    rows = (
+        obj.reshape(-1, features)[:max_rows]
+        if obj.flags.c_contiguous
+        else obj[(0,) * (obj.ndim - 2)][:max_rows]
+    )
     rows = np.asarray(rows)
     binary = np.all((rows == 0) | (rows == 1), axis=0)
     best = 0
@@ -365,7 +389,16 @@ def _spec_shape(layer: Any) -> Optional[Shape]:
     return tuple(shape)
 
 
-_CONFIG_KEYS = ("units", "return_sequences", "filters", "data_format", "input_dim", "output_dim", "target_shape", "activation")
+_CONFIG_KEYS = (
+    "units",
+    "return_sequences",
+    "filters",
+    "data_format",
+    "input_dim",
+    "output_dim",
+    "target_shape",
+    "activation",
+)
 
 
 def _layer_fact(layer: Any) -> LayerFact:
@@ -373,7 +406,11 @@ def _layer_fact(layer: Any) -> LayerFact:
         cfg = layer.get_config()
     except Exception:
         cfg = {}
-    config = tuple((k, cfg[k]) for k in _CONFIG_KEYS if k in cfg and isinstance(cfg[k], (int, str, bool, tuple, list, type(None))))
+    config = tuple(
+        (k, cfg[k])
+        for k in _CONFIG_KEYS
+        if k in cfg and isinstance(cfg[k], (int, str, bool, tuple, list, type(None)))
+    )
     ins = outs = None
     try:
         ins = tuple(_dim(d) for d in layer.input.shape)
@@ -410,7 +447,11 @@ def _loss_config(loss: Any) -> Tuple[Tuple[str, object], ...]:
     kwargs = getattr(loss, "_fn_kwargs", None)
     if not isinstance(kwargs, dict):
         return ()
-    return tuple((k, kwargs[k]) for k in ("from_logits", "label_smoothing") if isinstance(kwargs.get(k), (bool, int, float)))
+    return tuple(
+        (k, kwargs[k])
+        for k in ("from_logits", "label_smoothing")
+        if isinstance(kwargs.get(k), (bool, int, float))
+    )
 
 
 def _input_layer_shape(layer: Any) -> Optional[Shape]:
@@ -467,13 +508,17 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
     if lazy_configured and layers:
         # The failed call configured the model for the rejected shape: what it *expects*
         # comes from the first layer's input_spec, not from that InputLayer.
-        layers[0] = LayerFact(layers[0].name, layers[0].class_name, _spec_shape(model.layers[0]), None, layers[0].config)
+        layers[0] = LayerFact(
+            layers[0].name, layers[0].class_name, _spec_shape(model.layers[0]), None, layers[0].config
+        )
     output_shape = None
     try:
         output_shape = tuple(_dim(d) for d in model.outputs[0].shape)
     except Exception:
         pass
-    stale = failed_call and any(getattr(model, a, None) is not None for a in ("train_function", "test_function", "predict_function"))
+    stale = failed_call and any(
+        getattr(model, a, None) is not None for a in ("train_function", "test_function", "predict_function")
+    )
     loss = None
     if getattr(model, "compiled", False) or getattr(model, "loss", None) is not None:
         loss = _loss_name(getattr(model, "loss", None))
@@ -507,7 +552,9 @@ def _type_name(obj: Any) -> str:
     return name
 
 
-def data_fact(obj: Any, name: Optional[str], source: str, role: str, namespace: Optional[Dict[str, Any]] = None) -> DataFact:
+def data_fact(
+    obj: Any, name: Optional[str], source: str, role: str, namespace: Optional[Dict[str, Any]] = None
+) -> DataFact:
     """Describe one data object: its type, shape, dtype, raggedness and one-hot tail.
 
     For a ``tf.data.Dataset`` made by ``.batch()`` over a dataset bound to a user
@@ -549,8 +596,21 @@ def data_fact(obj: Any, name: Optional[str], source: str, role: str, namespace: 
     spec = _element_spec(obj)
     if spec is not None:
         components = len(spec) if isinstance(spec, (tuple, list)) else 1
-    return DataFact(name, source, role, _type_name(obj), shape, dtype, ragged, batched, unbatched_name, tail, count, labels,
-                    components)
+    return DataFact(
+        name,
+        source,
+        role,
+        _type_name(obj),
+        shape,
+        dtype,
+        ragged,
+        batched,
+        unbatched_name,
+        tail,
+        count,
+        labels,
+        components,
+    )
 
 
 def _aliases(ns: Dict[str, Any]) -> Tuple[Tuple[str, str], ...]:
@@ -558,7 +618,12 @@ def _aliases(ns: Dict[str, Any]) -> Tuple[Tuple[str, str], ...]:
     preferred = {"numpy": "np", "tensorflow": "tf", "keras": "keras", "kerashape": "kerashape"}
     for module, name in preferred.items():
         v = ns.get(name)
-        if v is not None and getattr(v, "__name__", None) in (module, "tensorflow.keras", "keras.api._v2.keras", "keras._tf_keras.keras"):
+        if v is not None and getattr(v, "__name__", None) in (
+            module,
+            "tensorflow.keras",
+            "keras.api._v2.keras",
+            "keras._tf_keras.keras",
+        ):
             if module != "keras" or hasattr(getattr(v, "utils", None), "pad_sequences"):
                 wanted[module] = name
     for name, v in ns.items():
@@ -589,13 +654,19 @@ def namespace_models(ns: Dict[str, Any], limit: int = 10) -> Tuple[Tuple[str, Sh
     return tuple(out)
 
 
-def siblings(ns: Dict[str, Any], shape: Optional[Shape], exclude: Tuple[str, ...]) -> Tuple[Tuple[str, Shape], ...]:
+def siblings(
+    ns: Dict[str, Any], shape: Optional[Shape], exclude: Tuple[str, ...]
+) -> Tuple[Tuple[str, Shape], ...]:
     """Arrays in the namespace with the same rank as ``shape``: ``(name, shape)`` pairs."""
     if shape is None:
         return ()
     out = []
     for k, v in ns.items():
-        if k.startswith("_") or k in exclude or type(v).__name__ not in ("ndarray", "memmap", "EagerTensor", "DataFrame", "Series"):
+        if (
+            k.startswith("_")
+            or k in exclude
+            or type(v).__name__ not in ("ndarray", "memmap", "EagerTensor", "DataFrame", "Series")
+        ):
             continue
         s = shape_of(v)
         if s is not None and len(s) == len(shape):
@@ -653,7 +724,9 @@ def gather(
             if owner_ok and is_keras_model(owner):
                 if model is None:
                     model = owner
-                model_name = _source(call_node.func.value if isinstance(call_node.func, ast.Attribute) else call_node.func)
+                model_name = _source(
+                    call_node.func.value if isinstance(call_node.func, ast.Attribute) else call_node.func
+                )
                 roles = [("x", 0, "x"), ("y", 1, "y")] if method in MODEL_METHODS else []
                 if method == "__call__" or method == "call":
                     roles = [("x", 0, "inputs")]
@@ -662,9 +735,15 @@ def gather(
                     node = _arg(call_node, idx, kw)
                     if node is None:
                         continue
-                    if role == "x" and n_inputs > 1 and _add_inputs(node, frame, data, objects, uninspected, ns):
+                    if (
+                        role == "x"
+                        and n_inputs > 1
+                        and _add_inputs(node, frame, data, objects, uninspected, ns)
+                    ):
                         continue
-                    _add_data(node, role, frame, data, objects, uninspected, ns, given={"x": x, "y": y}.get(role))
+                    _add_data(
+                        node, role, frame, data, objects, uninspected, ns, given={"x": x, "y": y}.get(role)
+                    )
                 vd = _arg(call_node, 99, "validation_data")
                 if isinstance(vd, (ast.Tuple, ast.List)) and vd.elts:
                     for role, node in zip(("val_x", "val_y"), vd.elts):
@@ -694,7 +773,11 @@ def gather(
     for role, obj in (("x", x), ("y", y)):
         if obj is not None and not any(d.role == role for d in data):
             name = _name_of(obj, user_ns) if user_ns else None
-            if role == "x" and isinstance(obj, (list, tuple, dict)) and len(getattr(model, "inputs", None) or []) > 1:
+            if (
+                role == "x"
+                and isinstance(obj, (list, tuple, dict))
+                and len(getattr(model, "inputs", None) or []) > 1
+            ):
                 pairs = obj.items() if isinstance(obj, dict) else enumerate(obj)
                 for k, element in pairs:
                     ename = _name_of(element, user_ns) if user_ns else None
@@ -722,8 +805,16 @@ def gather(
     sib = siblings(user_ns or {}, x_fact.shape, tuple(d.name for d in data if d.name)) if x_fact else ()
     y_fact = next((d for d in data if d.role == "y"), None)
     ysib = siblings(user_ns or {}, y_fact.shape, tuple(d.name for d in data if d.name)) if y_fact else ()
-    facts = Facts(call, mf, tuple(data), sib, tuple(uninspected), _aliases(user_ns or ns),
-                  namespace_models(user_ns or {}) if mf is None else (), label_siblings=ysib)
+    facts = Facts(
+        call,
+        mf,
+        tuple(data),
+        sib,
+        tuple(uninspected),
+        _aliases(user_ns or ns),
+        namespace_models(user_ns or {}) if mf is None else (),
+        label_siblings=ysib,
+    )
     return Gathered(facts, model, objects, ns, call_node)
 
 
@@ -747,7 +838,9 @@ def _rename(d: DataFact, objects: Dict[str, Any], user_ns: Dict[str, Any]) -> Da
     return DataFact(**{**d.__dict__, "name": name})
 
 
-def _add_inputs(node: ast.AST, frame: FrameType, data: list, objects: dict, uninspected: list, ns: dict) -> bool:
+def _add_inputs(
+    node: ast.AST, frame: FrameType, data: list, objects: dict, uninspected: list, ns: dict
+) -> bool:
     """For a model with several inputs: one DataFact per element of a list / dict of arrays."""
     items: List[Tuple[str, Any, str, Optional[str]]] = []  # (key, object, source, name)
     if isinstance(node, (ast.List, ast.Tuple)):
@@ -765,8 +858,11 @@ def _add_inputs(node: ast.AST, frame: FrameType, data: list, objects: dict, unin
         ok, container = _lookup(node, frame)
         if not ok:
             return False
-        pairs = list(container.items()) if isinstance(container, dict) else (
-            list(enumerate(container)) if isinstance(container, (list, tuple)) else [])
+        pairs = (
+            list(container.items())
+            if isinstance(container, dict)
+            else (list(enumerate(container)) if isinstance(container, (list, tuple)) else [])
+        )
         for k, obj in pairs:
             name = _name_of(obj, ns)
             items.append((str(k), obj, "%s[%r]" % (_source(node), k), name))
@@ -808,7 +904,16 @@ def _name_of(obj: Any, ns: Optional[Dict[str, Any]]) -> Optional[str]:
     return None
 
 
-def _add_data(node: ast.AST, role: str, frame: FrameType, data: list, objects: dict, uninspected: list, ns: dict, given: Any = None) -> None:
+def _add_data(
+    node: ast.AST,
+    role: str,
+    frame: FrameType,
+    data: list,
+    objects: dict,
+    uninspected: list,
+    ns: dict,
+    given: Any = None,
+) -> None:
     src = _source(node)
     ok, obj = _lookup(node, frame)
     if given is not None:
@@ -820,8 +925,16 @@ def _add_data(node: ast.AST, role: str, frame: FrameType, data: list, objects: d
         return
     if callable(obj) and not hasattr(obj, "shape") and _element_spec(obj) is None:
         return
-    name = src if isinstance(node, (ast.Name, ast.Attribute)) and all(
-        isinstance(n, (ast.Name, ast.Attribute)) for n in ast.walk(node) if not isinstance(n, ast.expr_context)) else None
+    name = (
+        src
+        if isinstance(node, (ast.Name, ast.Attribute))
+        and all(
+            isinstance(n, (ast.Name, ast.Attribute))
+            for n in ast.walk(node)
+            if not isinstance(n, ast.expr_context)
+        )
+        else None
+    )
     try:
         data.append(data_fact(obj, name, src, role, ns))
     except Exception as exc:  # pragma: no cover - defensive

@@ -36,9 +36,14 @@ class KerashapeMagics(Magics):
             from ._hook import installed
 
             hooked = installed(self.shell)
-            print("kerashape: %s; hook %s; last diagnosis: %s" % (
-                "on" if _state.enabled else "off", "installed" if hooked else "not installed",
-                _state.last_diagnosis.kind if _state.last_diagnosis else "none"))
+            print(
+                "kerashape: %s; hook %s; last diagnosis: %s"
+                % (
+                    "on" if _state.enabled else "off",
+                    "installed" if hooked else "not installed",
+                    _state.last_diagnosis.kind if _state.last_diagnosis else "none",
+                )
+            )
         elif cmd == "last":
             if _state.last_diagnosis is None:
                 print("kerashape: no diagnosis yet")

@@ -11,7 +11,6 @@ from types import TracebackType
 from typing import Any, Dict, Optional
 
 from .core import diagnose as core
-
 from .core.types import Diagnosis
 from .facts import gather
 from .verify import verify
@@ -70,7 +69,9 @@ def diagnose_error(
     return verify(d, gathered)
 
 
-def check_objects(model: Any, x: Any, y: Any = None, user_ns: Optional[Dict[str, Any]] = None) -> Optional[Diagnosis]:
+def check_objects(
+    model: Any, x: Any, y: Any = None, user_ns: Optional[Dict[str, Any]] = None
+) -> Optional[Diagnosis]:
     """Pre-flight comparison of ``x`` / ``y`` with ``model`` (see :func:`kerashape.check`)."""
     ns = user_ns if user_ns is not None else _user_ns()
     gathered = gather(None, None, ns, model, x, y)

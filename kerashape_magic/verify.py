@@ -220,7 +220,10 @@ def _check_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
     strategy = _strategy_of(candidate)
     if strategy is not None:  # verify where the model lives (tf.distribute)
         with strategy.scope():
-            return _run_model(candidate, xs, ys, loss_model) + ", in the model's %s scope" % type(strategy).__name__
+            return (
+                _run_model(candidate, xs, ys, loss_model)
+                + ", in the model's %s scope" % type(strategy).__name__
+            )
     return _run_model(candidate, xs, ys, loss_model)
 
 
@@ -250,7 +253,11 @@ def _rerun_constructor(gathered: Gathered, fix: Fix, fixed: Any) -> str:
     expr = ast.Expression(body=node)
     ast.fix_missing_locations(expr)
     result = eval(compile(expr, "<kerashape verify>", "eval"), ns)
-    return "re-ran %s on the first %d samples: %s" % (gathered.facts.call.source, SLICE, type(result).__name__)
+    return "re-ran %s on the first %d samples: %s" % (
+        gathered.facts.call.source,
+        SLICE,
+        type(result).__name__,
+    )
 
 
 #: verb -> function(fix, gathered) returning a note; it raises when the fix does not work.
@@ -291,17 +298,34 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             candidate = actions.rebuild(model, tuple(fix.op[1]))
             kept, total = getattr(candidate, "_kerashape_weights_kept", (0, 0))
             note = _check_model(candidate, head(x), head(y) if y is not None else None, model)
-            return fix.with_verification(True, "rebuilt a copy of the model (%d of %d weights kept) and ran it on %s[:%d]: %s" % (
-                kept, total, gathered.facts.role("x").source if gathered.facts.role("x") else "x", SLICE, note))
+            return fix.with_verification(
+                True,
+                "rebuilt a copy of the model (%d of %d weights kept) and ran it on %s[:%d]: %s"
+                % (
+                    kept,
+                    total,
+                    gathered.facts.role("x").source if gathered.facts.role("x") else "x",
+                    SLICE,
+                    note,
+                ),
+            )
         if verb == "padded_batch":
             source = gathered.namespace.get(fix.op[2])
             if source is None or model is None:
                 raise ValueError("no dataset or model to try padded_batch on")
             element = next(iter(source.padded_batch(SLICE).take(1)))
-            xs, ys = (element[0], element[1]) if isinstance(element, (tuple, list)) and len(element) > 1 else (element, None)
-            candidate = model if getattr(model, "built", False) and not mf.lazy_configured else actions.rebuild(model)
+            xs, ys = (
+                (element[0], element[1])
+                if isinstance(element, (tuple, list)) and len(element) > 1
+                else (element, None)
+            )
+            candidate = (
+                model if getattr(model, "built", False) and not mf.lazy_configured else actions.rebuild(model)
+            )
             note = _check_model(candidate, xs, ys, model)
-            return fix.with_verification(True, "ran the model on one padded batch of %d elements: %s" % (SLICE, note))
+            return fix.with_verification(
+                True, "ran the model on one padded batch of %d elements: %s" % (SLICE, note)
+            )
         target = gathered.namespace.get(fix.target) if fix.target else None
         if target is None:
             target = gathered.objects.get(fix.target or "x")
@@ -319,27 +343,46 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             else:
                 target = element.numpy()
         fixed = transformed_slice(fix, target)
-        if fix.resulting_shape and y is not None and fix.target != gathered.facts.role("y") and gathered.facts.role("y"):
+        if (
+            fix.resulting_shape
+            and y is not None
+            and fix.target != gathered.facts.role("y")
+            and gathered.facts.role("y")
+        ):
             ny = shape_of(y)
             if ny and fix.resulting_shape[0] is not None and ny[0] != fix.resulting_shape[0]:
-                raise ValueError("after the fix x has %d samples but y has %d" % (fix.resulting_shape[0], ny[0]))
+                raise ValueError(
+                    "after the fix x has %d samples but y has %d" % (fix.resulting_shape[0], ny[0])
+                )
         if model is None and verb in ("window", "blocks"):
             shape = tuple(fixed.shape)
             for mname, mshape in gathered.facts.models:
-                if len(mshape) == len(shape) and all(e is None or e == r for e, r in zip(mshape[1:], shape[1:])):
+                if len(mshape) == len(shape) and all(
+                    e is None or e == r for e, r in zip(mshape[1:], shape[1:])
+                ):
                     candidate = gathered.namespace.get(mname)
                     note = _check_model(candidate, fixed, None, candidate)
-                    return fix.with_verification(True, "ran `%s` (input %s) on the first %d windows: %s" % (
-                        mname, mshape, SLICE, note))
+                    return fix.with_verification(
+                        True, "ran `%s` (input %s) on the first %d windows: %s" % (mname, mshape, SLICE, note)
+                    )
             raise ValueError("no model in your namespace expects %s windows to try them on" % (shape[1:],))
         if model is None or gathered.facts.call.method in DATA_CONSTRUCTORS:
             return fix.with_verification(True, _rerun_constructor(gathered, fix, fixed))
-        candidate = model if getattr(model, "built", False) and not (mf and mf.lazy_configured) else actions.rebuild(model)
+        candidate = (
+            model
+            if getattr(model, "built", False) and not (mf and mf.lazy_configured)
+            else actions.rebuild(model)
+        )
         ys = head(ys_override) if ys_override is not None else (head(y) if y is not None else None)
         if fact is not None and fact.input_key is not None:
             fixed = _all_inputs(gathered, fact, fixed)
         note = _check_model(candidate, fixed, ys, model)
-        where = "the model" if candidate is model else "a fresh copy of the model (the original is unbuilt or was left configured by the failed call)"
+        where = (
+            "the model"
+            if candidate is model
+            else "a fresh copy of the model (the original is unbuilt or was left configured by the failed "
+            "call)"
+        )
         return fix.with_verification(True, "ran %s on the fixed first %d samples: %s" % (where, SLICE, note))
     except Exception as exc:  # every failure means: not verified, and why
         msg = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__

@@ -37,7 +37,8 @@ SCRIPT = textwrap.dedent(r'''
     print("VERIFY", fix.verification)
     kerashape.apply(fix)
     new = shell.user_ns["model"]
-    print("STRATEGY", type(new.distribute_strategy).__name__, new.distribute_strategy is shell.user_ns["strategy"])
+    same = new.distribute_strategy is shell.user_ns["strategy"]
+    print("STRATEGY", type(new.distribute_strategy).__name__, same)
     print("MIRRORED", type(new.weights[0]._value).__name__ if hasattr(new.weights[0], "_value") else "?")
     print("RERUN", shell.run_cell("model.fit(X_train, y_train, epochs=1, verbose=0)").success)
     kerashape.undo()
@@ -49,7 +50,9 @@ def test_mirrored_strategy_model_is_rebuilt_and_verified_in_its_scope(tf, tmp_pa
     script = tmp_path / "distributed.py"
     script.write_text(SCRIPT)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", IPYTHONDIR=str(tmp_path / "ipython"))
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, env=env)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=600, env=env
+    )
     out = result.stdout
     assert result.returncode == 0, (out + result.stderr)[-3000:]
     assert "KIND feature_mismatch rebuild_input" in out

@@ -50,10 +50,12 @@ def test_expression_argument_gets_the_diagnosis_and_says_what_it_could_not_inspe
 
 
 def test_error_from_a_library_the_user_called(shell, ks, tmp_path, monkeypatch):
-    (tmp_path / "trainlib.py").write_text(textwrap.dedent("""
+    (tmp_path / "trainlib.py").write_text(
+        textwrap.dedent("""
         def train(m, X, y):
             return m.fit(X, y, verbose=0)
-    """))
+    """)
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     run(shell, "X = np.random.rand(10, 60)")
     result, out = run(shell, "import trainlib\ntrainlib.train(model, X, y)")
@@ -85,13 +87,16 @@ def test_predict_never_rebuilds_a_trained_model_for_other_features(shell, ks):
 
 def test_check_reports_a_dict_whose_arrays_sit_under_the_wrong_keys(shell, ks):
     # Keras 3 accepts this silently: both arrays are concatenated, the widths add up
-    run(shell, textwrap.dedent("""
+    run(
+        shell,
+        textwrap.dedent("""
         a = Input((10,), name="a")
         b = Input((5,), name="b")
         two = keras.Model([a, b], Dense(1)(keras.layers.concatenate([a, b])))
         Xa, Xb = np.random.rand(8, 10), np.random.rand(8, 5)
         two.predict({"a": Xb, "b": Xa}, verbose=0)
-    """))
+    """),
+    )
     d = ks.check(shell.user_ns["two"], {"a": shell.user_ns["Xb"], "b": shell.user_ns["Xa"]})
     assert d is not None and d.kind == "feature_mismatch"
     assert d.layer_name == "a" and d.received_name == "Xb"
@@ -100,7 +105,9 @@ def test_check_reports_a_dict_whose_arrays_sit_under_the_wrong_keys(shell, ks):
 
 
 def test_subclassed_model_gets_no_rebuild(shell, ks):
-    run(shell, textwrap.dedent("""
+    run(
+        shell,
+        textwrap.dedent("""
         class Net(keras.Model):
             def __init__(self):
                 super().__init__()
@@ -111,8 +118,11 @@ def test_subclassed_model_gets_no_rebuild(shell, ks):
         net = Net()
         net.compile(optimizer="adam", loss="mse")
         net.fit(np.random.rand(8, 20, 3), np.random.rand(8, 1), epochs=1, verbose=0)
-    """))
-    result, _ = run(shell, "X2 = np.random.rand(8, 20, 2)\nnet.fit(X2, np.random.rand(8, 1), epochs=1, verbose=0)")
+    """),
+    )
+    result, _ = run(
+        shell, "X2 = np.random.rand(8, 20, 2)\nnet.fit(X2, np.random.rand(8, 1), epochs=1, verbose=0)"
+    )
     assert not result.success
     d = ks.last()
     assert d is not None and d.kind == "feature_mismatch"

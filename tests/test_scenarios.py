@@ -56,5 +56,9 @@ def test_scenario(path, tf, shell):
         if case.get("AFTER"):
             assert shell.run_cell(case["AFTER"]).success, quiet.getvalue()[-3000:]
         kerashape.undo()
-    changed = [k for k, v in before.items() if not k.startswith("_") and k in shell.user_ns and shell.user_ns[k] is not v]
+    changed = [
+        k
+        for k, v in before.items()
+        if not k.startswith("_") and k in shell.user_ns and shell.user_ns[k] is not v
+    ]
     assert not changed, "undo did not restore %s" % changed

@@ -29,13 +29,46 @@ from . import fixes as F
 from .types import AxisRow, DataFact, Diagnosis, Facts, Fix, Shape
 
 RECURRENT = ("LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "TimeDistributed")
-CONV1D = ("Conv1D", "SeparableConv1D", "DepthwiseConv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D",
-          "GlobalMaxPooling1D", "Conv1DTranspose", "UpSampling1D", "ZeroPadding1D", "Cropping1D")
-IMAGE2D = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D", "Conv2DTranspose",
-           "GlobalAveragePooling2D", "GlobalMaxPooling2D", "UpSampling2D", "ZeroPadding2D", "Cropping2D", "Resizing",
-           "Rescaling", "RandomFlip", "RandomRotation", "RandomZoom", "RandomCrop")
+CONV1D = (
+    "Conv1D",
+    "SeparableConv1D",
+    "DepthwiseConv1D",
+    "MaxPooling1D",
+    "AveragePooling1D",
+    "GlobalAveragePooling1D",
+    "GlobalMaxPooling1D",
+    "Conv1DTranspose",
+    "UpSampling1D",
+    "ZeroPadding1D",
+    "Cropping1D",
+)
+IMAGE2D = (
+    "Conv2D",
+    "SeparableConv2D",
+    "DepthwiseConv2D",
+    "MaxPooling2D",
+    "AveragePooling2D",
+    "Conv2DTranspose",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
+    "UpSampling2D",
+    "ZeroPadding2D",
+    "Cropping2D",
+    "Resizing",
+    "Rescaling",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomZoom",
+    "RandomCrop",
+)
 #: Message families about labels and losses (handled by core/labels.py).
-LABEL_FAMILIES = ("target_output", "shapes_incompatible", "logits_labels", "incompatible_shapes", "label_range")
+LABEL_FAMILIES = (
+    "target_output",
+    "shapes_incompatible",
+    "logits_labels",
+    "incompatible_shapes",
+    "label_range",
+)
 
 
 def family_of(parsed) -> Optional[str]:
@@ -101,28 +134,39 @@ def _prod(shape: Iterable[Optional[int]]) -> Optional[int]:
     return p
 
 
-def align(received: Shape, expected: Shape, names: Sequence[str], skip: Optional[Sequence[int]] = None) -> Tuple[AxisRow, ...]:
+def align(
+    received: Shape, expected: Shape, names: Sequence[str], skip: Optional[Sequence[int]] = None
+) -> Tuple[AxisRow, ...]:
     """One row per axis of ``expected``; when ranks differ, mark missing or extra axes.
 
     ``skip`` names the expected axes the data lacks; by default the choice that lines up
     most sizes, the batch axis kept first.
 
     Example:
-        >>> [(r.name, r.received, r.expected, r.status) for r in align((100, 24), (None, 24, 1), axis_names(3, "LSTM"))]
+        >>> rows = align((100, 24), (None, 24, 1), axis_names(3, "LSTM"))
+        >>> [(r.name, r.received, r.expected, r.status) for r in rows]
         [('batch_size', 100, None, 'ok'), ('timesteps', 24, 24, 'ok'), ('features', None, 1, 'missing')]
     """
     r, e = len(received), len(expected)
     rows: List[AxisRow] = []
     if r == e:
         for i, (a, b) in enumerate(zip(received, expected)):
-            rows.append(AxisRow(names[i] if i < len(names) else "axis %d" % i, a, b, "ok" if _fits(a, b) else "mismatch"))
+            rows.append(
+                AxisRow(
+                    names[i] if i < len(names) else "axis %d" % i, a, b, "ok" if _fits(a, b) else "mismatch"
+                )
+            )
         return tuple(rows)
     if r < e:
         if skip is None:
             best = None
             for combo in itertools.combinations(range(1, e), e - r):
                 kept = [i for i in range(e) if i not in combo]
-                score = sum(1 for j in range(1, r) if expected[kept[j]] is not None and received[j] == expected[kept[j]])
+                score = sum(
+                    1
+                    for j in range(1, r)
+                    if expected[kept[j]] is not None and received[j] == expected[kept[j]]
+                )
                 if best is None or score > best[0]:
                     best = (score, combo)
             skip = best[1] if best else tuple(range(r, e))
@@ -139,7 +183,14 @@ def align(received: Shape, expected: Shape, names: Sequence[str], skip: Optional
     # more axes than expected: line up from the left, extra axes at the end are marked
     for i, a in enumerate(received):
         if i < e:
-            rows.append(AxisRow(names[i] if i < len(names) else "axis %d" % i, a, expected[i], "ok" if _fits(a, expected[i]) else "mismatch"))
+            rows.append(
+                AxisRow(
+                    names[i] if i < len(names) else "axis %d" % i,
+                    a,
+                    expected[i],
+                    "ok" if _fits(a, expected[i]) else "mismatch",
+                )
+            )
         else:
             rows.append(AxisRow("axis %d" % i, a, None, "extra"))
     return tuple(rows)
@@ -165,7 +216,11 @@ def _expected(facts: Facts, parsed) -> Tuple[Optional[Shape], Optional[str], Opt
         return first.input_shape, cls, name
     if parsed is not None:
         if getattr(parsed, "expected_shape", None) is not None:
-            return tuple(parsed.expected_shape), getattr(parsed, "wrapper", None) or cls, getattr(parsed, "layer_name", None) or name
+            return (
+                tuple(parsed.expected_shape),
+                getattr(parsed, "wrapper", None) or cls,
+                getattr(parsed, "layer_name", None) or name,
+            )
         nd = getattr(parsed, "expected_ndim", None)
         if nd and getattr(parsed, "ndim_bound", None) in ("ndim", None):
             return (None,) * int(nd), cls, getattr(parsed, "layer_name", None) or name
@@ -197,7 +252,9 @@ def _plural(n: Optional[int], word: str) -> str:
 
 
 def _singular(axis_name: str) -> str:
-    return {"features": "feature", "timesteps": "timestep", "channels": "channel", "steps": "step"}.get(axis_name, axis_name)
+    return {"features": "feature", "timesteps": "timestep", "channels": "channel", "steps": "step"}.get(
+        axis_name, axis_name
+    )
 
 
 # --------------------------------------------------------------------------- the rules
@@ -254,7 +311,12 @@ def diagnose(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
     if picked is not None:
         x, expected, cls, lname = picked
     received = x.shape if x is not None else None
-    if received is None and x is not None and getattr(parsed, "received_shape", None) is not None and expected is not None:
+    if (
+        received is None
+        and x is not None
+        and getattr(parsed, "received_shape", None) is not None
+        and expected is not None
+    ):
         # an expression kerashape did not evaluate: Keras's message says its shape
         x = replace(x, shape=tuple(parsed.received_shape), type_name="expression")
         received = x.shape
@@ -262,8 +324,13 @@ def diagnose(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]:
         received = getattr(parsed, "received_shape", None)
         if received is None and family == "dims_must_be_equal" and getattr(parsed, "dims", None):
             a, b = parsed.dims
-            return _message_only(parsed, facts, "feature_mismatch",
-                                 "A layer received %s on its last axis where its weights expect %s." % (_plural(a, "feature"), b))
+            return _message_only(
+                parsed,
+                facts,
+                "feature_mismatch",
+                "A layer received %s on its last axis where its weights expect %s."
+                % (_plural(a, "feature"), b),
+            )
     if expected is None or received is None:
         return _message_only(parsed, facts, None, None) if parsed is not None else None
     names = axis_names(len(expected), cls)
@@ -292,16 +359,28 @@ def _keep_trained_model(d: Optional[Diagnosis], facts: Facts, x: Optional[DataFa
     E = d.expected_shape
     keep = []
     for f in d.fixes:
-        if f.kind == "rebuild_input" and f.op and any(
-                a is not None and (i + 1 >= len(E) or E[i + 1] != a) for i, a in enumerate(f.op[1])):
+        if (
+            f.kind == "rebuild_input"
+            and f.op
+            and any(a is not None and (i + 1 >= len(E) or E[i + 1] != a) for i, a in enumerate(f.op[1]))
+        ):
             continue
         keep.append(f)
     if len(keep) == len(d.fixes):
         return d
-    why = ("`%s` is validation data: it must match the model that the training data fits; rebuilding the model "
-           "for it would break training." % (x.name or x.source)) if validation else (
-        "A %s call uses the model as trained: the data must match it; rebuilding the model would re-initialise "
-        "the weights that depend on the input size." % (facts.call.method.strip("_") or "prediction"))
+    why = (
+        (
+            "`%s` is validation data: it must match the model that the training data fits; rebuilding "
+            "the model "
+            "for it would break training." % (x.name or x.source)
+        )
+        if validation
+        else (
+            "A %s call uses the model as trained: the data must match it; rebuilding the model would "
+            "re-initialise "
+            "the weights that depend on the input size." % (facts.call.method.strip("_") or "prediction")
+        )
+    )
     return replace(d, fixes=tuple(keep), notes=d.notes + (why,))
 
 
@@ -314,12 +393,29 @@ def _reshape_size_rule(parsed, facts: Facts) -> Optional[Diagnosis]:
     of t rows reshape without moving any value. Labels must be realigned to the windows.
     """
     target = tuple(getattr(parsed, "target_shape", None) or ())
-    data = next((d for d in facts.data if d.shape is not None and d.element_count == getattr(parsed, "array_size", None)), None)
+    data = next(
+        (
+            d
+            for d in facts.data
+            if d.shape is not None and d.element_count == getattr(parsed, "array_size", None)
+        ),
+        None,
+    )
     if data is None:
         data = next((d for d in facts.data if d.shape is not None), None)
     size = getattr(parsed, "array_size", None)
-    summary = "An array of %s values cannot be reshaped to %s (%s values)." % (size, fmt(target), _prod(target))
-    if data is None or len(target) != 3 or data.shape is None or len(data.shape) != 2 or any(d is None for d in target):
+    summary = "An array of %s values cannot be reshaped to %s (%s values)." % (
+        size,
+        fmt(target),
+        _prod(target),
+    )
+    if (
+        data is None
+        or len(target) != 3
+        or data.shape is None
+        or len(data.shape) != 2
+        or any(d is None for d in target)
+    ):
         return _message_only(parsed, facts, "reshape_size", summary)
     rows, feats = data.shape
     n, t, f = target
@@ -327,20 +423,53 @@ def _reshape_size_rule(parsed, facts: Facts) -> Optional[Diagnosis]:
     notes = []
     fixes: List[Optional[Fix]] = []
     if feats == f and rows is not None and rows >= t:
-        model = next(((mn, s) for mn, s in facts.models if len(s) == 3 and _fits(t, s[1]) and _fits(f, s[2])), None)
+        model = next(
+            ((mn, s) for mn, s in facts.models if len(s) == 3 and _fits(t, s[1]) and _fits(f, s[2])), None
+        )
         if model:
-            notes.append("`%s` expects %s: windows of %d rows of %d features fit it." % (model[0], fmt(model[1]), t, f))
+            notes.append(
+                "`%s` expects %s: windows of %d rows of %d features fit it." % (model[0], fmt(model[1]), t, f)
+            )
         fixes.append(F.sliding_windows(facts, name, data.type_name, t, f, rows))
         fixes.append(F.row_blocks(facts, name, data.type_name, t, f, rows))
-        summary += (" `%s` has %d rows of %d features: a (samples, %d timesteps, %d features) array groups %d consecutive "
-                    "rows per sample, so there are %s samples, not %d." % (
-                        name or data.source, rows, feats, t, f, t, "%d (sliding windows) or %d (blocks)" % (rows - t + 1, rows // t), n))
+        summary += (
+            " `%s` has %d rows of %d features: a (samples, %d timesteps, %d features) array groups %d "
+            "consecutive "
+            "rows per sample, so there are %s samples, not %d."
+            % (
+                name or data.source,
+                rows,
+                feats,
+                t,
+                f,
+                t,
+                "%d (sliding windows) or %d (blocks)" % (rows - t + 1, rows // t),
+                n,
+            )
+        )
     else:
-        summary += (" `%s` is %s: reshaping it to %s would split each row's %s values into fake timesteps. Build windows "
-                    "of consecutive rows instead, keeping the %s features." % (
-                        name or data.source, fmt(data.shape), fmt(target), feats, feats))
-    return _base("reshape_size", "reshape_windows", facts, data, data.shape, target, None, None, summary, fixes, parsed,
-                 (), None, notes)
+        summary += (
+            " `%s` is %s: reshaping it to %s would split each row's %s values into fake timesteps. "
+            "Build windows "
+            "of consecutive rows instead, keeping the %s features."
+            % (name or data.source, fmt(data.shape), fmt(target), feats, feats)
+        )
+    return _base(
+        "reshape_size",
+        "reshape_windows",
+        facts,
+        data,
+        data.shape,
+        target,
+        None,
+        None,
+        summary,
+        fixes,
+        parsed,
+        (),
+        None,
+        notes,
+    )
 
 
 def _data_for_message(facts: Facts, parsed) -> Optional[DataFact]:
@@ -350,7 +479,11 @@ def _data_for_message(facts: Facts, parsed) -> Optional[DataFact]:
     reported = getattr(parsed, "received_shape", None)
     if reported is not None:
         for d in candidates:
-            if d.shape is not None and len(d.shape) == len(reported) and all(_fits(a, b) for a, b in zip(d.shape[1:], reported[1:])):
+            if (
+                d.shape is not None
+                and len(d.shape) == len(reported)
+                and all(_fits(a, b) for a, b in zip(d.shape[1:], reported[1:]))
+            ):
                 return d
         unread = next((d for d in candidates if d.shape is None and d.type_name == "expression"), None)
         if unread is not None:
@@ -361,7 +494,11 @@ def _data_for_message(facts: Facts, parsed) -> Optional[DataFact]:
 
 
 def _mismatch(R: Optional[Shape], E: Optional[Shape]) -> bool:
-    return R is not None and E is not None and (len(R) != len(E) or not all(_fits(a, b) for a, b in zip(R[1:], E[1:])))
+    return (
+        R is not None
+        and E is not None
+        and (len(R) != len(E) or not all(_fits(a, b) for a, b in zip(R[1:], E[1:])))
+    )
 
 
 def _pick_input(facts: Facts, parsed, x: Optional[DataFact], expected: Optional[Shape]):
@@ -391,34 +528,86 @@ def _pick_input(facts: Facts, parsed, x: Optional[DataFact], expected: Optional[
                 chosen = pair
         return chosen or fallback
     val = facts.role("val_x")
-    if val is not None and expected is not None and not _mismatch(x.shape if x else None, expected) and _mismatch(val.shape, expected):
+    if (
+        val is not None
+        and expected is not None
+        and not _mismatch(x.shape if x else None, expected)
+        and _mismatch(val.shape, expected)
+    ):
         return (val, expected) + _expected(facts, parsed)[1:]
     return None
 
 
-def _base(kind: str, rule: str, facts: Facts, x: Optional[DataFact], received, expected, cls, lname, summary: str,
-          fixes: Sequence[Optional[Fix]], parsed, rows=(), axis=None, notes=()) -> Diagnosis:
+def _base(
+    kind: str,
+    rule: str,
+    facts: Facts,
+    x: Optional[DataFact],
+    received,
+    expected,
+    cls,
+    lname,
+    summary: str,
+    fixes: Sequence[Optional[Fix]],
+    parsed,
+    rows=(),
+    axis=None,
+    notes=(),
+) -> Diagnosis:
     details = []
     if parsed is not None:
-        details.append("Keras said (%s): %s" % (getattr(parsed, "family", "?"), (getattr(parsed, "text", "") or "")[:500]))
+        details.append(
+            "Keras said (%s): %s"
+            % (getattr(parsed, "family", "?"), (getattr(parsed, "text", "") or "")[:500])
+        )
     if facts.call.source:
         details.append("Failing call: %s" % facts.call.source)
     m = facts.model
     if m is not None:
-        details.append("Model %s: %s, input %s%s" % (m.name or "?", m.class_name, ", ".join(fmt(s) for s in m.input_shapes) or "not declared",
-                                                      ", lazy and left configured by the failed call" if m.lazy_configured else ""))
+        details.append(
+            "Model %s: %s, input %s%s"
+            % (
+                m.name or "?",
+                m.class_name,
+                ", ".join(fmt(s) for s in m.input_shapes) or "not declared",
+                ", lazy and left configured by the failed call" if m.lazy_configured else "",
+            )
+        )
     for d in facts.data:
-        details.append("%s %s: %s %s %s" % (d.role, d.name or d.source, d.type_name, fmt(d.shape) if d.shape else "", d.dtype))
-    path = tuple((l.name, l.output_shape) for l in (m.layers if m else ()) if l.output_shape is not None)
+        details.append(
+            "%s %s: %s %s %s"
+            % (d.role, d.name or d.source, d.type_name, fmt(d.shape) if d.shape else "", d.dtype)
+        )
+    path = tuple((ly.name, ly.output_shape) for ly in (m.layers if m else ()) if ly.output_shape is not None)
     if x is not None and x.type_name == "expression":
-        notes = tuple(notes) + ("`%s` is an expression, so there is no variable to fix: assign it first (X = %s) "
-                                "and run the cell again for a verified fix." % (x.source, x.source),)
-    return Diagnosis(kind, lname, received, expected, axis, summary, tuple(f for f in fixes if f is not None), rule, cls,
-                     x.name if x is not None else None, m.name if m is not None else None, tuple(rows), tuple(notes),
-                     tuple(details), getattr(parsed, "text", "") if parsed is not None else "", facts.uninspected, path)
+        notes = tuple(notes) + (
+            "`%s` is an expression, so there is no variable to fix: assign it first (X = %s) "
+            "and run the cell again for a verified fix." % (x.source, x.source),
+        )
+    return Diagnosis(
+        kind,
+        lname,
+        received,
+        expected,
+        axis,
+        summary,
+        tuple(f for f in fixes if f is not None),
+        rule,
+        cls,
+        x.name if x is not None else None,
+        m.name if m is not None else None,
+        tuple(rows),
+        tuple(notes),
+        tuple(details),
+        getattr(parsed, "text", "") if parsed is not None else "",
+        facts.uninspected,
+        path,
+    )
 
 
-def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape, cls, lname, names, mode) -> Optional[Diagnosis]:
+def _shape_rule(
+    parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape, cls, lname, names, mode
+) -> Optional[Diagnosis]:
     r, e = len(R), len(E)
     who = _who(cls, lname, facts.model.name if facts.model else None)
     xname = (x.name or x.source) if x is not None else "the input"
@@ -426,7 +615,6 @@ def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape,
     xn = x.name if x is not None else None
     exp = _expects(E, names)
     intro = "%s expects %s; `%s` is %s" % (who, exp, xname, fmt(R))
-    declared = facts.model is not None and facts.model.declared
 
     if r == e:
         mism = [i for i in range(1, e) if not _fits(R[i], E[i])]
@@ -443,127 +631,383 @@ def _shape_rule(parsed, facts: Facts, x: Optional[DataFact], R: Shape, E: Shape,
         if all(d is not None for d in E[1:]) and sorted(R[1:]) == sorted(E[1:]):
             perm = _permutation(R, E)
             if perm is not None:
-                fix = F.transpose(facts, xn, tname, perm, (R[0],) + tuple(E[1:]),
-                                  "The sizes are right but in another order (e.g. channels first). A transpose moves whole "
-                                  "axes; a reshape would scramble the values.")
-                return _base("axis_order", "axis_order", facts, x, R, E, cls, lname,
-                             "%s: the same sizes in another order; move the axes with a transpose." % intro,
-                             [fix], parsed, rows, mism[0])
+                fix = F.transpose(
+                    facts,
+                    xn,
+                    tname,
+                    perm,
+                    (R[0],) + tuple(E[1:]),
+                    "The sizes are right but in another order (e.g. channels first). A transpose moves whole "
+                    "axes; a reshape would scramble the values.",
+                )
+                return _base(
+                    "axis_order",
+                    "axis_order",
+                    facts,
+                    x,
+                    R,
+                    E,
+                    cls,
+                    lname,
+                    "%s: the same sizes in another order; move the axes with a transpose." % intro,
+                    [fix],
+                    parsed,
+                    rows,
+                    mism[0],
+                )
         ax = mism[0]
         axname = names[ax] if ax < len(names) else "axis %d" % ax
         if mism == [e - 1]:
             notes = _feature_notes(facts, x, R, E)
             new = tuple(E[1:-1]) + (R[-1],)
             kind = "feature_mismatch"
-            fix = F.rebuild_input(facts, new,
-                                  "Your data has %s per %s, the model was declared for %d. Rebuilding the model for %d keeps "
-                                  "every weight whose shape does not depend on the %s (the input kernel is re-initialised). "
-                                  "Reshaping would move values between axes and is never right here." % (
-                                      _plural(R[-1], _singular(axname)), _singular(names[-2]) if e > 2 else "sample", E[-1], R[-1], axname),
-                                  "Rebuild %s for %s" % (facts.model.name if facts.model else "the model", _plural(R[-1], _singular(axname))))
+            fix = F.rebuild_input(
+                facts,
+                new,
+                "Your data has %s per %s, the model was declared for %d. Rebuilding the model for %d keeps "
+                "every weight whose shape does not depend on the %s (the input kernel is re-initialised). "
+                "Reshaping would move values between axes and is never right here."
+                % (
+                    _plural(R[-1], _singular(axname)),
+                    _singular(names[-2]) if e > 2 else "sample",
+                    E[-1],
+                    R[-1],
+                    axname,
+                ),
+                "Rebuild %s for %s"
+                % (facts.model.name if facts.model else "the model", _plural(R[-1], _singular(axname))),
+            )
             fixes: List[Optional[Fix]] = [fix]
             if e == 4 and R[-1] == 1 and E[-1] == 3:
                 fixes.insert(0, _repeat_channels(facts, xn, tname, R))
-            return _base(kind, "feature_count", facts, x, R, E, cls, lname,
-                         "%s: %s, not %d." % (intro, _plural(R[-1], _singular(axname)), E[-1]), fixes, parsed, rows, ax, notes)
+            return _base(
+                kind,
+                "feature_count",
+                facts,
+                x,
+                R,
+                E,
+                cls,
+                lname,
+                "%s: %s, not %d." % (intro, _plural(R[-1], _singular(axname)), E[-1]),
+                fixes,
+                parsed,
+                rows,
+                ax,
+                notes,
+            )
         if e == 3 and mism == [1]:
             free = (None,) + tuple(E[2:])
-            fixes = [F.rebuild_input(facts, free,
-                                     "A recurrent layer's weights do not depend on the number of timesteps: rebuilding with "
-                                     "timesteps=None keeps every weight and accepts %d as well as %d steps." % (R[1], E[1]),
-                                     "Rebuild %s for any number of timesteps" % (facts.model.name if facts.model else "the model"))]
+            fixes = [
+                F.rebuild_input(
+                    facts,
+                    free,
+                    "A recurrent layer's weights do not depend on the number of timesteps: rebuilding with "
+                    "timesteps=None keeps every weight and accepts %d as well as %d steps." % (R[1], E[1]),
+                    "Rebuild %s for any number of timesteps"
+                    % (facts.model.name if facts.model else "the model"),
+                )
+            ]
             if x is not None and R[1] is not None and E[1] is not None:
                 loses = R[1] > E[1]
                 fixes.append(_pad_timesteps(facts, x, E[1], loses, R))
             silent = " Keras 3 would train on it without a word." if mode == "check" else ""
-            return _base("timestep_mismatch", "timestep_count", facts, x, R, E, cls, lname,
-                         "%s: %s, not %d.%s" % (intro, _plural(R[1], "timestep"), E[1], silent), fixes, parsed, rows, ax)
+            return _base(
+                "timestep_mismatch",
+                "timestep_count",
+                facts,
+                x,
+                R,
+                E,
+                cls,
+                lname,
+                "%s: %s, not %d.%s" % (intro, _plural(R[1], "timestep"), E[1], silent),
+                fixes,
+                parsed,
+                rows,
+                ax,
+            )
         if e == 4 and set(mism) <= {1, 2} and E[1] is not None and E[2] is not None:
             smaller = (R[1] or 0) * (R[2] or 0) > E[1] * E[2]
             fixes = [
-                F.resize(facts, xn, tname, (E[1], E[2]), (R[0], E[1], E[2], R[3]),
-                         "Resamples every image to %dx%d (bilinear), the size the model was built and trained for.%s" % (
-                             E[1], E[2], " Shrinking drops fine detail." if smaller else ""), smaller),
-                F.rebuild_input(facts, tuple(R[1:]),
-                                "Rebuilds the model for %sx%s images instead. Convolution weights are kept; a Dense layer "
-                                "after a Flatten sees another number of values and starts from new, untrained weights." % (
-                                    R[1], R[2])),
+                F.resize(
+                    facts,
+                    xn,
+                    tname,
+                    (E[1], E[2]),
+                    (R[0], E[1], E[2], R[3]),
+                    "Resamples every image to %dx%d (bilinear), the size the model was built and "
+                    "trained for.%s" % (E[1], E[2], " Shrinking drops fine detail." if smaller else ""),
+                    smaller,
+                ),
+                F.rebuild_input(
+                    facts,
+                    tuple(R[1:]),
+                    "Rebuilds the model for %sx%s images instead. Convolution weights are kept; a Dense "
+                    "layer "
+                    "after a Flatten sees another number of values and starts from new, untrained weights."
+                    % (R[1], R[2]),
+                ),
             ]
-            return _base("spatial_mismatch", "image_size", facts, x, R, E, cls, lname,
-                         "%s: images of %sx%s, not %sx%s." % (intro, R[1], R[2], E[1], E[2]), fixes, parsed, rows, ax)
-        return _base("rank_mismatch" if len(mism) > 1 else "feature_mismatch", "axis_sizes", facts, x, R, E, cls, lname,
-                     "%s: %s is %s, not %s." % (intro, axname, R[ax], E[ax]),
-                     [F.rebuild_input(facts, tuple(R[1:]), "Rebuilds the model for your data's shape, keeping the weights that fit.")],
-                     parsed, rows, ax)
+            return _base(
+                "spatial_mismatch",
+                "image_size",
+                facts,
+                x,
+                R,
+                E,
+                cls,
+                lname,
+                "%s: images of %sx%s, not %sx%s." % (intro, R[1], R[2], E[1], E[2]),
+                fixes,
+                parsed,
+                rows,
+                ax,
+            )
+        return _base(
+            "rank_mismatch" if len(mism) > 1 else "feature_mismatch",
+            "axis_sizes",
+            facts,
+            x,
+            R,
+            E,
+            cls,
+            lname,
+            "%s: %s is %s, not %s." % (intro, axname, R[ax], E[ax]),
+            [
+                F.rebuild_input(
+                    facts,
+                    tuple(R[1:]),
+                    "Rebuilds the model for your data's shape, keeping the weights that fit.",
+                )
+            ],
+            parsed,
+            rows,
+            ax,
+        )
 
     if r == e - 1:
         # a size-1 axis is missing at the end (channels, features)
         if all(_fits(a, b) for a, b in zip(R[1:], E[1:-1])) and E[-1] in (1, None):
             rows = align(R, E, names, skip=(e - 1,))
             silent = " Keras 3 adds it silently for some models; be explicit." if mode == "check" else ""
-            fix = F.expand_dims(facts, xn, tname, -1, tuple(R) + (1,),
-                                "The data has no %s axis: add one of size 1 at the end. No value moves." % names[-1])
-            return _base("missing_axis", "missing_last_axis", facts, x, R, E, cls, lname,
-                         "%s: the %s axis is missing.%s" % (intro, names[-1], silent), [fix], parsed, rows, e - 1)
+            fix = F.expand_dims(
+                facts,
+                xn,
+                tname,
+                -1,
+                tuple(R) + (1,),
+                "The data has no %s axis: add one of size 1 at the end. No value moves." % names[-1],
+            )
+            return _base(
+                "missing_axis",
+                "missing_last_axis",
+                facts,
+                x,
+                R,
+                E,
+                cls,
+                lname,
+                "%s: the %s axis is missing.%s" % (intro, names[-1], silent),
+                [fix],
+                parsed,
+                rows,
+                e - 1,
+            )
         # a single sample without its batch axis
-        if all(_fits(a, b) for a, b in zip(R, E[1:])) and (R[0] != E[1] or E[1] is not None) and all(d is not None for d in E[1:]):
+        if (
+            all(_fits(a, b) for a, b in zip(R, E[1:]))
+            and (R[0] != E[1] or E[1] is not None)
+            and all(d is not None for d in E[1:])
+        ):
             rows = align(R, E, names, skip=(0,))
-            fix = F.expand_dims(facts, xn, tname, 0, (1,) + tuple(R),
-                                "This is one sample without the batch axis: add a leading axis of size 1 (or index with "
-                                "x[0:1] instead of x[0]).")
-            return _base("missing_axis", "missing_batch_axis", facts, x, R, E, cls, lname,
-                         "%s: one sample without its batch axis." % intro, [fix], parsed, rows, 0)
+            fix = F.expand_dims(
+                facts,
+                xn,
+                tname,
+                0,
+                (1,) + tuple(R),
+                "This is one sample without the batch axis: add a leading axis of size 1 (or index with "
+                "x[0:1] instead of x[0]).",
+            )
+            return _base(
+                "missing_axis",
+                "missing_batch_axis",
+                facts,
+                x,
+                R,
+                E,
+                cls,
+                lname,
+                "%s: one sample without its batch axis." % intro,
+                [fix],
+                parsed,
+                rows,
+                0,
+            )
         # stacked rows: (samples * timesteps, features) -> (samples, timesteps, features)
-        if e == 3 and E[1] is not None and R[-1] == E[-1] and R[0] is not None and R[0] % E[1] == 0 and R[0] > E[1]:
+        if (
+            e == 3
+            and E[1] is not None
+            and R[-1] == E[-1]
+            and R[0] is not None
+            and R[0] % E[1] == 0
+            and R[0] > E[1]
+        ):
             n = R[0] // E[1]
             y = facts.role("y")
             agrees = y is not None and y.shape is not None and y.shape[0] == n
             rows = align(R, E, names, skip=(1,))
-            note = ("`%s` has %d rows: %d samples of %d %s, matching the labels." % (xname, R[0], n, E[1], names[1])) if agrees else (
-                "%d rows = %d x %d; the labels do not confirm %d samples, check before you apply." % (R[0], n, E[1], n))
-            fix = F.reshape(facts, xn, tname, (n, E[1], R[-1]),
-                            "Rows are stacked sample after sample (%d rows per sample); the reshape groups each sample's %d "
-                            "rows without moving any value within a row." % (E[1], E[1]),
-                            "Reshape %s to (%d, %d, %d)" % (xname, n, E[1], R[-1]))
-            return _base("flattened_input", "stacked_rows", facts, x, R, E, cls, lname,
-                         "%s: %d rows of %s, which are %d samples of %d %s stacked together." % (
-                             intro, R[0], _plural(R[-1], "feature"), n, E[1], names[1]),
-                         [fix], parsed, rows, 1, [note])
+            note = (
+                (
+                    "`%s` has %d rows: %d samples of %d %s, matching the labels."
+                    % (xname, R[0], n, E[1], names[1])
+                )
+                if agrees
+                else (
+                    "%d rows = %d x %d; the labels do not confirm %d samples, check before you apply."
+                    % (R[0], n, E[1], n)
+                )
+            )
+            fix = F.reshape(
+                facts,
+                xn,
+                tname,
+                (n, E[1], R[-1]),
+                "Rows are stacked sample after sample (%d rows per sample); the reshape groups each "
+                "sample's %d "
+                "rows without moving any value within a row." % (E[1], E[1]),
+                "Reshape %s to (%d, %d, %d)" % (xname, n, E[1], R[-1]),
+            )
+            return _base(
+                "flattened_input",
+                "stacked_rows",
+                facts,
+                x,
+                R,
+                E,
+                cls,
+                lname,
+                "%s: %d rows of %s, which are %d samples of %d %s stacked together."
+                % (intro, R[0], _plural(R[-1], "feature"), n, E[1], names[1]),
+                [fix],
+                parsed,
+                rows,
+                1,
+                [note],
+            )
     if r < e:
         # flat rows: (samples, timesteps * features) -> (samples, timesteps, features), or flat pixels
         inner = _prod(E[1:])
-        if inner is not None and r >= 2 and _prod(R[1:]) == inner and (R[0] is not None or tname in ("Dataset", "expression")):
+        if (
+            inner is not None
+            and r >= 2
+            and _prod(R[1:]) == inner
+            and (R[0] is not None or tname in ("Dataset", "expression"))
+        ):
             shape = (R[0] if R[0] is not None else -1,) + tuple(E[1:])
             rows = align(R, E, names, skip=tuple(range(1, 1 + e - r)))
-            fixes = [F.reshape(facts, xn, tname, shape,
-                               ("Assumes each row lists the %s of the first %s, then of the second, ... (time-major, the "
-                                "usual layout). If your rows are feature-major, use the transpose variant." % (
-                                    names[-1], _singular(names[1]))) if e == 3 else
-                               ("Assumes each row holds the values in row-major order (%s): the order NumPy, pandas and "
-                                "most image loaders use." % ", ".join(names[1:])),
-                               "Reshape %s to %s" % (xname, fmt(shape)))]
+            fixes = [
+                F.reshape(
+                    facts,
+                    xn,
+                    tname,
+                    shape,
+                    (
+                        "Assumes each row lists the %s of the first %s, then of the second, ... "
+                        "(time-major, the "
+                        "usual layout). If your rows are feature-major, use the transpose variant."
+                        % (names[-1], _singular(names[1]))
+                    )
+                    if e == 3
+                    else (
+                        "Assumes each row holds the values in row-major order (%s): the order NumPy, "
+                        "pandas and "
+                        "most image loaders use." % ", ".join(names[1:])
+                    ),
+                    "Reshape %s to %s" % (xname, fmt(shape)),
+                )
+            ]
             if e == 3:
                 fixes.append(F.reshape_feature_major(facts, xn, tname, shape))
-            return _base("flattened_input", "flat_rows", facts, x, R, E, cls, lname,
-                         "%s: each row holds %d values, which are %s flattened into one axis." % (
-                             intro, _prod(R[1:]), " x ".join("%d %s" % (d, n) for d, n in zip(E[1:], names[1:]))),
-                         fixes, parsed, rows, 1)
+            return _base(
+                "flattened_input",
+                "flat_rows",
+                facts,
+                x,
+                R,
+                E,
+                cls,
+                lname,
+                "%s: each row holds %d values, which are %s flattened into one axis."
+                % (intro, _prod(R[1:]), " x ".join("%d %s" % (d, n) for d, n in zip(E[1:], names[1:]))),
+                fixes,
+                parsed,
+                rows,
+                1,
+            )
 
         rows = align(R, E, names)
-        return _base("missing_axis" if E[-1] in (1, None) else "rank_mismatch", "rank_lower", facts, x, R, E, cls, lname,
-                     "%s: %d axes, the layer expects %d." % (intro, r, e), [], parsed, rows, None)
+        return _base(
+            "missing_axis" if E[-1] in (1, None) else "rank_mismatch",
+            "rank_lower",
+            facts,
+            x,
+            R,
+            E,
+            cls,
+            lname,
+            "%s: %d axes, the layer expects %d." % (intro, r, e),
+            [],
+            parsed,
+            rows,
+            None,
+        )
 
     if r == e + 1:
         for i in range(1, r):
             if R[i] == 1:
-                rest = tuple(R[:i]) + tuple(R[i + 1:])
+                rest = tuple(R[:i]) + tuple(R[i + 1 :])
                 if all(_fits(a, b) for a, b in zip(rest, E)):
-                    fix = F.squeeze(facts, xn, tname, i, rest, "Axis %d has size 1 and no counterpart in the model's input." % i)
-                    return _base("rank_mismatch", "extra_axis", facts, x, R, E, cls, lname,
-                                 "%s: one axis too many (axis %d has size 1)." % (intro, i), [fix], parsed, align(R, E, names), i)
+                    fix = F.squeeze(
+                        facts,
+                        xn,
+                        tname,
+                        i,
+                        rest,
+                        "Axis %d has size 1 and no counterpart in the model's input." % i,
+                    )
+                    return _base(
+                        "rank_mismatch",
+                        "extra_axis",
+                        facts,
+                        x,
+                        R,
+                        E,
+                        cls,
+                        lname,
+                        "%s: one axis too many (axis %d has size 1)." % (intro, i),
+                        [fix],
+                        parsed,
+                        align(R, E, names),
+                        i,
+                    )
     rows = align(R, E, names)
-    return _base("rank_mismatch", "rank", facts, x, R, E, cls, lname,
-                 "%s: %d axes, the layer expects %d." % (intro, r, e), [], parsed, rows, None)
+    return _base(
+        "rank_mismatch",
+        "rank",
+        facts,
+        x,
+        R,
+        E,
+        cls,
+        lname,
+        "%s: %d axes, the layer expects %d." % (intro, r, e),
+        [],
+        parsed,
+        rows,
+        None,
+    )
 
 
 def _permutation(R: Shape, E: Shape) -> Optional[Tuple[int, ...]]:
@@ -581,16 +1025,28 @@ def _feature_notes(facts: Facts, x: Optional[DataFact], R: Shape, E: Shape) -> L
     notes = []
     if x is not None and x.onehot_tail and E[-1] is not None:
         k = x.onehot_tail
-        notes.append("The last %d columns of `%s` look one-hot (0/1, one 1 per row): a categorical feature with %d classes. "
-                     "If it should have %d classes, fix the encoding (e.g. to_categorical(..., num_classes=%d)) instead of "
-                     "the model." % (k, x.name or x.source, k, k - (R[-1] - E[-1]), k - (R[-1] - E[-1])) if R[-1] > E[-1] else
-                     "The last %d columns of `%s` look one-hot (%d classes)." % (k, x.name or x.source, k))
+        notes.append(
+            "The last %d columns of `%s` look one-hot (0/1, one 1 per row): a categorical feature with "
+            "%d classes. "
+            "If it should have %d classes, fix the encoding (e.g. to_categorical(..., num_classes=%d)) "
+            "instead of "
+            "the model." % (k, x.name or x.source, k, k - (R[-1] - E[-1]), k - (R[-1] - E[-1]))
+            if R[-1] > E[-1]
+            else "The last %d columns of `%s` look one-hot (%d classes)." % (k, x.name or x.source, k)
+        )
     agree = [n for n, s in facts.siblings if s[-1] == E[-1] and s[1:-1] == tuple(R[1:-1])]
     if agree:
-        notes.append("%s ha%s %s like the model: `%s` differs. The splits (folds) disagree: was a column dropped or added "
-                     "in one of them only? Then fix that split rather than the model." % (
-                         ", ".join("`%s`" % n for n in agree[:4]), "s" if len(agree) == 1 else "ve",
-                         _plural(E[-1], "feature"), x.name if x else "the data"))
+        notes.append(
+            "%s ha%s %s like the model: `%s` differs. The splits (folds) disagree: was a column dropped "
+            "or added "
+            "in one of them only? Then fix that split rather than the model."
+            % (
+                ", ".join("`%s`" % n for n in agree[:4]),
+                "s" if len(agree) == 1 else "ve",
+                _plural(E[-1], "feature"),
+                x.name if x else "the data",
+            )
+        )
     return notes
 
 
@@ -599,9 +1055,16 @@ def _repeat_channels(facts: Facts, name: Optional[str], tname: str, R: Shape) ->
         return None
     np, imp = F._module(facts, "numpy", "np")
     src = F.code("%s%s = %s.repeat(%s, 3, axis=-1)\n" % (imp, name, np, name), F.model_repair(facts))
-    return Fix("repeat", "Repeat the grey channel 3 times (grayscale to RGB)", src,
-               "The model was built for RGB images; repeating the single grey channel gives it three equal channels.",
-               tuple(R[:-1]) + (3,), target=name, op=("repeat", 3, -1))
+    return Fix(
+        "repeat",
+        "Repeat the grey channel 3 times (grayscale to RGB)",
+        src,
+        "The model was built for RGB images; repeating the single grey channel gives it three equal "
+        "channels.",
+        tuple(R[:-1]) + (3,),
+        target=name,
+        op=("repeat", 3, -1),
+    )
 
 
 def _pad_timesteps(facts: Facts, x: DataFact, steps: int, loses: bool, R: Shape) -> Optional[Fix]:
@@ -609,10 +1072,15 @@ def _pad_timesteps(facts: Facts, x: DataFact, steps: int, loses: bool, R: Shape)
     if not F.is_identifier(name):
         return None
     if loses:
-        rationale = ("Keeps the first %d of %d timesteps of every sample and DROPS the last %d: data is lost. Prefer "
-                     "rebuilding for any number of timesteps." % (steps, R[1], R[1] - steps))
+        rationale = (
+            "Keeps the first %d of %d timesteps of every sample and DROPS the last %d: data is lost. Prefer "
+            "rebuilding for any number of timesteps." % (steps, R[1], R[1] - steps)
+        )
     else:
-        rationale = "Pads every sample with zeros after its %d timesteps up to %d; add a Masking layer so the padding is ignored." % (R[1], steps)
+        rationale = (
+            "Pads every sample with zeros after its %d timesteps up to %d; add a Masking layer so the "
+            "padding is ignored." % (R[1], steps)
+        )
     dtype = x.dtype if x.dtype in ("float32", "float64", "int32", "int64") else "float32"
     return F.pad_sequences(facts, name, steps, dtype, rationale, loses)
 
@@ -622,44 +1090,85 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
     if family not in ("cannot_batch", "non_rectangular", "inhomogeneous", "object_array") and not ragged:
         return None
     m = facts.model
-    notes = ["Padding adds zeros after the end of each shorter sequence; put a keras.layers.Masking(mask_value=0.0) "
-             "first in the model (or use mask_zero in an Embedding) so the padding is ignored."]
+    notes = [
+        "Padding adds zeros after the end of each shorter sequence; put a "
+        "keras.layers.Masking(mask_value=0.0) "
+        "first in the model (or use mask_zero in an Embedding) so the padding is ignored."
+    ]
     fixes: List[Optional[Fix]] = []
     target = ragged[0] if ragged else None
     if target is not None and target.type_name == "Dataset":
         src = target.unbatched_name
         if target.batched and src and target.name:
-            fixes.append(F.padded_batch(facts, target.name, src, target.batched,
-                                        "Batches elements of different lengths by padding each batch with zeros to its "
-                                        "longest element (tf.data.Dataset.padded_batch)."))
-        summary = "`%s` batches elements of different lengths: a tensor must be rectangular, so each batch must be padded." % (
-            target.name or target.source)
+            fixes.append(
+                F.padded_batch(
+                    facts,
+                    target.name,
+                    src,
+                    target.batched,
+                    "Batches elements of different lengths by padding each batch with zeros to its "
+                    "longest element (tf.data.Dataset.padded_batch).",
+                )
+            )
+        summary = (
+            "`%s` batches elements of different lengths: a tensor must be rectangular, so each batch "
+            "must be padded." % (target.name or target.source)
+        )
         if family == "cannot_batch" and getattr(parsed, "first_shape", None) is not None:
-            summary += " (Keras met an element of shape %s after one of %s.)" % (fmt(parsed.other_shape), fmt(parsed.first_shape))
+            summary += " (Keras met an element of shape %s after one of %s.)" % (
+                fmt(parsed.other_shape),
+                fmt(parsed.first_shape),
+            )
         shape = target.shape
     elif target is not None:
         n, lo, hi, trailing = target.ragged
-        fixes.append(F.pad_sequences(facts, target.name, None, "float32",
-                                     "Pads every sequence with zeros at the end to the longest one (%s steps), giving one "
-                                     "array of shape (%s, %s%s). No value is dropped." % (
-                                         hi, n, hi, "".join(", %s" % d for d in (trailing or ()))), False))
-        summary = "`%s` is a list of %s sequences of different lengths (%s to %s steps): it cannot become one tensor." % (
-            target.name or target.source, n, lo, hi)
+        fixes.append(
+            F.pad_sequences(
+                facts,
+                target.name,
+                None,
+                "float32",
+                "Pads every sequence with zeros at the end to the longest one (%s steps), giving one "
+                "array of shape (%s, %s%s). No value is dropped."
+                % (hi, n, hi, "".join(", %s" % d for d in (trailing or ()))),
+                False,
+            )
+        )
+        summary = (
+            "`%s` is a list of %s sequences of different lengths (%s to %s steps): it cannot become one "
+            "tensor." % (target.name or target.source, n, lo, hi)
+        )
         shape = (n, None) + tuple(trailing or ())
     else:
         summary = "The sequences have different lengths, so they cannot be stacked into one tensor."
         shape = None
         if family == "cannot_batch" and getattr(parsed, "first_shape", None) is not None:
-            summary = "Cannot batch elements of different shapes %s and %s: pad them (padded_batch) or resize them." % (
-                fmt(parsed.first_shape), fmt(parsed.other_shape))
+            summary = (
+                "Cannot batch elements of different shapes %s and %s: pad them (padded_batch) or resize them."
+                % (fmt(parsed.first_shape), fmt(parsed.other_shape))
+            )
     expected = m.input_shapes[0] if m is not None and m.input_shapes else None
     first = m.layers[0] if m is not None and m.layers else None
-    return _base("ragged_sequences", "ragged", facts, target, shape, expected, first.class_name if first else None,
-                 first.name if first else None, summary, fixes, parsed, (), None, notes)
+    return _base(
+        "ragged_sequences",
+        "ragged",
+        facts,
+        target,
+        shape,
+        expected,
+        first.class_name if first else None,
+        first.name if first else None,
+        summary,
+        fixes,
+        parsed,
+        (),
+        None,
+        notes,
+    )
 
 
 def _cardinality_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
-    """x and y disagree on the number of samples: :func:`kerashape_magic.core.cardinality.cardinality_rule`."""
+    """x and y disagree on the number of samples (see ``core/cardinality.py``, ``cardinality_rule``)."""
     from .cardinality import cardinality_rule
 
     expected, cls, lname = _expected(facts, parsed)
@@ -677,35 +1186,73 @@ def _message_only(parsed, facts: Facts, kind: Optional[str], summary: Optional[s
     layer = getattr(parsed, "layer_name", None)
     if kind is None:
         kind = {
-            "input_spec_ndim": "rank_mismatch", "legacy_expected_dims": "rank_mismatch", "functional_shape": "rank_mismatch",
-            "input_spec_axis": "feature_mismatch", "dims_must_be_equal": "feature_mismatch",
-            "input_spec_shape": "rank_mismatch", "legacy_expected_shape": "rank_mismatch",
-            "shapes_incompatible": "label_mismatch", "target_output": "label_mismatch", "logits_labels": "label_mismatch",
-            "incompatible_shapes": "label_mismatch", "label_range": "label_mismatch", "cardinality": "cardinality_mismatch", "reshape_size": "reshape_size",
-            "sequential_configured": "rank_mismatch", "unknown_rank": "rank_mismatch",
+            "input_spec_ndim": "rank_mismatch",
+            "legacy_expected_dims": "rank_mismatch",
+            "functional_shape": "rank_mismatch",
+            "input_spec_axis": "feature_mismatch",
+            "dims_must_be_equal": "feature_mismatch",
+            "input_spec_shape": "rank_mismatch",
+            "legacy_expected_shape": "rank_mismatch",
+            "shapes_incompatible": "label_mismatch",
+            "target_output": "label_mismatch",
+            "logits_labels": "label_mismatch",
+            "incompatible_shapes": "label_mismatch",
+            "label_range": "label_mismatch",
+            "cardinality": "cardinality_mismatch",
+            "reshape_size": "reshape_size",
+            "sequential_configured": "rank_mismatch",
+            "unknown_rank": "rank_mismatch",
             "negative_dimension": "spatial_mismatch",
         }.get(fam, "rank_mismatch")
     if exp is None and getattr(parsed, "expected_ndim", None):
         exp = (None,) * parsed.expected_ndim
     if summary is None:
         if exp is not None and rec is not None:
-            summary = "%s expects %s but received %s." % (("Layer %r" % layer) if layer else "The layer", fmt(exp), fmt(rec))
+            summary = "%s expects %s but received %s." % (
+                ("Layer %r" % layer) if layer else "The layer",
+                fmt(exp),
+                fmt(rec),
+            )
         elif getattr(parsed, "expected_ndim", None) and getattr(parsed, "received_ndim", None):
-            summary = "%s expects %s=%d but received ndim=%d." % (("Layer %r" % layer) if layer else "The layer",
-                                                                  parsed.ndim_bound or "ndim", parsed.expected_ndim,
-                                                                  parsed.received_ndim)
+            summary = "%s expects %s=%d but received ndim=%d." % (
+                ("Layer %r" % layer) if layer else "The layer",
+                parsed.ndim_bound or "ndim",
+                parsed.expected_ndim,
+                parsed.received_ndim,
+            )
         elif fam == "cardinality" and getattr(parsed, "sizes", None):
             summary = "x and y have different numbers of samples: %s." % ", ".join(
-                "%s %s" % (k, "/".join(str(v) for v in vs)) for k, vs in parsed.sizes.items())
+                "%s %s" % (k, "/".join(str(v) for v in vs)) for k, vs in parsed.sizes.items()
+            )
         elif fam == "reshape_size" and getattr(parsed, "array_size", None) is not None:
             tgt = parsed.target_shape or ()
-            summary = "An array of %d values cannot be reshaped to %s (%s values)." % (parsed.array_size, fmt(tgt), _prod(tgt))
+            summary = "An array of %d values cannot be reshaped to %s (%s values)." % (
+                parsed.array_size,
+                fmt(tgt),
+                _prod(tgt),
+            )
         else:
             summary = "Keras rejected the input's shape (%s)." % fam
     if facts.uninspected:
         summary += " kerashape could not inspect %s." % "; ".join(facts.uninspected[:2])
     names = axis_names(len(exp), getattr(parsed, "wrapper", None)) if exp else ()
     rows = align(tuple(rec), tuple(exp), names) if exp is not None and rec is not None else ()
-    return Diagnosis(kind, layer, tuple(rec) if rec else None, tuple(exp) if exp else None, None, summary, (),
-                     "message_only", getattr(parsed, "wrapper", None), None, facts.model.name if facts.model else None,
-                     rows, (), ("Keras said (%s): %s" % (fam, parsed.text[:500]),), parsed.text, facts.uninspected, ())
+    return Diagnosis(
+        kind,
+        layer,
+        tuple(rec) if rec else None,
+        tuple(exp) if exp else None,
+        None,
+        summary,
+        (),
+        "message_only",
+        getattr(parsed, "wrapper", None),
+        None,
+        facts.model.name if facts.model else None,
+        rows,
+        (),
+        ("Keras said (%s): %s" % (fam, parsed.text[:500]),),
+        parsed.text,
+        facts.uninspected,
+        (),
+    )

@@ -64,9 +64,18 @@ def model_repair(facts: Facts) -> str:
     ks, imp = _module(facts, "kerashape", "kerashape")
     if m.lazy_configured:
         return "%s%s = %s.rebuild(%s)  # the failed call left %s configured for the wrong shape\n" % (
-            imp, m.name, ks, m.name, m.name)
+            imp,
+            m.name,
+            ks,
+            m.name,
+            m.name,
+        )
     if m.stale:
-        return "%s%s.reset(%s)  # clear the training function the failed call left behind\n" % (imp, ks, m.name)
+        return "%s%s.reset(%s)  # clear the training function the failed call left behind\n" % (
+            imp,
+            ks,
+            m.name,
+        )
     return ""
 
 
@@ -74,7 +83,8 @@ def code(*chunks: str) -> str:
     r"""Join code chunks into one snippet with every import line first, each once.
 
     Example:
-        >>> print(code("X = np.expand_dims(X, axis=-1)\n", "import kerashape\nkerashape.reset(model)\n"), end="")
+        >>> repair = "import kerashape\nkerashape.reset(model)\n"
+        >>> print(code("X = np.expand_dims(X, axis=-1)\n", repair), end="")
         import kerashape
         X = np.expand_dims(X, axis=-1)
         kerashape.reset(model)
@@ -104,7 +114,14 @@ def _dataset_map(facts: Facts, name: str, expr: str) -> str:
     body = expr.replace("TF", tf)
     if n >= 2:
         rest = ["y", "w"][: n - 1]
-        return "%s%s = %s.map(lambda x, %s: (%s, %s))\n" % (imp, name, name, ", ".join(rest), body, ", ".join(rest))
+        return "%s%s = %s.map(lambda x, %s: (%s, %s))\n" % (
+            imp,
+            name,
+            name,
+            ", ".join(rest),
+            body,
+            ", ".join(rest),
+        )
     return "%s%s = %s.map(lambda x: %s)\n" % (imp, name, name, body)
 
 
@@ -112,7 +129,9 @@ def _data_expr(name: str, type_name: str) -> str:
     return "%s.to_numpy()" % name if type_name in ("DataFrame", "Series") else name
 
 
-def expand_dims(facts: Facts, name: str, type_name: str, axis: int, result: Shape, rationale: str) -> Optional[Fix]:
+def expand_dims(
+    facts: Facts, name: str, type_name: str, axis: int, result: Shape, rationale: str
+) -> Optional[Fix]:
     """``X = np.expand_dims(X, axis=-1)`` (``tf.expand_dims`` for a tensor)."""
     if not is_identifier(name):
         return None
@@ -126,11 +145,20 @@ def expand_dims(facts: Facts, name: str, type_name: str, axis: int, result: Shap
         np, imp = _module(facts, "numpy", "np")
         src = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), axis)
     where = "a last" if axis == -1 else ("a leading batch" if axis == 0 else "an")
-    return Fix("expand_dims", "Add %s axis of size 1 to %s" % (where, name), code(src, model_repair(facts)), rationale,
-               result, target=name, op=("expand_dims", axis))
+    return Fix(
+        "expand_dims",
+        "Add %s axis of size 1 to %s" % (where, name),
+        code(src, model_repair(facts)),
+        rationale,
+        result,
+        target=name,
+        op=("expand_dims", axis),
+    )
 
 
-def reshape(facts: Facts, name: str, type_name: str, shape: Shape, rationale: str, title: str = "") -> Optional[Fix]:
+def reshape(
+    facts: Facts, name: str, type_name: str, shape: Shape, rationale: str, title: str = ""
+) -> Optional[Fix]:
     """``X = X.reshape(100, 20, 3)`` (``tf.reshape`` for a tensor)."""
     if not is_identifier(name):
         return None
@@ -144,9 +172,20 @@ def reshape(facts: Facts, name: str, type_name: str, shape: Shape, rationale: st
         np_, imp = _module(facts, "numpy", "np")
         src = "%s%s = %s.reshape(%s, %s)\n" % (imp, name, np_, name, dims)
     else:
-        src = "%s = %s.reshape%s\n" % (name, _data_expr(name, type_name), dims if len(shape) > 1 else "(%d)" % shape[0])
-    return Fix("reshape", title or "Reshape %s to %s" % (name, dims), code(src, model_repair(facts)), rationale,
-               tuple(shape), target=name, op=("reshape", tuple(shape)))
+        src = "%s = %s.reshape%s\n" % (
+            name,
+            _data_expr(name, type_name),
+            dims if len(shape) > 1 else "(%d)" % shape[0],
+        )
+    return Fix(
+        "reshape",
+        title or "Reshape %s to %s" % (name, dims),
+        code(src, model_repair(facts)),
+        rationale,
+        tuple(shape),
+        target=name,
+        op=("reshape", tuple(shape)),
+    )
 
 
 def reshape_feature_major(facts: Facts, name: str, type_name: str, shape: Shape) -> Optional[Fix]:
@@ -155,14 +194,33 @@ def reshape_feature_major(facts: Facts, name: str, type_name: str, shape: Shape)
         return None
     n, t, f = (_int(d) for d in shape)
     np, imp = _module(facts, "numpy", "np")
-    src = "%s%s = %s.transpose(%s.reshape(%d, %d, %d), (0, 2, 1))\n" % (imp, name, np, _data_expr(name, type_name), n, f, t)
-    rationale = ("Use this one instead if each row lists all %d values of the first feature, then all of the "
-                 "second, and so on (feature-major); check which layout your data has." % t)
-    return Fix("transpose", "Reshape %s feature-major, then swap to (samples, timesteps, features)" % name,
-               code(src, model_repair(facts)), rationale, (n, t, f), target=name, op=("reshape_transpose", (n, f, t), (0, 2, 1)))
+    src = "%s%s = %s.transpose(%s.reshape(%d, %d, %d), (0, 2, 1))\n" % (
+        imp,
+        name,
+        np,
+        _data_expr(name, type_name),
+        n,
+        f,
+        t,
+    )
+    rationale = (
+        "Use this one instead if each row lists all %d values of the first feature, then all of the "
+        "second, and so on (feature-major); check which layout your data has." % t
+    )
+    return Fix(
+        "transpose",
+        "Reshape %s feature-major, then swap to (samples, timesteps, features)" % name,
+        code(src, model_repair(facts)),
+        rationale,
+        (n, t, f),
+        target=name,
+        op=("reshape_transpose", (n, f, t), (0, 2, 1)),
+    )
 
 
-def transpose(facts: Facts, name: str, type_name: str, perm: Sequence[int], result: Shape, rationale: str) -> Optional[Fix]:
+def transpose(
+    facts: Facts, name: str, type_name: str, perm: Sequence[int], result: Shape, rationale: str
+) -> Optional[Fix]:
     """``X = np.transpose(X, (0, 2, 3, 1))``: moves axes, never mixes values between them."""
     if not is_identifier(name):
         return None
@@ -175,18 +233,34 @@ def transpose(facts: Facts, name: str, type_name: str, perm: Sequence[int], resu
     else:
         np, imp = _module(facts, "numpy", "np")
         src = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, np, _data_expr(name, type_name), p)
-    return Fix("transpose", "Move %s's axes into the order the model expects" % name, code(src, model_repair(facts)),
-               rationale, result, target=name, op=("transpose", tuple(perm)))
+    return Fix(
+        "transpose",
+        "Move %s's axes into the order the model expects" % name,
+        code(src, model_repair(facts)),
+        rationale,
+        result,
+        target=name,
+        op=("transpose", tuple(perm)),
+    )
 
 
-def squeeze(facts: Facts, name: str, type_name: str, axis: int, result: Shape, rationale: str) -> Optional[Fix]:
+def squeeze(
+    facts: Facts, name: str, type_name: str, axis: int, result: Shape, rationale: str
+) -> Optional[Fix]:
     """``X = np.squeeze(X, axis=1)``: drops an axis of size 1."""
     if not is_identifier(name):
         return None
     np, imp = _module(facts, "numpy", "np")
     src = "%s%s = %s.squeeze(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), _int(axis))
-    return Fix("squeeze", "Drop the size-1 axis %d of %s" % (axis, name), code(src, model_repair(facts)), rationale,
-               result, target=name, op=("squeeze", axis))
+    return Fix(
+        "squeeze",
+        "Drop the size-1 axis %d of %s" % (axis, name),
+        code(src, model_repair(facts)),
+        rationale,
+        result,
+        target=name,
+        op=("squeeze", axis),
+    )
 
 
 def rebuild_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -> Optional[Fix]:
@@ -199,22 +273,49 @@ def rebuild_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -
     ks, imp = _module(facts, "kerashape", "kerashape")
     dims = _ints(shape, allow_none=True)
     src = "%s%s = %s.rebuild(%s, input_shape=%s)\n" % (imp, m.name, ks, m.name, dims)
-    return Fix("rebuild_input", title or "Rebuild %s for input_shape=%s" % (m.name, dims), code(src), rationale,
-               (None,) + tuple(shape), target=m.name, op=("rebuild_input", tuple(shape)))
+    return Fix(
+        "rebuild_input",
+        title or "Rebuild %s for input_shape=%s" % (m.name, dims),
+        code(src),
+        rationale,
+        (None,) + tuple(shape),
+        target=m.name,
+        op=("rebuild_input", tuple(shape)),
+    )
 
 
-def pad_sequences(facts: Facts, name: str, maxlen: Optional[int], dtype: str, rationale: str, loses: bool) -> Optional[Fix]:
+def pad_sequences(
+    facts: Facts, name: str, maxlen: Optional[int], dtype: str, rationale: str, loses: bool
+) -> Optional[Fix]:
     """``seqs = keras.utils.pad_sequences(seqs, padding="post", dtype="float32")``."""
     if not is_identifier(name):
         return None
     ks, imp = _module(facts, "keras", "keras")
     if dtype not in ("float32", "float64", "int32", "int64"):
         dtype = "float32"
-    extra = ", maxlen=%d, truncating=\"post\"" % _int(maxlen) if maxlen is not None else ""
-    src = '%s%s = %s.utils.pad_sequences(%s, padding="post"%s, dtype="%s")\n' % (imp, name, ks, name, extra, dtype)
-    title = "Pad %s with zeros at the end%s" % (name, " and cut it to %d steps" % maxlen if maxlen is not None else "")
-    return Fix("pad_sequences", title, code(src, model_repair(facts)), rationale, None, loses_data=loses, target=name,
-               op=("pad_sequences", maxlen, dtype))
+    extra = ', maxlen=%d, truncating="post"' % _int(maxlen) if maxlen is not None else ""
+    src = '%s%s = %s.utils.pad_sequences(%s, padding="post"%s, dtype="%s")\n' % (
+        imp,
+        name,
+        ks,
+        name,
+        extra,
+        dtype,
+    )
+    title = "Pad %s with zeros at the end%s" % (
+        name,
+        " and cut it to %d steps" % maxlen if maxlen is not None else "",
+    )
+    return Fix(
+        "pad_sequences",
+        title,
+        code(src, model_repair(facts)),
+        rationale,
+        None,
+        loses_data=loses,
+        target=name,
+        op=("pad_sequences", maxlen, dtype),
+    )
 
 
 def padded_batch(facts: Facts, target: str, source: str, batch_size: int, rationale: str) -> Optional[Fix]:
@@ -222,12 +323,20 @@ def padded_batch(facts: Facts, target: str, source: str, batch_size: int, ration
     if not (is_identifier(target) and is_identifier(source)):
         return None
     src = "%s = %s.padded_batch(%d)\n" % (target, source, _int(batch_size))
-    return Fix("padded_batch", "Batch %s with padding (padded_batch)" % source, code(src, model_repair(facts)), rationale,
-               None, target=target, op=("padded_batch", batch_size, source))
+    return Fix(
+        "padded_batch",
+        "Batch %s with padding (padded_batch)" % source,
+        code(src, model_repair(facts)),
+        rationale,
+        None,
+        target=target,
+        op=("padded_batch", batch_size, source),
+    )
 
 
-def resize(facts: Facts, name: str, type_name: str, size: Sequence[int], result: Shape, rationale: str,
-           loses: bool) -> Optional[Fix]:
+def resize(
+    facts: Facts, name: str, type_name: str, size: Sequence[int], result: Shape, rationale: str, loses: bool
+) -> Optional[Fix]:
     """``X = tf.image.resize(X, (28, 28)).numpy()``: resample every image to the model's size."""
     if not is_identifier(name):
         return None
@@ -237,39 +346,94 @@ def resize(facts: Facts, name: str, type_name: str, size: Sequence[int], result:
     else:
         tf, imp = _module(facts, "tensorflow", "tf")
         tail = "" if type_name == "Tensor" else ".numpy()"
-        src = "%s%s = %s.image.resize(%s, (%d, %d))%s\n" % (imp, name, tf, _data_expr(name, type_name), h, w, tail)
-    return Fix("resize", "Resize the images in %s to %dx%d" % (name, h, w), code(src, model_repair(facts)), rationale,
-               result, loses_data=loses, target=name, op=("resize", h, w))
+        src = "%s%s = %s.image.resize(%s, (%d, %d))%s\n" % (
+            imp,
+            name,
+            tf,
+            _data_expr(name, type_name),
+            h,
+            w,
+            tail,
+        )
+    return Fix(
+        "resize",
+        "Resize the images in %s to %dx%d" % (name, h, w),
+        code(src, model_repair(facts)),
+        rationale,
+        result,
+        loses_data=loses,
+        target=name,
+        op=("resize", h, w),
+    )
 
 
-def sliding_windows(facts: Facts, name: Optional[str], type_name: str, steps: int, features: int, rows: int) -> Optional[Fix]:
+def sliding_windows(
+    facts: Facts, name: Optional[str], type_name: str, steps: int, features: int, rows: int
+) -> Optional[Fix]:
     """One window of ``steps`` consecutive rows starting at every row (rows - steps + 1 samples)."""
     if not is_identifier(name) or type_name == "Dataset":
         return None
     t, f, n = _int(steps), _int(features), _int(rows)
     np_, imp = _module(facts, "numpy", "np")
     src = "%s%s = %s.lib.stride_tricks.sliding_window_view(%s, %d, axis=0).transpose(0, 2, 1)\n" % (
-        imp, name, np_, _data_expr(name, type_name), t)
-    rationale = ("Sample i holds rows i to i+%d: %d overlapping windows of %d timesteps x %d features; no value moves "
-                 "between features. Realign the labels to the windows (e.g. y = y[%d:] for the label of each window's "
-                 "last row). The result is a read-only view; call .copy() if you will write into it." % (
-                     t - 1, n - t + 1, t, f, t - 1))
-    return Fix("window", "Cut %s into sliding windows of %d rows" % (name, t), code(src), rationale,
-               (n - t + 1, t, f), target=name, op=("window", "sliding", t, f))
+        imp,
+        name,
+        np_,
+        _data_expr(name, type_name),
+        t,
+    )
+    rationale = (
+        "Sample i holds rows i to i+%d: %d overlapping windows of %d timesteps x %d features; no value moves "
+        "between features. Realign the labels to the windows (e.g. y = y[%d:] for the label of each window's "
+        "last row). The result is a read-only view; call .copy() if you will write into it."
+        % (t - 1, n - t + 1, t, f, t - 1)
+    )
+    return Fix(
+        "window",
+        "Cut %s into sliding windows of %d rows" % (name, t),
+        code(src),
+        rationale,
+        (n - t + 1, t, f),
+        target=name,
+        op=("window", "sliding", t, f),
+    )
 
 
-def row_blocks(facts: Facts, name: Optional[str], type_name: str, steps: int, features: int, rows: int) -> Optional[Fix]:
+def row_blocks(
+    facts: Facts, name: Optional[str], type_name: str, steps: int, features: int, rows: int
+) -> Optional[Fix]:
     """Consecutive blocks of ``steps`` rows, one sample each (rows // steps samples)."""
     if not is_identifier(name) or type_name == "Dataset":
         return None
     t, f, n = _int(steps), _int(features), _int(rows)
     k = n // t
     expr = _data_expr(name, type_name)
-    src = ("%s = %s.reshape(%d, %d, %d)\n" % (name, expr, k, t, f)) if n % t == 0 else (
-        "%s = %s[:%d].reshape(%d, %d, %d)\n" % (name, expr, k * t, k, t, f))
-    rationale = ("Groups rows 0-%d, %d-%d, ... into %d samples of %d timesteps x %d features (non-overlapping); no value "
-                 "moves between features.%s Labels need one value per block." % (
-                     t - 1, t, 2 * t - 1, k, t, f, " The last %d rows do not fill a block and are DROPPED." % (n - k * t)
-                     if n % t else ""))
-    return Fix("reshape", "Group %s into blocks of %d rows" % (name, t), code(src), rationale, (k, t, f),
-               loses_data=n % t != 0, target=name, op=("blocks", t, f))
+    src = (
+        ("%s = %s.reshape(%d, %d, %d)\n" % (name, expr, k, t, f))
+        if n % t == 0
+        else ("%s = %s[:%d].reshape(%d, %d, %d)\n" % (name, expr, k * t, k, t, f))
+    )
+    rationale = (
+        "Groups rows 0-%d, %d-%d, ... into %d samples of %d timesteps x %d features (non-overlapping); "
+        "no value "
+        "moves between features.%s Labels need one value per block."
+        % (
+            t - 1,
+            t,
+            2 * t - 1,
+            k,
+            t,
+            f,
+            " The last %d rows do not fill a block and are DROPPED." % (n - k * t) if n % t else "",
+        )
+    )
+    return Fix(
+        "reshape",
+        "Group %s into blocks of %d rows" % (name, t),
+        code(src),
+        rationale,
+        (k, t, f),
+        loses_data=n % t != 0,
+        target=name,
+        op=("blocks", t, f),
+    )

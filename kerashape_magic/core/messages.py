@@ -479,8 +479,8 @@ _RULES = [
     _rule("dims_must_be_equal", _matrix, r"Matrix size-incompatible: In\[0\]: (?P<first_shape>@S), "
           r"In\[1\]: (?P<other_shape>@S)"),
     # tensorflow/core/framework/common_shape_fns.cc: a window (kernel) larger than the input
-    _rule("negative_dimension", _same, r"Negative dimension size caused by subtracting (?P<expected_value>\d+) "
-          r"from (?P<_from>\d+)"),
+    _rule("negative_dimension", _same, r"Negative dimension size caused by subtracting "
+          r"(?P<expected_value>\d+) from (?P<_from>\d+)"),
     # TF shape inference: tensorflow/core/framework/common_shape_fns.cc, shape_inference.cc (TF 2.x
     # "{{node x}} = Op[...]" and TF 1.x "'x' (op: 'Op')" node formats)
     _rule("dims_must_be_equal", _dims, r"Dimensions must be equal, but are (?P<_a>\d+) and (?P<_b>\d+)"
@@ -525,8 +525,8 @@ _RULES = [
           r" labels_size=(?P<first_shape>@S)"),
     # tensorflow/core/kernels/sparse_xent_op.cc (CPU; a GPU gives NaN instead): a class index >= the
     # number of output units with sparse_categorical_crossentropy. expected_value = that number.
-    _rule("label_range", _sparse_loss, r"Received a label value of (?P<label_value>-?\d+) which is outside the "
-          r"valid range of \[0, (?P<expected_value>\d+)\)"),
+    _rule("label_range", _sparse_loss, r"Received a label value of (?P<label_value>-?\d+) which is "
+          r"outside the valid range of \[0, (?P<expected_value>\d+)\)"),
     # 4: keras/src/trainers/data_adapters/data_adapter_utils.py (K3); keras/engine/data_adapter.py
     # (K2.6-2.15, TF 2.1-2.5); 1f training_utils.py 2.3.1; 1h keras_preprocessing ImageDataGenerator.flow
     _rule("cardinality", _sizes, r"Data cardinality is ambiguous(?P<_rest>[\s\S]{0,2000})"),

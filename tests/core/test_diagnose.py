@@ -13,8 +13,14 @@ ALIASES = (("numpy", "np"), ("kerashape", "kerashape"), ("keras", "keras"))
 
 
 def facts(expected, received, layer="LSTM", y=None, declared=True, onehot=0, siblings=()):
-    model = ModelFact("model", "Sequential", (expected,) if declared else (), declared=declared, built=declared,
-                      layers=(LayerFact("first", layer, expected),))
+    model = ModelFact(
+        "model",
+        "Sequential",
+        (expected,) if declared else (),
+        declared=declared,
+        built=declared,
+        layers=(LayerFact("first", layer, expected),),
+    )
     data = [DataFact("X", "X", "x", "ndarray", received, "float64", onehot_tail=onehot)]
     if y is not None:
         data.append(DataFact("y", "y", "y", "ndarray", y, "float64"))
@@ -23,19 +29,26 @@ def facts(expected, received, layer="LSTM", y=None, declared=True, onehot=0, sib
 
 TABLE = [
     # (expected, received, layer, y) -> (kind, first fix kind)         # where it comes from
-    ((None, 24, 3), (100, 24, 1), "LSTM", None, "feature_mismatch", "rebuild_input"),   # seed 001 ex.1
+    ((None, 24, 3), (100, 24, 1), "LSTM", None, "feature_mismatch", "rebuild_input"),  # seed 001 ex.1
     ((None, 24, 3), (100, 48, 3), "LSTM", None, "timestep_mismatch", "rebuild_input"),  # seed 001 ex.2
-    ((None, 24, 1), (100, 24), "LSTM", None, "missing_axis", "expand_dims"),            # seed 001 ex.3
-    ((None, 20, 3), (100, 60), "LSTM", None, "flattened_input", "reshape"),             # seed 002 ex.2
-    ((None, 1440, 3), (144000, 3), "LSTM", (100, 1), "flattened_input", "reshape"),     # seed 003 ex.1
+    ((None, 24, 1), (100, 24), "LSTM", None, "missing_axis", "expand_dims"),  # seed 001 ex.3
+    ((None, 20, 3), (100, 60), "LSTM", None, "flattened_input", "reshape"),  # seed 002 ex.2
+    ((None, 1440, 3), (144000, 3), "LSTM", (100, 1), "flattened_input", "reshape"),  # seed 003 ex.1
     ((None, 1440, 6), (100, 1440, 7), "LSTM", None, "feature_mismatch", "rebuild_input"),  # seed 003 ex.3
-    ((None, 1), (5, 3), "Dense", None, "feature_mismatch", "rebuild_input"),            # seed 004 ex.1
+    ((None, 1), (5, 3), "Dense", None, "feature_mismatch", "rebuild_input"),  # seed 004 ex.1
     ((None, 28, 28, 1), (100, 28, 28), "Conv2D", None, "missing_axis", "expand_dims"),  # seed 004 ex.2
-    ((None, 28, 28, 3), (100, 3, 28, 28), "Conv2D", None, "axis_order", "transpose"),   # channels first
+    ((None, 28, 28, 3), (100, 3, 28, 28), "Conv2D", None, "axis_order", "transpose"),  # channels first
     ((None, 28, 28, 3), (100, 28, 28, 1), "Conv2D", None, "feature_mismatch", "repeat"),  # grayscale into RGB
-    ((None, 28, 28, 1), (28, 28, 1), "Conv2D", None, "missing_axis", "expand_dims"),    # one image, no batch axis
-    ((None, 6, 30), (10, 1, 6, 30), "LSTM", None, "rank_mismatch", "squeeze"),         # one axis too many
-    ((None, 28, 28, 1), (100, 784), "Conv2D", None, "flattened_input", "reshape"),      # flat pixels
+    (
+        (None, 28, 28, 1),
+        (28, 28, 1),
+        "Conv2D",
+        None,
+        "missing_axis",
+        "expand_dims",
+    ),  # one image, no batch axis
+    ((None, 6, 30), (10, 1, 6, 30), "LSTM", None, "rank_mismatch", "squeeze"),  # one axis too many
+    ((None, 28, 28, 1), (100, 784), "Conv2D", None, "flattened_input", "reshape"),  # flat pixels
 ]
 
 
@@ -72,8 +85,11 @@ def test_truncation_says_it_loses_data():
 
 
 def test_one_hot_detective_and_folds_that_disagree():
-    d = diagnose(None, facts((None, 1440, 6), (100, 1440, 7), onehot=4,
-                             siblings=(("X_val", (20, 1440, 6)),)), mode="check")
+    d = diagnose(
+        None,
+        facts((None, 1440, 6), (100, 1440, 7), onehot=4, siblings=(("X_val", (20, 1440, 6)),)),
+        mode="check",
+    )
     text = " ".join(d.notes)
     assert "one-hot" in text and "4 classes" in text and "3 classes" in text
     assert "`X_val`" in text and "disagree" in text
@@ -86,7 +102,11 @@ def test_lazy_model_missing_feature_axis():
 
 def test_fix_code_uses_only_identifiers_and_ints():
     f = facts((None, 20, 3), (100, 60))
-    f = Facts(model=f.model, data=(DataFact(None, "np.random.rand(100, 60)", "x", "ndarray", (100, 60)),), aliases=ALIASES)
+    f = Facts(
+        model=f.model,
+        data=(DataFact(None, "np.random.rand(100, 60)", "x", "ndarray", (100, 60)),),
+        aliases=ALIASES,
+    )
     d = diagnose(None, f, mode="check")
     assert d.kind == "flattened_input" and d.fixes == ()  # an expression is never rebound
 
@@ -101,7 +121,7 @@ dims = st.one_of(st.none(), st.integers(min_value=1, max_value=400))
 
 @settings(max_examples=300, deadline=None)
 @given(
-    expected=st.lists(dims, min_size=1, max_size=5).map(lambda l: (None,) + tuple(l)),
+    expected=st.lists(dims, min_size=1, max_size=5).map(lambda dims_: (None,) + tuple(dims_)),
     received=st.lists(st.integers(min_value=1, max_value=5000), min_size=1, max_size=5).map(tuple),
     layer=st.sampled_from(["LSTM", "Dense", "Conv2D", "Conv1D", "Embedding", "Custom"]),
     y=st.one_of(st.none(), st.integers(min_value=1, max_value=5000).map(lambda n: (n, 1))),
