@@ -93,6 +93,10 @@ def transformed_slice(fix: Fix, obj: Any) -> Any:
         t = fix.op[2]
         rows = np.asarray(head(obj, t + SLICE - 1))
         return np.lib.stride_tricks.sliding_window_view(rows, t, axis=0).transpose(0, 2, 1)[:SLICE]
+    if verb == "split_windows":
+        steps = fix.op[1]
+        first = np.asarray(head(obj, 1))
+        return first.reshape(-1, steps, first.shape[-1])[:SLICE]
     if verb == "blocks":
         t, f = fix.op[1], fix.op[2]
         return np.asarray(head(obj, t * SLICE)).reshape(SLICE, t, f)
@@ -350,7 +354,12 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             and gathered.facts.role("y")
         ):
             ny = shape_of(y)
-            if ny and fix.resulting_shape[0] is not None and ny[0] != fix.resulting_shape[0]:
+            if (
+                ny
+                and verb != "split_windows"
+                and fix.resulting_shape[0] is not None
+                and ny[0] != fix.resulting_shape[0]
+            ):
                 raise ValueError(
                     "after the fix x has %d samples but y has %d" % (fix.resulting_shape[0], ny[0])
                 )
@@ -374,6 +383,8 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             else actions.rebuild(model)
         )
         ys = head(ys_override) if ys_override is not None else (head(y) if y is not None else None)
+        if verb == "split_windows" and y is not None:  # the first sample's windows share its label
+            ys = _np().repeat(head(y, 1), fixed.shape[0], axis=0)
         if fact is not None and fact.input_key is not None:
             fixed = _all_inputs(gathered, fact, fixed)
         note = _check_model(candidate, fixed, ys, model)

@@ -711,6 +711,9 @@ def _shape_rule(
             if x is not None and R[1] is not None and E[1] is not None:
                 loses = R[1] > E[1]
                 fixes.append(_pad_timesteps(facts, x, E[1], loses, R))
+                y = facts.role("y")
+                if loses and R[1] % E[1] == 0 and y is not None and y.shape and y.shape[0] == R[0]:
+                    fixes.append(F.split_windows(facts, x, y, E[1], R))
             silent = " Keras 3 would train on it without a word." if mode == "check" else ""
             return _base(
                 "timestep_mismatch",

@@ -437,3 +437,46 @@ def row_blocks(
         target=name,
         op=("blocks", t, f),
     )
+
+
+def split_windows(facts: Facts, x, y, steps: int, received: Shape) -> Optional[Fix]:
+    """Cut each sample of ``steps * k`` timesteps into k windows and repeat its label k times.
+
+    ``X = X.reshape(n * k, steps, features)`` keeps every value in order (consecutive steps
+    of one sample stay together); ``y = np.repeat(y, k, axis=0)`` gives each window its
+    sample's label, so x and y stay aligned (seed 001, example 2: 48 timesteps into a model
+    declared for 24).
+    """
+    if not (is_identifier(x.name) and is_identifier(y.name)) or x.type_name not in ("ndarray", "memmap"):
+        return None
+    n, t, f = (_int(d) for d in received)
+    steps = _int(steps)
+    k = t // steps
+    np_, imp = _module(facts, "numpy", "np")
+    src = "%s%s = %s.reshape(%d, %d, %d)\n%s = %s.repeat(%s, %d, axis=0)\n" % (
+        imp,
+        x.name,
+        x.name,
+        n * k,
+        steps,
+        f,
+        y.name,
+        np_,
+        y.name,
+        k,
+    )
+    rationale = (
+        "Cuts each sample's %d timesteps into %d windows of %d (no value is dropped or moved out of its "
+        "timestep) and repeats each label %d times so %s and %s stay aligned. Right when one label holds "
+        "for every part of the sample (a class per sequence); for a forecast target, build the windows "
+        "from the raw series instead." % (t, k, steps, k, x.name, y.name)
+    )
+    return Fix(
+        "window",
+        "Cut %s into windows of %d timesteps and repeat %s" % (x.name, steps, y.name),
+        code(src, model_repair(facts)),
+        rationale,
+        (n * k, steps, f),
+        target=x.name,
+        op=("split_windows", steps, k, y.name),
+    )
