@@ -129,6 +129,20 @@ def _data_expr(name: str, type_name: str) -> str:
     return "%s.to_numpy()" % name if type_name in ("DataFrame", "Series") else name
 
 
+def _array_call(facts: Facts, name: str, type_name: str, fn: str, args: str) -> str:
+    """``X = np.<fn>(X, <args>)``, ``tf.<fn>`` for a tensor, ``ds.map(...)`` for a dataset.
+
+    NumPy and TensorFlow share the names used here (expand_dims, transpose, squeeze).
+    """
+    if type_name == "Dataset":
+        return _dataset_map(facts, name, "TF.%s(x, %s)" % (fn, args))
+    if type_name == "Tensor":
+        tf, imp = _module(facts, "tensorflow", "tf")
+        return "%s%s = %s.%s(%s, %s)\n" % (imp, name, tf, fn, name, args)
+    np, imp = _module(facts, "numpy", "np")
+    return "%s%s = %s.%s(%s, %s)\n" % (imp, name, np, fn, _data_expr(name, type_name), args)
+
+
 def expand_dims(
     facts: Facts, name: str, type_name: str, axis: int, result: Shape, rationale: str
 ) -> Optional[Fix]:
@@ -136,14 +150,7 @@ def expand_dims(
     if not is_identifier(name):
         return None
     axis = _int(axis)
-    if type_name == "Dataset":
-        src = _dataset_map(facts, name, "TF.expand_dims(x, axis=%d)" % axis)
-    elif type_name == "Tensor":
-        tf, imp = _module(facts, "tensorflow", "tf")
-        src = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, tf, name, axis)
-    else:
-        np, imp = _module(facts, "numpy", "np")
-        src = "%s%s = %s.expand_dims(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), axis)
+    src = _array_call(facts, name, type_name, "expand_dims", "axis=%d" % axis)
     where = "a last" if axis == -1 else ("a leading batch" if axis == 0 else "an")
     return Fix(
         "expand_dims",
@@ -224,15 +231,7 @@ def transpose(
     """``X = np.transpose(X, (0, 2, 3, 1))``: moves axes, never mixes values between them."""
     if not is_identifier(name):
         return None
-    p = _ints(perm)
-    if type_name == "Dataset":
-        src = _dataset_map(facts, name, "TF.transpose(x, %s)" % p)
-    elif type_name == "Tensor":
-        tf, imp = _module(facts, "tensorflow", "tf")
-        src = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, tf, name, p)
-    else:
-        np, imp = _module(facts, "numpy", "np")
-        src = "%s%s = %s.transpose(%s, %s)\n" % (imp, name, np, _data_expr(name, type_name), p)
+    src = _array_call(facts, name, type_name, "transpose", _ints(perm))
     return Fix(
         "transpose",
         "Move %s's axes into the order the model expects" % name,
@@ -250,8 +249,7 @@ def squeeze(
     """``X = np.squeeze(X, axis=1)``: drops an axis of size 1."""
     if not is_identifier(name):
         return None
-    np, imp = _module(facts, "numpy", "np")
-    src = "%s%s = %s.squeeze(%s, axis=%d)\n" % (imp, name, np, _data_expr(name, type_name), _int(axis))
+    src = _array_call(facts, name, type_name, "squeeze", "axis=%d" % _int(axis))
     return Fix(
         "squeeze",
         "Drop the size-1 axis %d of %s" % (axis, name),
