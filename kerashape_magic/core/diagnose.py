@@ -1057,8 +1057,9 @@ def _repeat_channels(facts: Facts, name: Optional[str], tname: str, R: Shape) ->
     if not F.is_identifier(name) or tname == "Tensor":
         return None
     np, imp = F._module(facts, "numpy", "np")
-    src = F.code("%s%s = %s.repeat(%s, 3, axis=-1)\n" % (imp, name, np, name), F.model_repair(facts))
-    return Fix(
+    src = "%s%s = %s.repeat(%s, 3, axis=-1)\n" % (imp, name, np, name)
+    return F.data_fix(
+        facts,
         "repeat",
         "Repeat the grey channel 3 times (grayscale to RGB)",
         src,

@@ -100,6 +100,19 @@ def code(*chunks: str) -> str:
     return "".join(line + "\n" for line in imports + body)
 
 
+def data_fix(
+    facts: Facts,
+    kind: str,
+    title: str,
+    src: str,
+    rationale: str,
+    result: Optional[Shape] = None,
+    **kwargs: object,
+) -> Fix:
+    """A Fix whose code is ``src`` plus the lines that make the model usable after the failed call."""
+    return Fix(kind, title, code(src, model_repair(facts)), rationale, result, **kwargs)  # type: ignore[arg-type]
+
+
 def _components(facts: Facts, name: str) -> int:
     for d in facts.data:
         if d.name == name:
@@ -152,10 +165,11 @@ def expand_dims(
     axis = _int(axis)
     src = _array_call(facts, name, type_name, "expand_dims", "axis=%d" % axis)
     where = "a last" if axis == -1 else ("a leading batch" if axis == 0 else "an")
-    return Fix(
+    return data_fix(
+        facts,
         "expand_dims",
         "Add %s axis of size 1 to %s" % (where, name),
-        code(src, model_repair(facts)),
+        src,
         rationale,
         result,
         target=name,
@@ -184,10 +198,11 @@ def reshape(
             _data_expr(name, type_name),
             dims if len(shape) > 1 else "(%d)" % shape[0],
         )
-    return Fix(
+    return data_fix(
+        facts,
         "reshape",
         title or "Reshape %s to %s" % (name, dims),
-        code(src, model_repair(facts)),
+        src,
         rationale,
         tuple(shape),
         target=name,
@@ -214,10 +229,11 @@ def reshape_feature_major(facts: Facts, name: str, type_name: str, shape: Shape)
         "Use this one instead if each row lists all %d values of the first feature, then all of the "
         "second, and so on (feature-major); check which layout your data has." % t
     )
-    return Fix(
+    return data_fix(
+        facts,
         "transpose",
         "Reshape %s feature-major, then swap to (samples, timesteps, features)" % name,
-        code(src, model_repair(facts)),
+        src,
         rationale,
         (n, t, f),
         target=name,
@@ -232,10 +248,11 @@ def transpose(
     if not is_identifier(name):
         return None
     src = _array_call(facts, name, type_name, "transpose", _ints(perm))
-    return Fix(
+    return data_fix(
+        facts,
         "transpose",
         "Move %s's axes into the order the model expects" % name,
-        code(src, model_repair(facts)),
+        src,
         rationale,
         result,
         target=name,
@@ -250,10 +267,11 @@ def squeeze(
     if not is_identifier(name):
         return None
     src = _array_call(facts, name, type_name, "squeeze", "axis=%d" % _int(axis))
-    return Fix(
+    return data_fix(
+        facts,
         "squeeze",
         "Drop the size-1 axis %d of %s" % (axis, name),
-        code(src, model_repair(facts)),
+        src,
         rationale,
         result,
         target=name,
@@ -304,10 +322,11 @@ def pad_sequences(
         name,
         " and cut it to %d steps" % maxlen if maxlen is not None else "",
     )
-    return Fix(
+    return data_fix(
+        facts,
         "pad_sequences",
         title,
-        code(src, model_repair(facts)),
+        src,
         rationale,
         None,
         loses_data=loses,
@@ -321,10 +340,11 @@ def padded_batch(facts: Facts, target: str, source: str, batch_size: int, ration
     if not (is_identifier(target) and is_identifier(source)):
         return None
     src = "%s = %s.padded_batch(%d)\n" % (target, source, _int(batch_size))
-    return Fix(
+    return data_fix(
+        facts,
         "padded_batch",
         "Batch %s with padding (padded_batch)" % source,
-        code(src, model_repair(facts)),
+        src,
         rationale,
         None,
         target=target,
@@ -353,10 +373,11 @@ def resize(
             w,
             tail,
         )
-    return Fix(
+    return data_fix(
+        facts,
         "resize",
         "Resize the images in %s to %dx%d" % (name, h, w),
-        code(src, model_repair(facts)),
+        src,
         rationale,
         result,
         loses_data=loses,
@@ -469,10 +490,11 @@ def split_windows(facts: Facts, x, y, steps: int, received: Shape) -> Optional[F
         "for every part of the sample (a class per sequence); for a forecast target, build the windows "
         "from the raw series instead." % (t, k, steps, k, x.name, y.name)
     )
-    return Fix(
+    return data_fix(
+        facts,
         "window",
         "Cut %s into windows of %d timesteps and repeat %s" % (x.name, steps, y.name),
-        code(src, model_repair(facts)),
+        src,
         rationale,
         (n * k, steps, f),
         target=x.name,

@@ -226,10 +226,11 @@ def argmax_input(facts: Facts, x: DataFact, rationale: str) -> Optional[Fix]:
         return None
     np, imp = F._module(facts, "numpy", "np")
     src = "%s%s = %s.argmax(%s, axis=-1)\n" % (imp, x.name, np, x.name)
-    return Fix(
+    return F.data_fix(
+        facts,
         "argmax",
         "Turn the one-hot %s into integer indices" % x.name,
-        F.code(src, F.model_repair(facts)),
+        src,
         rationale,
         tuple(x.shape[:-1]),
         target=x.name,

@@ -208,10 +208,11 @@ def to_categorical_fix(
         F._data_expr(y.name, y.type_name),
         F._int(num_classes),
     )
-    return Fix(
+    return F.data_fix(
+        facts,
         "to_categorical",
         "One-hot encode %s into %d classes" % (y.name, num_classes),
-        F.code(src, F.model_repair(facts)),
+        src,
         rationale,
         tuple(result),
         target=y.name,
@@ -237,10 +238,11 @@ def pad_onehot_fix(
         F._data_expr(y.name, y.type_name),
         F._int(num_classes),
     )
-    return Fix(
+    return F.data_fix(
+        facts,
         "to_categorical",
         "Widen the one-hot rows of %s to %d classes" % (y.name, num_classes),
-        F.code(src, F.model_repair(facts)),
+        src,
         rationale,
         tuple(result),
         target=y.name,
@@ -254,10 +256,11 @@ def argmax_fix(facts: Facts, y: DataFact, result: Shape, rationale: str) -> Opti
         return None
     np, imp = F._module(facts, "numpy", "np")
     src = "%s%s = %s.argmax(%s, axis=-1)\n" % (imp, y.name, np, F._data_expr(y.name, y.type_name))
-    return Fix(
+    return F.data_fix(
+        facts,
         "argmax",
         "Turn the one-hot rows of %s into class indices" % y.name,
-        F.code(src, F.model_repair(facts)),
+        src,
         rationale,
         tuple(result),
         target=y.name,
