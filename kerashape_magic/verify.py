@@ -23,11 +23,13 @@ kept in ``Fix.verification`` for the panel's Details section.
 from __future__ import annotations
 
 import ast
+import json
 import math
 import sys
 import weakref
+from collections import OrderedDict
 from dataclasses import replace
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from .core.types import Diagnosis, Fix
 from .facts import DATA_CONSTRUCTORS, Gathered, shape_of
@@ -159,34 +161,121 @@ def _recurrent(model: Any, depth: int = 0) -> bool:
     return False
 
 
-def _timesteps(xs: Any) -> int:
-    """The longest axis 1 among the rank >= 3 arrays of a model input (0 if none)."""
-    items = xs.values() if isinstance(xs, dict) else xs if isinstance(xs, (list, tuple)) else (xs,)
-    steps = [tuple(getattr(x, "shape", ())) for x in items]
-    return max((int(s[1]) for s in steps if len(s) >= 3 and s[1] is not None), default=0)
+#: Layers whose computation is not all in their config and weights: a Python function
+#: (``Lambda``), a saved or foreign module, a layer from another framework.
+_OPAQUE_LAYERS = frozenset({"Lambda", "TFSMLayer", "TorchModuleWrapper", "JaxLayer", "FlaxLayer"})
+_SHAREABLE_MODELS = frozenset({"Functional", "Sequential"})
 
+#: At most this many traced graphs are kept (a few per architecture and slice shape).
+GRAPH_CACHE_SIZE = 32
 
-#: From this many timesteps on, a recurrent model is called through a graph (measured on 2
-#: cores: an LSTM called eagerly costs ~0.1 s CPU over 24 timesteps, as much as tracing it;
-#: over 96 timesteps 0.34 s against 0.12 s; over 1440 timesteps 4-8 s against 0.2 s).
-GRAPH_MIN_TIMESTEPS = 64
+#: (architecture, slice signature) -> a ``ConcreteFunction`` of ``stateless_call``; see :func:`_infer`.
+_shared_graphs: "OrderedDict[Tuple[str, str], Any]" = OrderedDict()
 
-#: model -> (its layers' and variables' ids, a ``tf.function`` calling it); see :func:`_infer`.
+#: model -> (its layers' and variables' ids, a ``tf.function`` calling it): models whose
+#: graph cannot be shared with another model (see :func:`architecture_key`).
 _graphs: "weakref.WeakKeyDictionary[Any, Tuple[tuple, Any]]" = weakref.WeakKeyDictionary()
+
+
+def _layers(model: Any) -> list:
+    flatten = getattr(model, "_flatten_layers", None)
+    if flatten is None:
+        return list(getattr(model, "layers", None) or ())
+    return list(flatten(include_self=False, recursive=True))
+
+
+def architecture_key(model: Any) -> Optional[str]:
+    """A text that two Keras models share exactly when the same graph computes both of
+    them from their weights; ``None`` when kerashape cannot tell that from the outside.
+
+    The key is the model's ``get_config()`` (JSON, keys sorted) with every layer name
+    replaced by its position (a re-run notebook cell creates ``lstm_1`` where ``lstm`` was)
+    and the shapes and dtypes of its weights in order. It is given only for a
+    ``Functional`` or ``Sequential`` model whose layers are all Keras's own classes and none
+    of them a ``Lambda`` or another wrapper of outside code: for those, the config and the
+    weights are the whole computation (``keras/src/models/functional.py`` rebuilds a model
+    from exactly that config). Subclassed models and custom layers get ``None``.
+    """
+    if type(model).__name__ not in _SHAREABLE_MODELS or not type(model).__module__.startswith("keras."):
+        return None
+    layers = _layers(model)
+    for layer in layers:
+        cls = type(layer)
+        if not cls.__module__.startswith("keras.") or cls.__name__ in _OPAQUE_LAYERS:
+            return None
+    names = {layer.name: "<layer %d>" % i for i, layer in enumerate(layers)}
+    names[model.name] = "<model>"
+
+    def anonymous(value: Any) -> Any:
+        if isinstance(value, str):
+            return names.get(value, value)
+        if isinstance(value, dict):
+            return {k: anonymous(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [anonymous(v) for v in value]
+        return value
+
+    try:
+        config = json.dumps(anonymous(model.get_config()), sort_keys=True, default=_no_json)
+    except (TypeError, ValueError, NotImplementedError):
+        return None
+    weights = [(tuple(w.shape), str(w.dtype), bool(w.trainable)) for w in model.weights]
+    return "%s.%s %s %r" % (type(model).__module__, type(model).__name__, config, weights)
+
+
+def _no_json(value: Any) -> Any:
+    raise TypeError("not JSON: %s" % type(value).__name__)
+
+
+def _input_specs(model: Any, xs: Any) -> Any:
+    """``tf.TensorSpec`` s for ``xs`` (a tensor, a list or a dict of tensors, as the model
+    takes them) with ``None`` wherever the model's own input declares ``None``: the batch
+    axis, and free ``timesteps`` (``keras.Input((None, 3))``). A graph traced for these
+    specs runs every slice the model accepts, whatever its length (seed 003's padded
+    batches are as long as their longest sequence). An input the specs cannot be matched
+    to keeps its exact shape, batch axis aside."""
+    import tensorflow as tf
+
+    inputs = list(getattr(model, "inputs", None) or ())
+    by_name = {getattr(t, "name", None): t for t in inputs}
+
+    def spec(x: Any, declared: Any) -> Any:
+        shape = list(x.shape)
+        dims = list(getattr(declared, "shape", ()) or ())
+        if len(dims) == len(shape):
+            shape = [None if d is None else s for s, d in zip(shape, dims)]
+        if shape:
+            shape[0] = None
+        return tf.TensorSpec(shape, x.dtype)
+
+    if isinstance(xs, dict):
+        return {k: spec(v, by_name.get(k)) for k, v in xs.items()}
+    if isinstance(xs, (list, tuple)):
+        return [spec(x, inputs[i] if i < len(inputs) else None) for i, x in enumerate(xs)]
+    return spec(xs, inputs[0] if len(inputs) == 1 else None)
 
 
 def _infer(candidate: Any, xs: Any) -> Any:
     """``candidate(xs, training=False)``: the real model on the real slice, in inference mode.
 
-    A Keras RNN called eagerly runs its cell once per timestep in Python: an LSTM over 1440
-    timesteps (seed 003) takes 4-8 s on 2 cores, one over 24 about 0.1 s. Traced into a
-    graph, the same call costs a constant ~0.1-0.2 s to trace and then milliseconds per
-    call. So a built model with a recurrent layer, on the TensorFlow backend, fed at least
-    :data:`GRAPH_MIN_TIMESTEPS` timesteps, is called through a ``tf.function``, kept
-    (weakly, per model) so that verifying the same model again does not trace again; it
-    calls the model, reads its current weights and writes nothing. Other models and shorter
-    sequences are called eagerly, as are a model that is not built (it builds on this call)
-    and a call inside a ``tf.distribute`` strategy's scope.
+    A Keras RNN called eagerly runs its cell once per timestep in Python: on 2 cores an
+    LSTM costs ~3.5 ms per timestep (0.09 s over 24, 4-8 s over 1440, seed 003). Traced
+    into a graph, the same call costs a constant ~0.1 s to trace and then 2-5 ms. So a built
+    model with a recurrent layer, on the TensorFlow backend, outside a ``tf.distribute``
+    scope, is called through a graph of ``model.stateless_call`` (Keras's own pure call,
+    ``keras/src/layers/layer.py``: the weights go in as values, nothing is written back):
+
+    * when :func:`architecture_key` vouches for the model, the graph is traced once per
+      architecture and slice signature and kept (the last :data:`GRAPH_CACHE_SIZE`), and any
+      model of that architecture runs through it with its own current weights: a notebook
+      re-run, a rebuilt candidate, the same model before and after training. The traced
+      graph must capture nothing of the model it was traced from (no variable, no lookup
+      table), or it is not shared;
+    * otherwise one ``tf.function`` per model object is kept, weakly, as long as the model
+      keeps its layers and variables.
+
+    Other models, and models that are not built yet (they build on this call), are called
+    eagerly.
     """
     keras = sys.modules.get("keras")
     if (
@@ -194,14 +283,38 @@ def _infer(candidate: Any, xs: Any) -> Any:
         or keras is None
         or getattr(getattr(keras, "config", None), "backend", lambda: None)() != "tensorflow"
         or not getattr(candidate, "built", False)
-        or _timesteps(xs) < GRAPH_MIN_TIMESTEPS
         or not _recurrent(candidate)
     ):
         return candidate(xs, training=False)
     import tensorflow as tf
 
-    if tf.distribute.has_strategy():  # inside a tf.distribute scope: eagerly, as before
+    from .actions import _strategy_of
+
+    if tf.distribute.has_strategy() or _strategy_of(candidate) is not None:  # tf.distribute: eagerly
         return candidate(xs, training=False)
+    xs = tf.nest.map_structure(tf.convert_to_tensor, xs)
+    arch = architecture_key(candidate)
+    if arch is not None:
+        trainable = [tf.convert_to_tensor(v.value) for v in candidate.trainable_variables]
+        frozen = [tf.convert_to_tensor(v.value) for v in candidate.non_trainable_variables]
+        specs = _input_specs(candidate, xs)
+        key = (arch, repr(specs))
+        graph = _shared_graphs.get(key)
+        if graph is None:
+            template = candidate  # only while tracing: the graph does not keep it
+
+            def call(trainable: Any, frozen: Any, xs: Any) -> Any:
+                return template.stateless_call(trainable, frozen, xs, training=False)[0]
+
+            graph = tf.function(call, autograph=False).get_concrete_function(trainable, frozen, specs)
+            del template
+            if not graph.captured_inputs:
+                _shared_graphs[key] = graph
+                while len(_shared_graphs) > GRAPH_CACHE_SIZE:
+                    _shared_graphs.popitem(last=False)
+        else:
+            _shared_graphs.move_to_end(key)
+        return graph(trainable, frozen, xs)
 
     key = (tuple(id(layer) for layer in candidate.layers), tuple(id(v) for v in candidate.weights))
     try:
@@ -216,6 +329,24 @@ def _infer(candidate: Any, xs: Any) -> Any:
         except TypeError:
             pass
     return entry[1](xs)
+
+
+def fresh_copy(model: Any, xs: Any) -> Any:
+    """``actions.rebuild(model)``, built for the slice ``xs`` when it would build lazily.
+
+    A Sequential model without an ``Input`` (or one a failed call left configured for the
+    wrong shape) is never called by verify; its rebuilt copy is, exactly as applying the fix
+    creates it. A copy that builds on its first call is built here instead, for
+    ``(None,) + xs.shape[1:]`` (``Sequential.build``, what that first call would do), so
+    that it can run through the graph :func:`_infer` keeps. Raises what the build raises.
+    """
+    from . import actions
+
+    candidate = actions.rebuild(model)
+    shape = getattr(xs, "shape", None)
+    if not getattr(candidate, "built", False) and shape is not None and len(shape) >= 1:
+        candidate.build((None,) + tuple(shape[1:]))
+    return candidate
 
 
 def _check_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
@@ -324,7 +455,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
                 else (element, None)
             )
             candidate = (
-                model if getattr(model, "built", False) and not mf.lazy_configured else actions.rebuild(model)
+                model if getattr(model, "built", False) and not mf.lazy_configured else fresh_copy(model, xs)
             )
             note = _check_model(candidate, xs, ys, model)
             return fix.with_verification(
@@ -377,16 +508,16 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             raise ValueError("no model in your namespace expects %s windows to try them on" % (shape[1:],))
         if model is None or gathered.facts.call.method in DATA_CONSTRUCTORS:
             return fix.with_verification(True, _rerun_constructor(gathered, fix, fixed))
-        candidate = (
-            model
-            if getattr(model, "built", False) and not (mf and mf.lazy_configured)
-            else actions.rebuild(model)
-        )
         ys = head(ys_override) if ys_override is not None else (head(y) if y is not None else None)
         if verb == "split_windows" and y is not None:  # the first sample's windows share its label
             ys = _np().repeat(head(y, 1), fixed.shape[0], axis=0)
         if fact is not None and fact.input_key is not None:
             fixed = _all_inputs(gathered, fact, fixed)
+        candidate = (
+            model
+            if getattr(model, "built", False) and not (mf and mf.lazy_configured)
+            else fresh_copy(model, fixed)
+        )
         note = _check_model(candidate, fixed, ys, model)
         where = (
             "the model"

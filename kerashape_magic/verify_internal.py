@@ -26,7 +26,7 @@ from typing import Any, Optional, Tuple
 
 from .core.types import Fix
 from .facts import Gathered, shape_of
-from .verify import SLICE, _check_model, head, register
+from .verify import SLICE, _check_model, fresh_copy, head, register
 
 
 def _plan(fix: Fix) -> dict:
@@ -109,8 +109,6 @@ def verify_argmax_input(fix: Fix, gathered: Gathered) -> str:
     """Turn the first samples into indices and run the model (or a fresh copy) on them."""
     import numpy as np
 
-    from . import actions
-
     model = gathered.model
     obj = gathered.namespace.get(fix.target) if fix.target else None
     if obj is None:
@@ -120,7 +118,7 @@ def verify_argmax_input(fix: Fix, gathered: Gathered) -> str:
     xs = np.argmax(np.asarray(head(obj)), axis=fix.op[1])
     mf = gathered.facts.model
     fresh = not getattr(model, "built", False) or (mf is not None and mf.lazy_configured)
-    candidate = actions.rebuild(model) if fresh else model
+    candidate = fresh_copy(model, xs) if fresh else model
     y = gathered.objects.get("y")
     note = _check_model(candidate, xs, head(y) if y is not None else None, model)
     where = "a fresh copy of the model (as the fix's code rebuilds it)" if fresh else "the model"

@@ -29,7 +29,7 @@ from typing import Any, Optional, Tuple
 from . import actions
 from .core.types import Fix
 from .facts import Gathered, shape_of
-from .verify import SLICE, _prefix, head, register
+from .verify import SLICE, _infer, _prefix, head, register
 
 _KEEP = object()
 
@@ -121,7 +121,7 @@ def _run(
         return _run_loss_only(model, xs, ys, exc)
     if not getattr(candidate, "compiled", False):
         raise ValueError("the model is not compiled: there is no loss to try the labels on")
-    out = candidate(xs, training=False)
+    out = _infer(candidate, xs)
     value = float(np.asarray(candidate.compute_loss(x=xs, y=ys, y_pred=out)))
     if not math.isfinite(value):
         raise ValueError("the loss on the fixed labels is %s" % value)
@@ -158,7 +158,7 @@ def _run_loss_only(model: Any, xs: Any, ys: Any, why: Exception) -> str:
     fn = keras.losses.get(loss) if isinstance(loss, str) else _fresh(loss)
     if not isinstance(fn, keras.losses.Loss):
         fn = keras.losses.LossFunctionWrapper(fn)  # lines labels up as CompileLoss does
-    out = model(xs, training=False)
+    out = _infer(model, xs)
     value = float(_np().asarray(fn(ys, out)))
     if not math.isfinite(value):
         raise ValueError("the loss on the fixed labels is %s" % value)
