@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..core.types import Diagnosis, Shape
 from ._common import fmt_shape, layer_label, side_axes
-from ._fit import BBox, fit_axes
+from ._fit import BBox, Plane, fit_axes
 
 WARN = "#e8590c"  # the HTML panel's warning colour
 INK = "#7b8794"  # mid-grey: readable on light and dark backgrounds
@@ -39,6 +39,7 @@ _DEPTH = 0.62  # depth edges are foreshortened (cabinet projection)
 _GAP = 0.24  # between the boxes of an image stack
 _BOX_SLOTS = {"samples": "z", "features": "y", "channels": "y", "units": "y"}
 _IMAGE_SLOTS = {"samples": "n", "height": "y", "width": "x", "channels": "z"}
+
 
 def _length(size: Optional[int]) -> float:
     """Edge length for ``size`` (log-scaled); 1 -> 0.4, 24 -> 1.39, 144000 -> 4.12."""
@@ -73,33 +74,60 @@ def _edge_style(status: str, back: bool = False) -> Dict[str, Any]:
 
 
 def _box(ax: Any, origin: Tuple[float, float], size: Dict[str, float], style: Dict[str, dict]) -> dict:
-    """Draw one oblique box; return one edge per slot (x, y, z) to hang its label on."""
-    from matplotlib.patches import Polygon
+    """Draw one oblique box; return one edge per slot (x, y, z) to hang its label on.
+
+    The three visible faces are one ``PolyCollection`` and the edges one ``LineCollection``
+    (per-edge colour, width and dashes): two artists a box instead of twelve, which halves
+    the time matplotlib needs to build and draw the cube.
+    """
+    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.colors import to_rgba
 
     x0, y0 = origin
     w, h, depth = size.get("x", 0.0), size.get("y", 0.0), size.get("z", 0.0) * _DEPTH
     dx, dy = depth * math.cos(_ANGLE), depth * math.sin(_ANGLE)
     f = [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h)]
     b = [(x + dx, y + dy) for x, y in f]
-    for face, alpha in ((f, 0.30), ([f[3], f[2], b[2], b[3]], 0.18), ([f[1], b[1], b[2], f[2]], 0.42)):
-        ax.add_patch(Polygon(face, closed=True, facecolor=BLUE, alpha=alpha, edgecolor="none"))
+    faces = [f, [f[3], f[2], b[2], b[3]], [f[1], b[1], b[2], f[2]]]
+    ax.add_collection(
+        PolyCollection(faces, facecolors=[to_rgba(BLUE, a) for a in (0.30, 0.18, 0.42)], edgecolors="none"),
+        autolim=False,
+    )
     edges = {
         "x": [(f[0], f[1]), (f[3], f[2]), (b[3], b[2])],
         "y": [(f[0], f[3]), (f[1], f[2]), (b[1], b[2])],
         "z": [(f[1], b[1]), (f[2], b[2]), (f[3], b[3])],
     }
+    segments, colors, widths, dashes = [], [], [], []
     for slot, lines in edges.items():
-        for (xa, ya), (xb, yb) in lines:
-            if slot in style and (xa, ya) != (xb, yb):
-                ax.plot([xa, xb], [ya, yb], solid_capstyle="round", **style[slot])
+        for a, z in lines:
+            if slot in style and a != z:
+                st = style[slot]
+                segments.append([a, z])
+                colors.append(to_rgba(st["color"], st.get("alpha")))
+                widths.append(st["lw"])
+                dashes.append(st["ls"])
+    if segments:
+        ax.add_collection(
+            LineCollection(segments, colors=colors, linewidths=widths, linestyles=dashes, capstyle="round"),
+            autolim=False,
+        )
     return {slot: lines[0] for slot, lines in edges.items()}
 
 
 def _label(ax: Any, xy: Tuple[float, float], text: str, place: tuple, bad: bool) -> None:
     offset, ha, va = place
     ax.annotate(
-        text, xy, xytext=offset, textcoords="offset points", ha=ha, va=va, fontsize=8,
-        annotation_clip=False, color=WARN if bad else INK, fontweight="bold" if bad else "normal",
+        text,
+        xy,
+        xytext=offset,
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        fontsize=8,
+        annotation_clip=False,
+        color=WARN if bad else INK,
+        fontweight="bold" if bad else "normal",
     )
 
 
@@ -111,8 +139,9 @@ def _mid(edge: tuple) -> Tuple[float, float]:
 def _draw_tuple(ax: Any, shape: Optional[Sequence[Optional[int]]], statuses: list, names: list) -> None:
     """Write a shape out, one ``name size`` line per axis, mismatches in the warning colour."""
     if shape is None:
-        ax.text(0.5, 0.5, "shape unknown", ha="center", va="center", fontsize=9, color=INK,
-                transform=ax.transAxes)
+        ax.text(
+            0.5, 0.5, "shape unknown", ha="center", va="center", fontsize=9, color=INK, transform=ax.transAxes
+        )
         return
     lines = [
         ("%s %s" % (_display(name), "any" if size is None else size), status)
@@ -121,8 +150,17 @@ def _draw_tuple(ax: Any, shape: Optional[Sequence[Optional[int]]], statuses: lis
     top = 0.5 + 0.06 * (len(lines) - 1)
     for i, (text, status) in enumerate(lines):
         bad = status != "ok"
-        ax.text(0.5, top - 0.12 * i, text, ha="center", va="center", fontsize=8.5, transform=ax.transAxes,
-                color=WARN if bad else INK, fontweight="bold" if bad else "normal")
+        ax.text(
+            0.5,
+            top - 0.12 * i,
+            text,
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            transform=ax.transAxes,
+            color=WARN if bad else INK,
+            fontweight="bold" if bad else "normal",
+        )
 
 
 _PLACES = {
@@ -164,8 +202,18 @@ def draw_shape(
     if title:
         # ax.text, not set_title: placing a title measures the (hidden) tick labels.
         longest = max(len(line) for line in title.splitlines())
-        ax.text(0.5, 1.0, title, ha="center", va="bottom", fontsize=max(6.5, min(9.0, 9.0 * 36 / longest)),
-                color=INK, fontweight="bold", transform=ax.transAxes, linespacing=1.25)
+        ax.text(
+            0.5,
+            1.0,
+            title,
+            ha="center",
+            va="bottom",
+            fontsize=max(6.5, min(9.0, 9.0 * 36 / longest)),
+            color=INK,
+            fontweight="bold",
+            transform=ax.transAxes,
+            linespacing=1.25,
+        )
     rank = -1 if shape is None else len(shape)
     names = list(names or default_names(max(rank, 0)))
     statuses = list(statuses or ["ok"] * max(rank, 0))
@@ -214,7 +262,7 @@ def _hint(d: Diagnosis, rec: Optional[Shape], rec_names: Sequence[str]) -> Dict[
     return hint
 
 
-def cube_figure(d: Diagnosis, size: Tuple[float, float] = (6.0, 2.4)) -> Any:
+def cube_figure(d: Diagnosis, size: Tuple[float, float] = (6.0, 2.4), dpi: float = 144) -> Any:
     """Draw ``d.received_shape`` and ``d.expected_shape`` side by side, at one common scale.
 
     Args:
@@ -227,7 +275,7 @@ def cube_figure(d: Diagnosis, size: Tuple[float, float] = (6.0, 2.4)) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=size)
+    fig = Figure(figsize=size, dpi=dpi)
     FigureCanvasAgg(fig)
     fig.patch.set_alpha(0.0)
     rec, rec_status, rec_names = side_axes(d, "received")
@@ -241,16 +289,29 @@ def cube_figure(d: Diagnosis, size: Tuple[float, float] = (6.0, 2.4)) -> Any:
     top = 1 - 0.42 / size[1]  # room for the two-line titles
     drawn = []
     for i, (shape, statuses, names, title) in enumerate(sides):
-        ax = fig.add_axes((0.005 + 0.5 * i, 0.0, 0.49, top))
-        drawn.append((ax, draw_shape(ax, shape, statuses, names, title, hint=hint)))
+        plane = Plane(fig, (0.005 + 0.5 * i, 0.0, 0.49, top), gid=("received", "expected")[i])
+        drawn.append((plane, draw_shape(plane, shape, statuses, names, title, hint=hint)))
     fit_axes(drawn)
     return fig
 
 
 def _render_png(d: Diagnosis, dpi: int) -> bytes:
-    fig = cube_figure(d)
+    """Draw the cube on its Agg canvas and encode the pixels as PNG.
+
+    The canvas is drawn once and its RGBA buffer handed to Pillow (a matplotlib dependency)
+    at zlib level 1: ``savefig`` would draw the figure a second time at the new dpi and
+    compress at level 6, for a file ~25 % smaller that takes three times as long to write.
+    The figure's background is fully transparent and no Axes patch is drawn (the Axes are
+    off), so the PNG is transparent as with ``savefig(transparent=True)``.
+    """
+    from PIL import Image
+
+    fig = cube_figure(d, dpi=dpi)
+    fig.canvas.draw()
+    width, height = fig.canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, transparent=True)
+    image.save(buf, format="png", compress_level=1)
     return buf.getvalue()
 
 

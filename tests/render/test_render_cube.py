@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kerashape_magic.core.types import Diagnosis
-from kerashape_magic.render.cube import WARN, cube_figure, cube_png, draw_shape
+from kerashape_magic.render._fit import fit_axes
+from kerashape_magic.render.cube import BLUE, WARN, cube_figure, cube_png, draw_shape
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -48,42 +49,85 @@ def test_ranks_0_to_5_and_none_sizes(received, expected):
     assert cube_png(d)[:8] == PNG_MAGIC
 
 
-def _lines(ax):
-    return [(line.get_color(), line.get_linestyle()) for line in ax.get_lines()]
+class Side:
+    """The artists of one side of a cube figure (``gid`` ``received`` / ``expected``)."""
+
+    def __init__(self, fig, gid):
+        self.artists = [a for a in fig.get_children() if a.get_gid() == gid]
+        assert self.artists, "nothing drawn for %s" % gid
+        self.texts = [a for a in self.artists if hasattr(a, "get_text")]
+
+    def edges(self):
+        """(colour, dashed) of every edge drawn, one entry per segment."""
+        from matplotlib.collections import LineCollection
+        from matplotlib.colors import to_hex
+
+        out = []
+        for c in self.artists:
+            if isinstance(c, LineCollection):
+                styles = c.get_linestyle()
+                colors = c.get_colors()
+                for i in range(len(c.get_segments())):
+                    dashes = styles[i % len(styles)][1]
+                    out.append((to_hex(colors[i % len(colors)], keep_alpha=False), bool(dashes)))
+        return out
+
+    def scale(self):
+        """Display pixels per data unit along x and y, from the side's own transform."""
+        t = next(a for a in self.artists if not hasattr(a, "get_text")).get_transform()
+        (x0, y0), (x1, _), (_, y2) = t.transform([(0, 0), (1, 0), (0, 1)])
+        return x1 - x0, y2 - y0
+
+
+def sides(d):
+    fig = cube_figure(d)
+    return Side(fig, "received"), Side(fig, "expected")
 
 
 def test_mismatched_edges_use_the_warning_colour(cases):
-    received, expected = cube_figure(cases["seed001"]).axes
-    assert (WARN, "-") in _lines(received) and (WARN, "-") in _lines(expected)
-    ok = cube_figure(Diagnosis("feature_mismatch", "l", (4, 3), (None, 3), None, "s."))
-    assert all(color != WARN for ax in ok.axes for color, _ in _lines(ax))
+    received, expected = sides(cases["seed001"])
+    assert (WARN, False) in received.edges() and (WARN, False) in expected.edges()
+    ok = sides(Diagnosis("feature_mismatch", "l", (4, 3), (None, 3), None, "s."))
+    assert all(color != WARN for side in ok for color, _ in side.edges())
+    assert all(color == BLUE for side in ok for color, _ in side.edges())
 
 
 def test_a_missing_axis_is_dashed_on_the_expected_side_only(cases):
-    received, expected = cube_figure(cases["missing_axis"]).axes
-    assert any(c == WARN and s == "--" for c, s in _lines(expected))
-    assert all(c != WARN for c, _ in _lines(received))
+    received, expected = sides(cases["missing_axis"])
+    assert any(c == WARN and dashed for c, dashed in expected.edges())
+    assert all(c != WARN and not dashed for c, dashed in received.edges())
     texts = [t.get_text() for t in expected.texts]
     assert "features 1 (missing)" in texts and "samples any" in texts
 
 
 def test_edges_are_labelled_with_name_and_size(cases):
-    received, expected = cube_figure(cases["seed001"]).axes
+    received, expected = sides(cases["seed001"])
     assert {"samples 100", "timesteps 24", "features 1"} <= {t.get_text() for t in received.texts}
     assert {"samples any", "timesteps 24", "features 3"} <= {t.get_text() for t in expected.texts}
-    image = {t.get_text() for ax in cube_figure(cases["image"]).axes for t in ax.texts}
+    image = {t.get_text() for side in sides(cases["image"]) for t in side.texts}
     assert {"samples 100", "height 28", "width 28", "channels 1 (missing)"} <= image
 
 
 def test_log_scale_keeps_both_sides_on_one_scale(cases):
-    received, expected = cube_figure(cases["flattened"]).axes
-    for ax in (received, expected):
-        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-        width, height = ax.bbox.width, ax.bbox.height
-        assert (x1 - x0) / width == pytest.approx((y1 - y0) / height)  # equal aspect
-    assert received.get_xlim()[1] - received.get_xlim()[0] == pytest.approx(
-        expected.get_xlim()[1] - expected.get_xlim()[0]
-    )
+    received, expected = sides(cases["flattened"])
+    for side in (received, expected):
+        sx, sy = side.scale()
+        assert sx == pytest.approx(sy)  # equal aspect
+    assert received.scale()[0] == pytest.approx(expected.scale()[0])
+
+
+def test_every_label_lies_inside_the_picture(cases):
+    from matplotlib.transforms import Bbox
+
+    for d in cases.values():
+        fig = cube_figure(d)
+        renderer = fig.canvas.get_renderer()
+        frame = Bbox.from_bounds(0, 0, *fig.canvas.get_width_height(physical=True))
+        for side in (Side(fig, "received"), Side(fig, "expected")):
+            for t in side.texts:
+                box = t.get_window_extent(renderer)
+                assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, (d.kind, t.get_text())
+                assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1, (d.kind, t.get_text())
 
 
 def test_draw_shape_draws_on_the_axes_it_is_handed():
@@ -95,8 +139,11 @@ def test_draw_shape_draws_on_the_axes_it_is_handed():
     ax = fig.add_subplot()
     box = draw_shape(ax, (100, 24, 1), ["ok", "ok", "mismatch"], ["batch_size", "timesteps", "features"], "x")
     assert box is not None and box[1] > box[0] and box[3] > box[2]
-    assert not ax.axison and len(ax.patches) >= 3
+    assert not ax.axison and len(ax.collections) == 2  # the faces and the edges
+    assert {"samples 100", "timesteps 24", "features 1"} <= {t.get_text() for t in ax.texts}
     assert draw_shape(fig.add_subplot(), (1, 2, 3, 4, 5), None, None, "five") is None
+    fit_axes([(ax, box)])
+    assert ax.get_xlim()[0] <= box[0] and box[1] <= ax.get_xlim()[1]
 
 
 def test_cube_png_never_imports_pyplot():
