@@ -86,6 +86,15 @@ def test_other_configs_and_shapes_get_their_own_graph(keras):
     assert verify.architecture_key(_lstm(keras, steps=24)) != verify.architecture_key(_lstm(keras, steps=48))
 
 
+def test_layer_names_never_stand_in_for_other_config_values(keras):
+    def model(name):  # a layer named after the activation of another
+        inputs = keras.Input(shape=(24, 3))
+        hidden = keras.layers.LSTM(4, activation=name)(inputs)
+        return keras.Model(inputs, keras.layers.Dense(1, name=name)(hidden))
+
+    assert verify.architecture_key(model("relu")) != verify.architecture_key(model("tanh"))
+
+
 def test_lambda_layers_and_subclassed_models_are_never_shared(keras):
     inputs = keras.Input(shape=(24, 3))
     scaled = keras.layers.Lambda(lambda t: t * 2.0)(inputs)
@@ -123,3 +132,23 @@ def test_feedforward_models_run_eagerly(keras):
     x = np.random.rand(2, 4)
     np.testing.assert_allclose(np.asarray(verify._infer(model, x)), _eager(model, x), rtol=1e-6)
     assert len(verify._shared_graphs) == 0
+
+
+def test_grappler_is_off_only_inside_kerashape_calls(keras):
+    from tensorflow.core.protobuf import config_pb2
+    from tensorflow.python.eager import context
+
+    def optimiser_off() -> bool:
+        config = config_pb2.ConfigProto()
+        config.ParseFromString(context.context().function_call_options.config_proto_serialized or b"")
+        return config.graph_options.rewrite_options.disable_meta_optimizer
+
+    before = context.context().function_call_options.config_proto_serialized
+    with verify._unoptimised_calls():
+        assert optimiser_off()
+    assert context.context().function_call_options.config_proto_serialized == before
+    assert not optimiser_off()
+    with pytest.raises(ZeroDivisionError):
+        with verify._unoptimised_calls():
+            1 / 0
+    assert context.context().function_call_options.config_proto_serialized == before
