@@ -111,16 +111,17 @@ def machine() -> Dict[str, Any]:
         cores = os.cpu_count()
     commit = None
     try:
-        commit = (
-            subprocess.run(
-                ["git", "describe", "--always", "--dirty"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=10,
+
+        def git(*args: str) -> str:
+            return subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10
             ).stdout.strip()
-            or None
-        )
+
+        commit = git("rev-parse", "--short", "HEAD") or None
+        # changed files other than the results this command writes (a re-run rewrites them)
+        changed = git("status", "--porcelain", "--", ".", ":(exclude)benchmarks/results.*")
+        if commit and changed:
+            commit += "-dirty"
     except Exception:
         pass
     return {
