@@ -367,7 +367,8 @@ def _infer(candidate: Any, xs: Any) -> Any:
             _graphs[candidate] = entry
         except TypeError:
             pass
-    return entry[1](xs)
+    with _unoptimised_calls():
+        return entry[1](xs)
 
 
 def fresh_copy(model: Any, xs: Any) -> Any:

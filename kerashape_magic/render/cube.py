@@ -77,8 +77,8 @@ def _box(ax: Any, origin: Tuple[float, float], size: Dict[str, float], style: Di
     """Draw one oblique box; return one edge per slot (x, y, z) to hang its label on.
 
     The three visible faces are one ``PolyCollection`` and the edges one ``LineCollection``
-    (per-edge colour, width and dashes): two artists a box instead of twelve, which halves
-    the time matplotlib needs to build and draw the cube.
+    (per-edge colour, width and dashes): two artists a box instead of twelve (building the
+    figure went from ~32 to ~23 ms on 2 cores).
     """
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.colors import to_rgba
@@ -299,10 +299,10 @@ def _render_png(d: Diagnosis, dpi: int) -> bytes:
     """Draw the cube on its Agg canvas and encode the pixels as PNG.
 
     The canvas is drawn once and its RGBA buffer handed to Pillow (a matplotlib dependency)
-    at zlib level 1: ``savefig`` would draw the figure a second time at the new dpi and
-    compress at level 6, for a file ~25 % smaller that takes three times as long to write.
-    The figure's background is fully transparent and no Axes patch is drawn (the Axes are
-    off), so the PNG is transparent as with ``savefig(transparent=True)``.
+    at zlib level 1: ``savefig`` would draw the figure again and compress at level 6, for a
+    file ~22 % smaller that takes about twice as long to compress. The figure's background
+    is fully transparent and there are no Axes (see :class:`~._fit.Plane`), so the PNG is
+    transparent as with ``savefig(transparent=True)``.
     """
     from PIL import Image
 
