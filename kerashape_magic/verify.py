@@ -223,7 +223,7 @@ def architecture_key(model: Any) -> Optional[str]:
 
     try:
         config = json.dumps(anonymous(model.get_config()), sort_keys=True, default=_no_json)
-    except (TypeError, ValueError, NotImplementedError):
+    except Exception:  # a config that cannot be written out: no key, no sharing
         return None
     weights = [(tuple(w.shape), str(w.dtype), bool(w.trainable)) for w in model.weights]
     return "%s.%s %s %r" % (type(model).__module__, type(model).__name__, config, weights)
@@ -250,7 +250,7 @@ def _input_specs(model: Any, xs: Any) -> Any:
         dims = list(getattr(declared, "shape", ()) or ())
         if len(dims) == len(shape):
             shape = [None if d is None else s for s, d in zip(shape, dims)]
-        if shape:
+        elif shape:
             shape[0] = None
         return tf.TensorSpec(shape, x.dtype)
 
@@ -313,7 +313,8 @@ def _infer(candidate: Any, xs: Any) -> Any:
       keeps its layers and variables.
 
     Other models, and models that are not built yet (they build on this call), are called
-    eagerly.
+    eagerly; so is a model whose graph cannot be traced, so that the verdict and its message
+    are always Keras's own.
     """
     keras = sys.modules.get("keras")
     if (
@@ -344,8 +345,12 @@ def _infer(candidate: Any, xs: Any) -> Any:
             def call(trainable: Any, frozen: Any, xs: Any) -> Any:
                 return template.stateless_call(trainable, frozen, xs, training=False)[0]
 
-            graph = tf.function(call, autograph=False).get_concrete_function(trainable, frozen, specs)
-            del template
+            try:
+                graph = tf.function(call, autograph=False).get_concrete_function(trainable, frozen, specs)
+            except Exception:  # let Keras's own eager call give the verdict (and its message)
+                return candidate(xs, training=False)
+            finally:
+                del template
             if not graph.captured_inputs:
                 _shared_graphs[key] = graph
                 while len(_shared_graphs) > GRAPH_CACHE_SIZE:

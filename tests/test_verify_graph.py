@@ -152,3 +152,13 @@ def test_grappler_is_off_only_inside_kerashape_calls(keras):
         with verify._unoptimised_calls():
             1 / 0
     assert context.context().function_call_options.config_proto_serialized == before
+
+
+def test_a_slice_the_model_rejects_raises_keras_own_error(keras):
+    model = _lstm(keras)  # (24, 3)
+    with pytest.raises(ValueError, match="incompatible|expected"):
+        verify._infer(model, np.random.rand(2, 24, 5))
+    assert len(verify._shared_graphs) == 0  # nothing kept for a shape the model rejects
+    np.testing.assert_allclose(  # and the model still runs on what it takes
+        np.asarray(verify._infer(model, np.ones((2, 24, 3)))), _eager(model, np.ones((2, 24, 3))), rtol=1e-5
+    )
