@@ -25,8 +25,7 @@ from .text import render_text
 
 __all__ = ["WIDGET_MIME", "bundle", "display_diagnosis", "render_html", "render_text"]
 
-#: The MIME type of a widget view (ipywidgets 7 and 8 frontends).
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+from ._compat import WIDGET_MIME
 
 
 def widget_frontend_possible() -> bool:
@@ -67,13 +66,18 @@ def bundle(
         page = "<pre>%s</pre>" % _html.escape(text)
     data: Dict[str, Any] = {"text/plain": text, "text/html": page}
     if widget_frontend_possible() if widget is None else widget:
+        panel = None
         try:
+            from ._compat import view_bundle
             from .widget import build_panel
 
-            view = build_panel(d, namespace)._repr_mimebundle_()
-            data[WIDGET_MIME] = view[WIDGET_MIME]
+            panel = build_panel(d, namespace)
+            data.update(view_bundle(panel))
         except Exception:  # no ipywidgets, or no comm: the HTML stands in
-            pass
+            if panel is not None:  # built but not shown: its models leave the frontend
+                from ._compat import close_tree
+
+                close_tree(panel)
     return data
 
 

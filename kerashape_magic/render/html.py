@@ -46,9 +46,7 @@ def _esc(text: object) -> str:
 
 def sentence_html(d: Diagnosis) -> str:
     """The summary sentence as a ``<p>``."""
-    return '<p style="margin:2px 0 8px;font-weight:600">%s</p>' % _esc(
-        d.summary or "Incompatible input."
-    )
+    return '<p style="margin:2px 0 8px;font-weight:600">%s</p>' % _esc(d.summary or "Incompatible input.")
 
 
 def table_html(d: Diagnosis) -> str:
@@ -148,7 +146,7 @@ def fix_html(fix: Fix, number: int = 0) -> str:
 
 def _items(title: str, items: Iterable[str]) -> str:
     lis = "".join("<li>%s</li>" % _esc(i) for i in items)
-    return "<div><b>%s</b><ul style=\"margin:2px 0 6px\">%s</ul></div>" % (title, lis) if lis else ""
+    return '<div><b>%s</b><ul style="margin:2px 0 6px">%s</ul></div>' % (title, lis) if lis else ""
 
 
 def notes_html(d: Diagnosis) -> str:
@@ -158,9 +156,10 @@ def notes_html(d: Diagnosis) -> str:
 
 def details_html(d: Diagnosis) -> str:
     """The body of the Details section: message, findings, shape path, verification notes."""
-    parts = ["<div>kind: <code>%s</code>%s</div>" % (
-        _esc(d.kind), " &middot; rule: <code>%s</code>" % _esc(d.rule) if d.rule else ""
-    )]
+    parts = [
+        "<div>kind: <code>%s</code>%s</div>"
+        % (_esc(d.kind), " &middot; rule: <code>%s</code>" % _esc(d.rule) if d.rule else "")
+    ]
     if d.message:
         parts.append(
             '<div><b>Message</b></div><pre style="%s;white-space:pre-wrap">%s</pre>'
@@ -170,10 +169,12 @@ def details_html(d: Diagnosis) -> str:
     path = ("%s: %s" % (name, fmt_shape(shape)) for name, shape in d.shape_path)
     parts.append(_items("Shape path (layer: output shape)", path))
     parts.append(_items("Could not inspect", d.uninspected))
-    parts.append(_items(
-        "Why not verified",
-        ("%s: %s" % (f.title, f.verification or "not tried") for f in d.fixes if not f.verified),
-    ))
+    parts.append(
+        _items(
+            "Why not verified",
+            ("%s: %s" % (f.title, f.verification or "not tried") for f in d.fixes if not f.verified),
+        )
+    )
     how = ("%s: %s" % (f.title, f.verification) for f in d.fixes if f.verified and f.verification)
     parts.append(_items("How verified", how))
     return "".join(parts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ..core.types import Diagnosis, Fix, KerashapeError
+from ._compat import border_layout
 from .html import WARN, details_html, fix_html, notes_html, sentence_html, table_html
 
 #: Shown on each fix's button; tests and users look for it.
@@ -166,13 +167,11 @@ def build_panel(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> Any
     details = widgets.Accordion(children=[_html(widgets, details_html(d))], selected_index=None)
     details.set_title(0, "Details")  # ipywidgets 7 and 8
     children.append(details)
+    border = border_layout("1px solid rgba(128,128,128,.35)", "4px solid %s" % WARN)
     panel = widgets.VBox(
         children,
         layout=widgets.Layout(
-            border_top="1px solid rgba(128,128,128,.35)",
-            border_right="1px solid rgba(128,128,128,.35)",
-            border_bottom="1px solid rgba(128,128,128,.35)",
-            border_left="4px solid %s" % WARN,
+            **border,
             padding="6px 12px",
             margin="6px 0",
             max_width="60em",

@@ -29,7 +29,10 @@ def test_widget_view_when_asked(seed001):
 
     view = bundle(seed001, namespace={}, widget=True)[WIDGET_MIME]
     assert view["version_major"] == 2
-    from ipywidgets.widgets.widget import _instances
+    try:  # ipywidgets 8
+        from ipywidgets.widgets.widget import _instances
+    except ImportError:  # ipywidgets 7 (Colab)
+        _instances = widgets.Widget.widgets
 
     panel = _instances[view["model_id"]]
     assert isinstance(panel, widgets.VBox)

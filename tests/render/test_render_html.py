@@ -94,13 +94,26 @@ def test_self_contained_no_script_no_external_assets(cases):
 
 def test_everything_is_escaped():
     d = Diagnosis(
-        "feature_mismatch", "<xss>layer</xss>", (2, 3), (None, 4), 1, "bad <script>alert(1)</script> & more",
+        "feature_mismatch",
+        "<xss>layer</xss>",
+        (2, 3),
+        (None, 4),
+        1,
+        "bad <script>alert(1)</script> & more",
         rows=(AxisRow("<xss>x</xss>", 3, 4, "mismatch"),),
         fixes=(
-            Fix("reshape", "<img src=x>", 'X = "<xss>" if a < b else X', "<xss>why</xss>",
-                verification="<xss>"),
+            Fix(
+                "reshape",
+                "<img src=x>",
+                'X = "<xss>" if a < b else X',
+                "<xss>why</xss>",
+                verification="<xss>",
+            ),
         ),
-        details=("<xss>",), message="<xss>", notes=("<xss>",), uninspected=("<xss>",),
+        details=("<xss>",),
+        message="<xss>",
+        notes=("<xss>",),
+        uninspected=("<xss>",),
         shape_path=(("<xss>", (None, 4)),),
     )
     page = render_html(d, cube=False)

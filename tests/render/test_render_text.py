@@ -63,8 +63,15 @@ def test_no_ansi_and_no_array_contents(cases):
 def test_array_dumps_in_any_text_field_are_not_printed():
     dump = "array([[0.1234567, 0.7654321], [0.5555555, 0.4444444]])"
     d = Diagnosis(
-        "feature_mismatch", "dense", (2, 2), (None, 3), 1, "Dense 'dense' got " + dump,
-        fixes=(Fix("reshape", "Try", "X = X", "because " + dump),), notes=(dump,), uninspected=(dump,),
+        "feature_mismatch",
+        "dense",
+        (2, 2),
+        (None, 3),
+        1,
+        "Dense 'dense' got " + dump,
+        fixes=(Fix("reshape", "Try", "X = X", "because " + dump),),
+        notes=(dump,),
+        uninspected=(dump,),
     )
     out = render_text(d)
     assert "0.1234567" not in out and "0.4444444" not in out

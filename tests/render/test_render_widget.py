@@ -11,6 +11,7 @@ from IPython.core.interactiveshell import InteractiveShell
 
 from kerashape_magic import actions
 from kerashape_magic.core.types import Diagnosis, Fix
+from kerashape_magic.render._compat import title
 from kerashape_magic.render.widget import build_panel
 
 
@@ -41,11 +42,22 @@ def user_shell():
 
 def _diagnosis() -> Diagnosis:
     return Diagnosis(
-        "reshape_size", "dense", (10, 4), (None, 2, 2), 1,
+        "reshape_size",
+        "dense",
+        (10, 4),
+        (None, 2, 2),
+        1,
         "Dense 'dense' expects (batch_size, 2, 2); `X` is (10, 4).",
         fixes=(
-            Fix("reshape", "Reshape X to (10, 2, 2)", "X = X.reshape(10, 2, 2)", "Row-major, no value moves.",
-                resulting_shape=(10, 2, 2), verified=True, target="X"),
+            Fix(
+                "reshape",
+                "Reshape X to (10, 2, 2)",
+                "X = X.reshape(10, 2, 2)",
+                "Row-major, no value moves.",
+                resulting_shape=(10, 2, 2),
+                verified=True,
+                target="X",
+            ),
             Fix("reshape", "Reshape X to (3, 3)", "X = X.reshape(3, 3)", "Cannot work.", target="X"),
         ),
     )
@@ -115,7 +127,7 @@ def test_panel_content(seed001):
     (image,) = _find(panel, widgets.Image)
     assert image.format == "png" and bytes(image.value)[:4] == b"\x89PNG"
     (details,) = _find(panel, widgets.Accordion)
-    assert details.selected_index is None and details.titles[0] == "Details"
+    assert details.selected_index is None and title(details, 0) == "Details"
     assert "0.1234567" not in html
     assert len(_find(panel, widgets.Button, "Apply")) == len(seed001.fixes)
 
