@@ -146,6 +146,11 @@ _FRAMES_RX = re.compile(
     r"((?:\n(?:[ \t]*(?=\n|$)|[ \t]*File \"[^\n]*|[ \t]{4,}[^\n]*))+)"
 )
 _MAX_LEN = 2000
+_WINDOW = 2000  # long messages: the key sentence sits near the start or near the end
+_COUNT_LIMIT = 2_000_000  # frames hidden in the middle are counted only up to this size (str.count)
+# a head whose frame listing ran into the cut, and the listing's lines at the start of the tail
+_OPEN_LISTING_RX = re.compile(r" \[(\d+) frames omitted\]\s*\Z")
+_TAIL_FRAMES_RX = re.compile(r"[^\n]*(?:\n(?:[ \t]*(?=\n|$)|[ \t]*File \"[^\n]*|[ \t]{4,}[^\n]*))*")
 
 
 def _replace_arrays(s: str) -> str:
@@ -183,8 +188,35 @@ def _collapse_frames(m: "re.Match[str]") -> str:
     return "%s [%d frames omitted]" % (m.group(1), m.group(2).count('File "'))
 
 
+def _window(text: str) -> str:
+    """At most the first and last :data:`_WINDOW` characters of ``text``, each cleaned alone.
+
+    Keras and TensorFlow put the sentence that names the problem near the start of a message
+    (``Input 0 of layer ...``) or near its end (TF's ``Detected at node ... defined at``
+    frame listing first, the op's complaint last); what sits in the middle of a long message
+    is an array dump or a frame listing. Cutting first bounds every regex below by the window,
+    whatever the message's size (issue 10: a 10 MB message took seconds), and cleaning the two
+    ends apart keeps an ``array(`` cut open at the head from swallowing the tail.
+    """
+    n = len(text)
+    if n <= 2 * _WINDOW + 100:
+        return _clean(text)
+    head, tail = _clean(text[:_WINDOW]), _clean(text[-_WINDOW:])
+    listing = _OPEN_LISTING_RX.search(head)
+    if listing is not None:  # the cut fell inside TF's frame listing: count the frames it hid
+        lead = _TAIL_FRAMES_RX.match(tail)
+        tail = tail[lead.end() :]
+        hidden = text.count('File "', _WINDOW, n - _WINDOW) if n <= _COUNT_LIMIT else 0
+        total = int(listing.group(1)) + hidden + lead.group().count('File "')
+        head = head[: listing.start()] + " [%s%d frames omitted]" % (
+            "at least " if n > _COUNT_LIMIT else "",
+            total,
+        )
+    return head + "\n[... %d characters omitted ...]" % (n - 2 * _WINDOW) + tail
+
+
 def _clean(text: str) -> str:
-    """Every step of :func:`clean_message` except the length bound."""
+    """Every step of :func:`clean_message` except the length bound (call it on a window)."""
     s = _ANSI_RX.sub("", text)
     if "array(" in s:
         s = _replace_arrays(s)
@@ -223,7 +255,7 @@ def clean_message(text: str) -> str:
         'Expected binary or unicode string, got <array>'
     """
     try:
-        return _bound(_clean(text if isinstance(text, str) else str(text)))
+        return _bound(_window(text if isinstance(text, str) else str(text)))
     except Exception:  # never let the explainer raise
         return str(text)[:_MAX_LEN]
 
@@ -243,7 +275,6 @@ _NEVER = frozenset(
 # "array" (cardinality, NumPy, object arrays), "sequence" (non-rectangular), "logits"
 # (TF1 "logits_size="), "imension" (TF 2.1 cardinality "same first dimension").
 _TOKENS = ("hape", "nput", "array", "sequence", "logits", "imension", "Matrix size", "label value")
-_WINDOW = 2000  # long messages: the key sentence sits near the start or near the end
 
 
 def is_shape_error(type_name: str, text: str) -> bool:
@@ -419,9 +450,48 @@ def _same(f, g):
     return f
 
 
+def _anchors(rx: "re.Pattern[str]") -> tuple:
+    """The literal runs (4+ characters) every match of ``rx`` must contain, read from its parse tree.
+
+    Testing these with ``in`` (a C-speed substring search) before ``rx.search`` skips a rule
+    whose words are absent without letting its regex scan the message: a message of
+    ``'Layer a expects 1 input(s)' * 370_000`` has no ``', but it received'``, so the rule
+    whose lazy gap ``[^\n]{0,2000}?`` would try 2000 positions after each repeat never runs.
+    Only the top-level sequence is read (alternatives and optional groups are not required).
+    """
+    try:
+        from re import _constants as c  # CPython 3.11+
+        from re import _parser as p
+    except ImportError:  # pragma: no cover - older CPython names
+        try:
+            import sre_constants as c  # type: ignore[no-redef]
+            import sre_parse as p  # type: ignore[no-redef]
+        except ImportError:
+            return ()
+    try:
+        tree = p.parse(rx.pattern, rx.flags)
+    except Exception:  # pragma: no cover
+        return ()
+    runs, run = [], []
+    for op, arg in tree:
+        if op is c.LITERAL:
+            run.append(chr(arg))
+            continue
+        if len(run) >= 4:
+            runs.append("".join(run))
+        run = []
+    if len(run) >= 4:
+        runs.append("".join(run))
+    return tuple(runs)
+
+
 def _rule(family: str, finish: Callable[[dict, dict], dict], pattern: str):
-    """One table row; in ``pattern``, ``@S`` stands for a printed shape and ``@Q`` for a layer name."""
-    return family, re.compile(pattern.replace("@S", _S).replace("@Q", _Q)), finish
+    """One table row; in ``pattern``, ``@S`` stands for a printed shape and ``@Q`` for a layer name.
+
+    Returns ``(family, compiled pattern, finish, anchors)`` (see :func:`_anchors`).
+    """
+    rx = re.compile(pattern.replace("@S", _S).replace("@Q", _Q))
+    return family, rx, finish, _anchors(rx)
 
 
 # 1a-1e, 1g: InputSpec checks (keras/src/layers/input_spec.py 3.0-3.15; keras/engine/input_spec.py
@@ -611,8 +681,10 @@ def parse(text: str) -> Optional[ParsedMessage]:
         ((None, 1), (3, 200))
     """
     try:
-        body = _clean(text if isinstance(text, str) else str(text))
-        for family, rx, finish in _RULES:
+        body = _window(text if isinstance(text, str) else str(text))
+        for family, rx, finish, anchors in _RULES:
+            if not all(a in body for a in anchors):
+                continue
             m = rx.search(body)
             if m is None:
                 continue
