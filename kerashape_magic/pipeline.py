@@ -1,4 +1,4 @@
-"""The one-way flow: exception -> facts -> core -> verify -> Diagnosis.
+"""The one-way flow, on one screen: exception -> facts -> rules -> moves -> verify -> rank.
 
 Used by the hook, by ``kerashape.diagnose`` and by ``kerashape.check``. Rendering is not
 done here.
@@ -7,11 +7,14 @@ done here.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, Dict, Optional
 
-from .core import diagnose as core
-from .core.types import Diagnosis
+from .core.diagnose import diagnose
+from .core.rank import rank
+from .core.types import Diagnosis, Facts
+from .core.vocab import MODEL_METHODS
 from .facts import gather
 from .verify import verify
 
@@ -49,6 +52,65 @@ def shape_exception(error: BaseException):
     return None, None
 
 
+#: Where Keras's model methods live (keras/src/trainers/, keras/src/models/, the backend
+#: trainers, keras/src/layers/layer.py for ``model(x)``; tf_keras/src/engine for Keras 2).
+_KERAS_FRAMES = ("/keras/src/", "/tf_keras/src/", "/keras/engine/", "/keras/src/engine/")
+
+
+def raised_in_keras(tb: Optional[TracebackType]) -> bool:
+    """True when a frame of ``tb`` is Keras's own code (the error came out of a Keras call)."""
+    n = 0
+    while tb is not None and n < 500:
+        name = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+        if any(part in name for part in _KERAS_FRAMES):
+            return True
+        tb = tb.tb_next
+        n += 1
+    return False
+
+
+def claims(error: BaseException, tb: Optional[TracebackType] = None) -> bool:
+    """Whether kerashape should try to explain ``error``: its message parses as a shape
+    error, or it is a ``ValueError`` / ``TypeError`` / ``RuntimeError`` that came out of
+    Keras's code (the objects then decide: :func:`diagnose_error`)."""
+    if shape_exception(error)[1] is not None:
+        return True
+    return isinstance(error, (ValueError, TypeError, RuntimeError)) and raised_in_keras(
+        tb if tb is not None else error.__traceback__
+    )
+
+
+def trained(model: Any) -> bool:
+    """Whether ``model`` carries learned weights: its optimizer took steps, or a layer is
+    frozen (transfer learning). Reads ``optimizer.iterations`` (a Keras variable) only."""
+    if model is None:
+        return False
+    try:
+        it = getattr(getattr(model, "optimizer", None), "iterations", None)
+        if it is not None:
+            value = it.numpy() if hasattr(it, "numpy") else it
+            if int(value) > 0:
+                return True
+    except Exception:
+        pass
+    try:
+        return any(getattr(layer, "trainable", True) is False for layer in getattr(model, "layers", ()) or ())
+    except Exception:
+        return False
+
+
+def _with_trained(facts: Facts, model: Any) -> Facts:
+    if facts.model is None or not trained(model):
+        return facts
+    return replace(facts, model=replace(facts.model, trained=True))
+
+
+def _finish(d: Optional[Diagnosis], gathered: Any) -> Optional[Diagnosis]:
+    if d is None:
+        return None
+    return rank(verify(d, gathered), gathered.facts)
+
+
 def diagnose_error(
     error: BaseException,
     model: Any = None,
@@ -57,16 +119,27 @@ def diagnose_error(
     tb: Optional[TracebackType] = None,
     user_ns: Optional[Dict[str, Any]] = None,
 ) -> Optional[Diagnosis]:
-    """Explain ``error`` (see :func:`kerashape.diagnose`); ``None`` when it is not a shape error."""
-    exc, parsed = shape_exception(error)
-    if parsed is None:
+    """Explain ``error`` (see :func:`kerashape.diagnose`); ``None`` when it is not a shape error.
+
+    A message that no parser reads is still explained when the failing call is a Keras
+    model method whose model and data resolve: the objects are compared as ``check``
+    compares them (the message is a hint, the objects are the truth).
+    """
+    _exc, parsed = shape_exception(error)
+    trace = tb if tb is not None else error.__traceback__
+    if parsed is None and not claims(error, trace):
         return None
     ns = user_ns if user_ns is not None else _user_ns()
-    gathered = gather(error, tb if tb is not None else error.__traceback__, ns, model, x, y)
-    d = core.diagnose(parsed, gathered.facts, mode="error")
-    if d is None:
-        return None
-    return verify(d, gathered)
+    gathered = gather(error, trace, ns, model, x, y)
+    gathered.facts = _with_trained(gathered.facts, gathered.model)
+    facts = gathered.facts
+    if parsed is None:
+        if facts.call.method not in MODEL_METHODS or facts.model is None or facts.role("x") is None:
+            return None
+        d = diagnose(None, facts, mode="objects")
+    else:
+        d = diagnose(parsed, facts, mode="error")
+    return _finish(d, gathered)
 
 
 def check_objects(
@@ -75,7 +148,5 @@ def check_objects(
     """Pre-flight comparison of ``x`` / ``y`` with ``model`` (see :func:`kerashape.check`)."""
     ns = user_ns if user_ns is not None else _user_ns()
     gathered = gather(None, None, ns, model, x, y)
-    d = core.diagnose(None, gathered.facts, mode="check")
-    if d is None:
-        return None
-    return verify(d, gathered)
+    gathered.facts = _with_trained(gathered.facts, gathered.model)
+    return _finish(diagnose(None, gathered.facts, mode="check"), gathered)

@@ -38,6 +38,11 @@ from .facts import DATA_CONSTRUCTORS, Gathered, shape_of
 SLICE = 2  # samples per verification
 
 
+class Unverifiable(ValueError):
+    """Raised when a fix cannot be tried here (no model, no data, nothing to run it on):
+    the fix stays *not verified*, which is not the same as failed."""
+
+
 def _np():
     import numpy
 
@@ -114,6 +119,97 @@ def transformed_slice(fix: Fix, obj: Any) -> Any:
         kw = {"maxlen": maxlen, "truncating": "post"} if maxlen is not None else {}
         return pad_sequences(head(obj), padding="post", dtype=dtype, **kw)
     raise ValueError("no slice transform for %r" % (verb,))
+
+
+class _VerifyKerashape:
+    """What the name ``kerashape`` means inside verification.
+
+    ``rebuild`` is the real :func:`kerashape_magic.actions.rebuild` (it builds a new model
+    and never changes the old one); ``reset`` does nothing, because it only clears caches
+    of the user's model, which verification must not touch (Apply runs the real one).
+    """
+
+    def __init__(self) -> None:
+        from . import actions
+
+        self.rebuild = actions.rebuild
+
+    @staticmethod
+    def reset(model: Any) -> Any:
+        return model
+
+
+def slice_like(obj: Any, n: int) -> Any:
+    """The first ``n`` samples of ``obj`` in its own container: a DataFrame stays a
+    DataFrame, a tensor a tensor, a list a list, a ``tf.data.Dataset`` becomes its first
+    element (``take(1)``); arrays are copied, so fix code can never write into the user's."""
+    if hasattr(obj, "iloc"):
+        return obj.iloc[:n].copy()
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(obj[:n])
+    if _is_dataset(obj):
+        return obj.take(1)
+    np = _np()
+    if isinstance(obj, np.ndarray):
+        return np.array(obj[:n])
+    if hasattr(obj, "shape") and hasattr(obj, "__getitem__"):
+        return obj[:n]
+    return obj
+
+
+def _rows_for(fix: Fix, name: str) -> int:
+    """How many leading rows of ``name`` the slice keeps for ``fix`` (its own samples)."""
+    verb = fix.op[0] if fix.op else ""
+    if name != fix.target:
+        return 1 if verb == "split_windows" else SLICE
+    if verb == "window":
+        return int(fix.op[2]) + SLICE - 1
+    if verb == "split_windows":
+        return 1
+    return SLICE * max(int(fix.sample_rows), 1)
+
+
+def run_fix_code(fix: Fix, gathered: Gathered) -> Dict[str, Any]:
+    """Run ``fix.code`` — exactly what Apply runs — with the user's data names bound to
+    slices of their first samples, in a copy of the user's namespace.
+
+    Returns:
+        The namespace after the code ran: the names the fix rebinds hold the fixed slices
+        (or the rebuilt model).
+
+    Raises:
+        Whatever the code raises on the slice.
+    """
+    import builtins
+
+    ns = dict(gathered.namespace)
+    for d in gathered.facts.data:
+        if d.name and d.name.isidentifier() and d.name in ns:
+            ns[d.name] = slice_like(ns[d.name], _rows_for(fix, d.name))
+    proxy = _VerifyKerashape()
+    real_import = builtins.__import__
+
+    def _import(name: str, *args: Any, **kwargs: Any) -> Any:
+        return proxy if name == "kerashape" else real_import(name, *args, **kwargs)
+
+    ns["__builtins__"] = dict(vars(builtins), __import__=_import)
+    alias = gathered.facts.alias("kerashape") or "kerashape"
+    ns[alias] = proxy
+    exec(compile(fix.code, "<kerashape verify: %s>" % fix.kind, "exec"), ns)
+    return ns
+
+
+def _as_arrays(element: Any) -> Tuple[Any, Any]:
+    """``(x, y)`` of one dataset element, as NumPy arrays (``y`` None when absent)."""
+    if isinstance(element, (tuple, list)):
+        return _numpy(element[0]), (_numpy(element[1]) if len(element) > 1 else None)
+    return _numpy(element), None
+
+
+def _numpy(t: Any) -> Any:
+    if isinstance(t, dict):
+        return {k: _numpy(v) for k, v in t.items()}
+    return t.numpy() if hasattr(t, "numpy") else t
 
 
 def _loss_fn(model: Any) -> Any:
@@ -424,7 +520,7 @@ def _rerun_constructor(gathered: Gathered, fix: Fix, fixed: Any) -> str:
     """Re-run a data-constructor call with every data argument cut to its first samples."""
     node = gathered.call_node
     if node is None or gathered.facts.call.method not in DATA_CONSTRUCTORS:
-        raise ValueError("no model and no data constructor to try the fix on")
+        raise Unverifiable("no model and no data constructor to try the fix on")
     ns = dict(gathered.namespace)
     for d in gathered.facts.data:
         if d.name and d.name in ns:
@@ -466,6 +562,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
 
     model = gathered.model
     mf = gathered.facts.model
+    model_name = mf.name if mf is not None else None
     y = gathered.objects.get("y")
     try:
         verb = fix.op[0] if fix.op else ""
@@ -474,8 +571,11 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
         if verb == "rebuild_input":
             x = gathered.objects.get("x")
             if model is None or x is None:
-                raise ValueError("no model or data to try the rebuilt model on")
-            candidate = actions.rebuild(model, tuple(fix.op[1]))
+                raise Unverifiable("no model or data to try the rebuilt model on")
+            if model_name and model_name.isidentifier() and "rebuild(" in fix.code:
+                candidate = run_fix_code(fix, gathered)[model_name]  # the fix's own code
+            else:
+                candidate = actions.rebuild(model, tuple(fix.op[1]))
             kept, total = getattr(candidate, "_kerashape_weights_kept", (0, 0))
             note = _check_model(candidate, head(x), head(y) if y is not None else None, model)
             return fix.with_verification(
@@ -492,7 +592,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
         if verb == "padded_batch":
             source = gathered.namespace.get(fix.op[2])
             if source is None or model is None:
-                raise ValueError("no dataset or model to try padded_batch on")
+                raise Unverifiable("no dataset or model to try padded_batch on")
             element = next(iter(source.padded_batch(SLICE).take(1)))
             xs, ys = (
                 (element[0], element[1])
@@ -510,19 +610,26 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
         if target is None:
             target = gathered.objects.get(fix.target or "x")
         if target is None:
-            raise ValueError("the object %r was not found" % fix.target)
+            raise Unverifiable("the object %r was not found" % fix.target)
         fact = next((d for d in gathered.facts.data if d.name == fix.target), None)
+        y_fact = gathered.facts.role("y")
         if fact is not None and fact.role == "val_x":
             y = gathered.objects.get("val_y")  # validation data pairs with validation labels
+            y_fact = gathered.facts.role("val_y")
         ys_override = None
-        if _is_dataset(target):
-            # the fix maps every element the same way: try it on the first element's samples
-            element = next(iter(target.take(1)))
-            if isinstance(element, (tuple, list)):
-                target, ys_override = element[0].numpy(), (element[1].numpy() if len(element) > 1 else None)
-            else:
-                target = element.numpy()
-        fixed = transformed_slice(fix, target)
+        ran_code = fix.target is not None and fix.target.isidentifier() and fix.target in gathered.namespace
+        if ran_code:
+            # the fix's own code, on slices of the user's names
+            ns = run_fix_code(fix, gathered)
+            fixed = ns[fix.target]
+            if _is_dataset(fixed):
+                fixed, ys_override = _as_arrays(next(iter(fixed)))
+            elif y_fact is not None and y_fact.name and y_fact.name in ns and y_fact.name in fix.code:
+                ys_override = ns[y_fact.name]  # the fix rewrote the labels too (windows)
+        else:
+            if _is_dataset(target):
+                target, ys_override = _as_arrays(next(iter(target.take(1))))
+            fixed = transformed_slice(fix, target)
         if (
             fix.resulting_shape
             and y is not None
@@ -550,11 +657,11 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
                     return fix.with_verification(
                         True, "ran `%s` (input %s) on the first %d windows: %s" % (mname, mshape, SLICE, note)
                     )
-            raise ValueError("no model in your namespace expects %s windows to try them on" % (shape[1:],))
+            raise Unverifiable("no model in your namespace expects %s windows to try them on" % (shape[1:],))
         if model is None or gathered.facts.call.method in DATA_CONSTRUCTORS:
             return fix.with_verification(True, _rerun_constructor(gathered, fix, fixed))
         ys = head(ys_override) if ys_override is not None else (head(y) if y is not None else None)
-        if verb == "split_windows" and y is not None:  # the first sample's windows share its label
+        if not ran_code and verb == "split_windows" and y is not None:  # windows share their label
             ys = _np().repeat(head(y, 1), fixed.shape[0], axis=0)
         if fact is not None and fact.input_key is not None:
             fixed = _all_inputs(gathered, fact, fixed)
@@ -577,11 +684,13 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             from .core.messages import clean_message
 
             msg = clean_message(str(exc))[:300]
-        return fix.with_verification(False, "not verified: %s: %s" % (type(exc).__name__, msg))
+        if isinstance(exc, Unverifiable):
+            return fix.with_verification(False, "not verified: %s" % msg)
+        return fix.with_verification(False, "failed: %s: %s" % (type(exc).__name__, msg))
 
 
 def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
-    """Verify every fix of ``diagnosis``; verified fixes first, the order otherwise kept.
+    """Verify every fix of ``diagnosis``, in its order (``core/rank.py`` orders them after).
 
     Needs TensorFlow/Keras only when there is a model or a dataset to try (they are
     imported then, lazily). Never changes the model's weights, its optimizer, or the
@@ -594,6 +703,8 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
         verify_labels,  # noqa: F401  (registers the label and loss verifiers)
     )
 
-    checked = [verify_fix(f, gathered, diagnosis) for f in diagnosis.fixes]
-    ordered = tuple([f for f in checked if f.verified] + [f for f in checked if not f.verified])
-    return replace(diagnosis, fixes=ordered)
+    checked = tuple(
+        f if f.verification.startswith("ruled out:") else verify_fix(f, gathered, diagnosis)
+        for f in diagnosis.fixes
+    )
+    return replace(diagnosis, fixes=checked)

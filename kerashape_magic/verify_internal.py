@@ -26,7 +26,7 @@ from typing import Any, Optional, Tuple
 
 from .core.types import Fix
 from .facts import Gathered, shape_of
-from .verify import SLICE, _check_model, fresh_copy, head, register
+from .verify import SLICE, Unverifiable, _check_model, fresh_copy, head, register
 
 
 def _plan(fix: Fix) -> dict:
@@ -87,7 +87,7 @@ def verify_rebuild(fix: Fix, gathered: Gathered) -> str:
 
     model = gathered.model
     if model is None:
-        raise ValueError("no model to rebuild")
+        raise Unverifiable("no model to rebuild")
     plan = _plan(fix)
     candidate = actions.rebuild(
         model, plan.pop("input_shape"), **{k: v for k, v in plan.items() if v is not None}
@@ -114,7 +114,7 @@ def verify_argmax_input(fix: Fix, gathered: Gathered) -> str:
     if obj is None:
         obj = gathered.objects.get("x")
     if model is None or obj is None:
-        raise ValueError("no model or data to try the indices on")
+        raise Unverifiable("no model or data to try the indices on")
     xs = np.argmax(np.asarray(head(obj)), axis=fix.op[1])
     mf = gathered.facts.model
     fresh = not getattr(model, "built", False) or (mf is not None and mf.lazy_configured)

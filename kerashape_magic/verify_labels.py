@@ -29,7 +29,7 @@ from typing import Any, Optional, Tuple
 from . import actions
 from .core.types import Fix
 from .facts import Gathered, shape_of
-from .verify import SLICE, _infer, _prefix, head, register
+from .verify import SLICE, Unverifiable, _infer, _prefix, head, register
 
 _KEEP = object()
 
@@ -52,7 +52,7 @@ def _labels_object(fix: Fix, g: Gathered) -> Any:
     if obj is None:
         obj = g.objects.get("y")
     if obj is None:
-        raise ValueError("the labels %r were not found" % (fix.target or "y"))
+        raise Unverifiable("the labels %r were not found" % (fix.target or "y"))
     return obj
 
 
@@ -66,7 +66,7 @@ def _slices(g: Gathered, roles: Tuple[str, str] = ("x", "y")) -> Tuple[Any, Any]
     """(x[:2], y[:2]): from the arrays, or from the first batch of an ``(x, y)`` dataset."""
     x = g.objects.get(roles[0])
     if x is None:
-        raise ValueError("no input data to run the model on")
+        raise Unverifiable("no input data to run the model on")
     if _is_dataset(x):
         element = next(iter(x.take(1)))
         if not isinstance(element, (tuple, list)) or len(element) < 2:
@@ -87,7 +87,7 @@ def _loss_object(name: str, from_logits: bool) -> Any:
     from .core.labels import LOSS_CLASSES
 
     if name not in LOSS_CLASSES:
-        raise ValueError("no loss named %r to try" % (name,))
+        raise Unverifiable("no loss named %r to try" % (name,))
     return getattr(keras.losses, LOSS_CLASSES[name])(from_logits=True) if from_logits else name
 
 
@@ -107,7 +107,7 @@ def _run(
     """Compute the compiled loss and metrics of a rebuilt copy on x[:2] and ``ys``; a note."""
     model = g.model
     if model is None:
-        raise ValueError("no model to try the labels on")
+        raise Unverifiable("no model to try the labels on")
     np = _np()
     xs, _ = _slices(g, roles)
     kwargs: dict = {} if loss is _KEEP else {"loss": loss}
@@ -120,7 +120,7 @@ def _run(
             raise
         return _run_loss_only(model, xs, ys, exc)
     if not getattr(candidate, "compiled", False):
-        raise ValueError("the model is not compiled: there is no loss to try the labels on")
+        raise Unverifiable("the model is not compiled: there is no loss to try the labels on")
     out = _infer(candidate, xs)
     value = float(np.asarray(candidate.compute_loss(x=xs, y=ys, y_pred=out)))
     if not math.isfinite(value):
@@ -154,7 +154,7 @@ def _run_loss_only(model: Any, xs: Any, ys: Any, why: Exception) -> str:
     cfg = getattr(getattr(model, "_compile_config", None), "config", None)
     loss = cfg.get("loss") if isinstance(cfg, dict) else getattr(model, "loss", None)
     if loss is None or isinstance(loss, (list, dict)):
-        raise ValueError("no single compiled loss to try the labels on (%s)" % why)
+        raise Unverifiable("no single compiled loss to try the labels on (%s)" % why)
     fn = keras.losses.get(loss) if isinstance(loss, str) else _fresh(loss)
     if not isinstance(fn, keras.losses.Loss):
         fn = keras.losses.LossFunctionWrapper(fn)  # lines labels up as CompileLoss does
@@ -178,7 +178,7 @@ def verify_loss(fix: Fix, g: Gathered) -> str:
     _check_classes(g, units, name == "sparse_categorical_crossentropy")
     _, ys = _slices(g)
     if ys is None:
-        raise ValueError("no labels to compute the loss on")
+        raise Unverifiable("no labels to compute the loss on")
     return _run(g, ys, _loss_object(name, from_logits))
 
 
@@ -232,7 +232,7 @@ def verify_edit_output(fix: Fix, g: Gathered) -> str:
         changes["activation"] = activation
     _, ys = _slices(g)
     if ys is None:
-        raise ValueError("no labels to compute the loss on")
+        raise Unverifiable("no labels to compute the loss on")
     return _run(g, ys, edit={layer: changes})
 
 

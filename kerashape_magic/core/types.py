@@ -28,6 +28,9 @@ KINDS = (
     "cardinality_mismatch",
     "ragged_sequences",
     "reshape_size",
+    "batch_size_mismatch",
+    "output_structure",
+    "dtype_mismatch",
 )
 
 #: Fix kinds (DESIGN.md; keep these names).
@@ -48,7 +51,15 @@ FIX_KINDS = (
     "edit_layer",
     "resize",
     "window",
+    "batch",
+    "unbatch",
+    "split_labels",
+    "flatten",
 )
+
+#: Fix kinds that change the model (a rebuilt copy, a recompiled loss); every other kind
+#: changes the data or the labels.
+MODEL_FIX_KINDS = ("rebuild_input", "edit_layer", "sparse_loss", "categorical_loss", "binary_loss")
 
 
 class KerashapeError(ValueError):
@@ -94,6 +105,13 @@ class Fix:
         op: a machine-readable form of the transform, for the verify step:
             ``(verb, *validated ints or tuples)``, e.g. ``("expand_dims", -1)``.
         verification: what the verify step ran and saw, or why it could not.
+        move: the catalogue move that proposed it (``"add_axis"``, ``"declare_input"``, ...;
+            core/moves/), or the rule id for fixes a rule proposes itself.
+        sample_rows: how many leading rows of the target make one sample once the fix ran
+            (``24`` when stacked rows are grouped 24 at a time); verification slices that many
+            rows per sample.
+        source_edits: the change to the user's own cells that makes the fix last
+            (``kerashape_magic.edits.SourceEdit``), empty when not known.
     """
 
     kind: str
@@ -106,6 +124,14 @@ class Fix:
     target: Optional[str] = None
     op: tuple = ()
     verification: str = ""
+    move: str = ""
+    sample_rows: int = 1
+    source_edits: tuple = ()
+
+    @property
+    def changes_model(self) -> bool:
+        """True for a fix that changes the model (rebuild, layer edit, loss) rather than data."""
+        return self.kind in MODEL_FIX_KINDS
 
     def with_verification(self, verified: bool, note: str) -> "Fix":
         """Return a copy marked as verified (or not) with the verify step's note."""
@@ -135,6 +161,8 @@ class Diagnosis:
         message: the error message with ANSI codes and array contents removed.
         uninspected: what kerashape could not look at (an expression, not a variable).
         shape_path: ``(layer name, output shape)`` from the input to the failing layer.
+        ruled_out: ``(fix title, why)`` for every candidate that was generated and not
+            offered: it would scramble data, it is ambiguous, the model rejected it, ...
     """
 
     kind: str
@@ -154,6 +182,7 @@ class Diagnosis:
     message: str = ""
     uninspected: Tuple[str, ...] = ()
     shape_path: Tuple[Tuple[str, Shape], ...] = ()
+    ruled_out: Tuple[Tuple[str, str], ...] = ()
 
     @property
     def verified_fixes(self) -> Tuple[Fix, ...]:
@@ -262,6 +291,9 @@ class ModelFact:
             ``(("from_logits", True),)``; empty for a loss given by name.
         input_layer_shape: for a Sequential that holds an ``InputLayer`` (declared, or
             left by a failed build), that layer's shape with the batch axis; else None.
+        trained: the model carries learned weights: its optimizer took steps
+            (``optimizer.iterations > 0``), or a layer is frozen (``trainable=False``, the
+            transfer-learning pattern). Its weights are kept: data moves rank first.
     """
 
     name: Optional[str]
@@ -277,6 +309,7 @@ class ModelFact:
     loss: Optional[str] = None
     loss_config: Tuple[Tuple[str, object], ...] = ()
     input_layer_shape: Optional[Shape] = None
+    trained: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Fix templates: code built from validated identifiers and integers, never from message text.
+"""Fix code templates: built from validated identifiers and integers, never from message text.
 
 Each function returns an *unverified* :class:`~kerashape_magic.core.types.Fix`; the verify
 step (``kerashape_magic/verify.py``) runs it on a slice before it may be called verified.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import keyword
 from typing import Optional, Sequence
 
-from .types import Facts, Fix, Shape
+from ..types import Facts, Fix, Shape
 
 
 def is_identifier(name: Optional[str]) -> bool:
@@ -472,11 +472,10 @@ def split_windows(facts: Facts, x, y, steps: int, received: Shape) -> Optional[F
     steps = _int(steps)
     k = t // steps
     np_, imp = _module(facts, "numpy", "np")
-    src = "%s%s = %s.reshape(%d, %d, %d)\n%s = %s.repeat(%s, %d, axis=0)\n" % (
+    src = "%s%s = %s.reshape(-1, %d, %d)\n%s = %s.repeat(%s, %d, axis=0)\n" % (
         imp,
         x.name,
         x.name,
-        n * k,
         steps,
         f,
         y.name,

@@ -24,10 +24,13 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence
 
-from . import fixes as F
-from .diagnose import _base, _prod, fmt
+from ..moves import templates as F
+from ..shapes import axis_names, fmt
+from ..shapes import prod as _prod
+from ..types import AxisRow, DataFact, Diagnosis, Facts, Fix, Shape
+from .build import diagnosis
+from .context import Context, expected_input
 from .labels import loss_family, loss_name, reshape_labels_fix
-from .types import AxisRow, DataFact, Diagnosis, Facts, Fix, Shape
 
 _SPLIT_WORDS = ("train", "test", "val", "valid", "validation", "dev", "eval")
 
@@ -89,17 +92,18 @@ def cardinality_rule(
     namespace that would pair.
 
     Args:
-        parsed: the parsed message, or None for a pre-flight check.
+        parsed: the parsed message (``NO_MESSAGE`` for a pre-flight check).
         facts: what the facts layer found.
         expected / cls / lname / names: the model's input shape, its first layer's class and
-            name, and the axis names (from :mod:`kerashape_magic.core.diagnose`).
+            name, and the axis names (from :mod:`kerashape_magic.core.shapes`).
 
     Example:
         >>> from kerashape_magic.core.types import DataFact, Facts
         >>> x = DataFact("X_train", "X_train", "x", "ndarray", (80, 8))
         >>> y = DataFact("y_test", "y_test", "y", "ndarray", (20,))
         >>> f = Facts(data=(x, y), label_siblings=(("y_train", (80,)),))
-        >>> d = cardinality_rule(None, f, None, None, None, ())
+        >>> from kerashape_magic.core.rules.context import NO_MESSAGE
+        >>> d = cardinality_rule(NO_MESSAGE, f, None, None, None, ())
         >>> d.kind, d.received_shape
         ('cardinality_mismatch', (80, 8))
         >>> print(d.summary.split(": ", 1)[1])
@@ -244,19 +248,26 @@ def _cardinality(
                 "Check the train/test split, and any filtering or dropna() applied to only one of them."
             )
     rows = (AxisRow(names[0] if names else "batch_size", nx, ny, "mismatch"),)
-    return _base(
-        "cardinality_mismatch",
-        "cardinality",
-        facts,
-        x,
-        x.shape,
-        expected,
-        cls,
-        lname,
-        summary,
-        fixes,
-        parsed,
-        rows,
-        0,
-        notes,
+    return diagnosis(
+        kind="cardinality_mismatch",
+        rule="cardinality",
+        facts=facts,
+        data=x,
+        received=x.shape,
+        expected=expected,
+        layer_class=cls,
+        layer_name=lname,
+        summary=summary,
+        fixes=fixes,
+        parsed=parsed,
+        rows=rows,
+        axis=0,
+        notes=notes,
     )
+
+
+def rule(ctx: Context) -> Optional[Diagnosis]:
+    """Owns the ``cardinality`` family and any call whose x and y disagree on the sample count."""
+    expected, cls, lname = expected_input(ctx.facts, ctx.parsed)
+    names = axis_names(len(expected), cls) if expected else ("batch_size",)
+    return cardinality_rule(ctx.parsed, ctx.facts, expected, cls, lname, names)

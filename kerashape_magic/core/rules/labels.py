@@ -40,27 +40,18 @@ import re
 from dataclasses import dataclass, replace
 from typing import List, Optional, Tuple
 
-from . import fixes as F
-from .diagnose import _base, _fits, _plural, align, fmt
-from .types import AxisRow, DataFact, Diagnosis, Facts, Fix, LayerFact, Shape
+from ..moves import templates as F
+from ..shapes import align, fmt
+from ..shapes import fits as _fits
+from ..shapes import plural as _plural
+from ..types import AxisRow, DataFact, Diagnosis, Facts, Fix, LayerFact, Shape
+from ..vocab import BINARY_LOSSES as BINARY
+from ..vocab import CATEGORICAL_LOSSES as CATEGORICAL
+from ..vocab import INFERENCE_METHODS, LABEL_FAMILIES, LOSS_CLASSES
+from ..vocab import SPARSE_LOSSES as SPARSE
+from .build import diagnosis
+from .context import NO_MESSAGE, Context
 
-#: Losses that compare labels with the output element by element (labels shaped like it).
-CATEGORICAL = (
-    "categorical_crossentropy",
-    "categorical_focal_crossentropy",
-    "kl_divergence",
-    "categorical_hinge",
-)
-#: Losses that take one class index per output row.
-SPARSE = ("sparse_categorical_crossentropy",)
-#: Losses for 0/1 targets, one per output unit.
-BINARY = ("binary_crossentropy", "binary_focal_crossentropy")
-#: The loss classes a fix may name (keras.losses.<Class>(from_logits=True)).
-LOSS_CLASSES = {
-    "categorical_crossentropy": "CategoricalCrossentropy",
-    "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
-    "binary_crossentropy": "BinaryCrossentropy",
-}
 _INDICES = ("class_indices", "binary")
 
 
@@ -338,22 +329,22 @@ def _output_layer(facts: Facts) -> Tuple[Optional[LayerFact], Optional[LayerFact
 def _known(parsed, facts: Facts) -> Optional[_Labels]:
     m = facts.model
     y = facts.role("y")
-    shape = y.shape if y is not None and y.shape else getattr(parsed, "first_shape", None)
-    if shape is None and getattr(parsed, "family", None) == "label_range":
+    shape = y.shape if y is not None and y.shape else parsed.first_shape
+    if shape is None and parsed.family == "label_range":
         shape = (None,)  # sparse_xent_op.cc: one class index per sample
-    output = m.output_shape if m is not None and m.output_shape else getattr(parsed, "other_shape", None)
-    if output is None and getattr(parsed, "family", None) == "label_range" and parsed.expected_value:
+    output = m.output_shape if m is not None and m.output_shape else parsed.other_shape
+    if output is None and parsed.family == "label_range" and parsed.expected_value:
         output = (None, parsed.expected_value)
     if not shape or not output:
         return None
     kind, classes = y.labels if y is not None and y.labels else (None, None)
-    if y is None and getattr(parsed, "family", None) == "label_range" and parsed.label_value is not None:
+    if y is None and parsed.family == "label_range" and parsed.label_value is not None:
         kind, classes = "class_indices", parsed.label_value + 1
     layer, act_layer = _output_layer(facts)
     act = act_layer.get("activation") if act_layer is not None else None
     act = act if isinstance(act, str) else None
-    loss = loss_name(m.loss if m is not None and m.loss else getattr(parsed, "loss", None))
-    if loss is None and getattr(parsed, "family", None) == "shapes_incompatible":
+    loss = loss_name(m.loss if m is not None and m.loss else parsed.loss)
+    if loss is None and parsed.family == "shapes_incompatible":
         # K2: raised from keras/backend.py categorical_crossentropy (corpus section 3a)
         loss = "categorical_crossentropy"
     x = facts.role("x")
@@ -746,7 +737,6 @@ def _smoothing_lost(facts: Facts) -> str:
 
 
 #: Calls that use the model as trained (keras/src/trainers/trainer.py): a new output layer would be untrained.
-_INFERENCE = ("evaluate", "test_on_batch", "predict", "predict_on_batch")
 _AS_TRAINED = (
     "%s uses the model as trained: rebuilding its output layer would throw away what it learned, so "
     "kerashape offers no rebuild here. Evaluate with the labels the model was trained on."
@@ -754,7 +744,7 @@ _AS_TRAINED = (
 
 
 def _as_trained(facts: Facts) -> bool:
-    return facts.call.method in _INFERENCE
+    return facts.call.method in INFERENCE_METHODS and facts.call.method not in ("__call__", "call")
 
 
 def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
@@ -1020,28 +1010,29 @@ def label_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
 
     Example:
         >>> from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
+        >>> from kerashape_magic.core.rules.context import NO_MESSAGE
         >>> m = ModelFact("model", "Sequential", ((None, 8),), declared=True, built=True,
         ...               output_shape=(None, 10),
         ...               loss="categorical_crossentropy",
         ...               layers=(LayerFact("dense", "Dense",
         ...                                 config=(("units", 10), ("activation", "softmax"))),))
         >>> y = DataFact("y_train", "y_train", "y", "ndarray", (100,), "int64", labels=("class_indices", 10))
-        >>> d = label_rule(None, Facts(model=m, data=(y,)), "check")
+        >>> d = label_rule(NO_MESSAGE, Facts(model=m, data=(y,)), "check")
         >>> d.kind, d.received_shape, d.expected_shape, [f.kind for f in d.fixes]
         ('label_mismatch', (100,), (None, 10), ['sparse_loss', 'to_categorical'])
         >>> print(d.fixes[0].code, end="")
         import kerashape
         model = kerashape.rebuild(model, loss="sparse_categorical_crossentropy")
     """
-    family = getattr(parsed, "family", None)
+    family = parsed.family
     if family == "incompatible_shapes" and not _about_loss(parsed):
         return None
     s = _known(parsed, facts)
     if s is None:
-        return _message_finding(parsed, facts, None) if mode == "error" and parsed is not None else None
+        return _message_finding(parsed, facts, None) if mode == "error" else None
     finding = _analyse(s, facts, mode)
     if finding is None:
-        return _message_finding(parsed, facts, s) if mode == "error" and parsed is not None else None
+        return _message_finding(parsed, facts, s) if mode == "error" else None
     return _diagnosis(parsed, facts, s, finding)
 
 
@@ -1049,7 +1040,7 @@ def _about_loss(parsed) -> bool:
     """An ``Incompatible shapes`` error raised while computing the loss (node names say so)."""
     text = (getattr(parsed, "text", "") or "").lower()
     words = ("loss", "metric", "crossentropy", "squared_error", "absolute_error", "hinge", "accuracy")
-    return getattr(parsed, "wrapper", None) is None and any(w in text for w in words)
+    return parsed.wrapper is None and any(w in text for w in words)
 
 
 def _diagnosis(parsed, facts: Facts, s: _Labels, finding: _Finding) -> Diagnosis:
@@ -1072,27 +1063,27 @@ def _diagnosis(parsed, facts: Facts, s: _Labels, finding: _Finding) -> Diagnosis
             "kerashape could not look at the labels themselves; this reads the shapes in Keras's message."
         )
     summary = finding.summary[:1].upper() + finding.summary[1:]
-    return _base(
-        "label_mismatch",
-        finding.rule,
-        facts,
-        s.y,
-        received,
-        expected,
-        layer.class_name if layer else None,
-        layer.name if layer else getattr(parsed, "layer_name", None),
-        summary,
-        finding.fixes,
-        parsed,
-        rows,
-        axis,
-        notes,
+    return diagnosis(
+        kind="label_mismatch",
+        rule=finding.rule,
+        facts=facts,
+        data=s.y,
+        received=received,
+        expected=expected,
+        layer_class=layer.class_name if layer else None,
+        layer_name=layer.name if layer else parsed.layer_name,
+        summary=summary,
+        fixes=finding.fixes,
+        parsed=parsed,
+        rows=rows,
+        axis=axis,
+        notes=notes,
     )
 
 
 def _message_finding(parsed, facts: Facts, s: Optional[_Labels]) -> Optional[Diagnosis]:
     """Error mode, nothing better known: say what Keras compared, in its own shapes."""
-    first, other = getattr(parsed, "first_shape", None), getattr(parsed, "other_shape", None)
+    first, other = parsed.first_shape, parsed.other_shape
     fam = parsed.family
     if fam == "label_range" and parsed.label_value is not None and parsed.expected_value:
         summary = (
@@ -1116,14 +1107,14 @@ def _message_finding(parsed, facts: Facts, s: Optional[_Labels]) -> Optional[Dia
         )
     return Diagnosis(
         "label_mismatch",
-        getattr(parsed, "layer_name", None),
+        parsed.layer_name,
         tuple(first) if first else None,
         tuple(other) if other else None,
         None,
         summary,
         (),
         "label_message",
-        getattr(parsed, "wrapper", None),
+        parsed.wrapper,
         s.y.name if s is not None and s.y is not None else None,
         facts.model.name if facts.model else None,
         (),
@@ -1137,11 +1128,8 @@ def _message_finding(parsed, facts: Facts, s: Optional[_Labels]) -> Optional[Dia
 
 def legacy_target(parsed) -> bool:
     """Keras 1/2 "Error when checking target: expected dense_1 to have ..." (about y, not x)."""
-    prefix = (getattr(parsed, "prefix", None) or "").lower()
-    return (
-        getattr(parsed, "family", None) in ("legacy_expected_dims", "legacy_expected_shape")
-        and "target" in prefix
-    )
+    prefix = (parsed.prefix or "").lower()
+    return parsed.family in ("legacy_expected_dims", "legacy_expected_shape") and "target" in prefix
 
 
 def legacy_target_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
@@ -1150,17 +1138,21 @@ def legacy_target_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
     The message names the output layer and the labels' shape (corpus cases 18 and 30); with
     the model and the labels in reach the label rules explain it, else the message does.
     """
-    d = label_rule(None, facts, "check") if facts.role("y") is not None and facts.model is not None else None
+    d = (
+        label_rule(NO_MESSAGE, facts, "check")
+        if facts.role("y") is not None and facts.model is not None
+        else None
+    )
     if d is not None:
         return replace(
             d,
             message=parsed.text,
             details=d.details + ("Keras said (%s): %s" % (parsed.family, parsed.text[:500]),),
         )
-    rec = getattr(parsed, "received_shape", None)
-    nd = getattr(parsed, "expected_ndim", None)
-    exp = getattr(parsed, "expected_shape", None)
-    name = getattr(parsed, "name", None) or getattr(parsed, "layer_name", None)
+    rec = parsed.received_shape
+    nd = parsed.expected_ndim
+    exp = parsed.expected_shape
+    name = parsed.name or parsed.layer_name
     notes = []
     if rec and nd and len(rec) == nd + 1 and rec[1] == 1:
         summary = (
@@ -1202,3 +1194,18 @@ def legacy_target_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
         facts.uninspected,
         (),
     )
+
+
+def rule(ctx: Context) -> Optional[Diagnosis]:
+    """Owns the label and loss families (``target_output``, ``shapes_incompatible``,
+    ``logits_labels``, ``incompatible_shapes``, ``label_range``)."""
+    if ctx.family not in LABEL_FAMILIES:
+        return None
+    return label_rule(ctx.parsed, ctx.facts, "check" if ctx.mode == "objects" else ctx.mode)
+
+
+def legacy_rule(ctx: Context) -> Optional[Diagnosis]:
+    """Owns Keras 1/2's "Error when checking target" (about y, not x)."""
+    if not legacy_target(ctx.parsed):
+        return None
+    return legacy_target_rule(ctx.parsed, ctx.facts, "check" if ctx.mode == "objects" else ctx.mode)

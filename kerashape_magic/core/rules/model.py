@@ -52,40 +52,15 @@ import re
 from dataclasses import replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from . import fixes as F
-from .diagnose import LABEL_FAMILIES, _base, _expects, _fits, _who, align, axis_names, fmt
-from .types import AxisRow, DataFact, Diagnosis, Facts, Fix, LayerFact, Shape
-
-#: Layers with ``return_sequences`` (keras/src/layers/rnn/rnn.py and its wrappers).
-RECURRENT = ("LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
-#: Layers that work on the last axis only and keep the rank (a Dense "per position").
-PER_POSITION = (
-    "Dense",
-    "EinsumDense",
-    "TimeDistributed",
-    "Dropout",
-    "GaussianDropout",
-    "GaussianNoise",
-    "AlphaDropout",
-    "Activation",
-    "ReLU",
-    "LeakyReLU",
-    "PReLU",
-    "ELU",
-    "Softmax",
-    "BatchNormalization",
-    "LayerNormalization",
-)
-#: Layers that may be inserted by a fix: built with their default arguments only.
-INSERTABLE = (
-    "Flatten",
-    "GlobalAveragePooling1D",
-    "GlobalAveragePooling2D",
-    "GlobalAveragePooling3D",
-    "GlobalMaxPooling1D",
-    "GlobalMaxPooling2D",
-    "GlobalMaxPooling3D",
-)
+from ..moves import templates as F
+from ..shapes import align, axis_names, fmt
+from ..shapes import expects as _expects
+from ..shapes import fits as _fits
+from ..shapes import who as _who
+from ..types import AxisRow, DataFact, Diagnosis, Facts, Fix, LayerFact, Shape
+from ..vocab import CONV1D, IMAGE2D, IMAGE3D, INSERTABLE, LABEL_FAMILIES, PER_POSITION, RECURRENT
+from .build import diagnosis
+from .context import Context
 
 _LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -280,20 +255,17 @@ def _path(
 
 def _expected_of(parsed, layer: LayerFact, got: Shape) -> Optional[Shape]:
     """What the failing layer expects, batch axis first, ``None`` for free sizes."""
-    fam = getattr(parsed, "family", None)
-    if (
-        fam in ("input_spec_shape", "legacy_expected_shape")
-        and getattr(parsed, "expected_shape", None) is not None
-    ):
+    fam = parsed.family
+    if fam in ("input_spec_shape", "legacy_expected_shape") and parsed.expected_shape is not None:
         return tuple(parsed.expected_shape)
-    if fam == "input_spec_axis" and getattr(parsed, "axis", None) is not None:
+    if fam == "input_spec_axis" and parsed.axis is not None:
         shape = [None] * len(got)
         try:
             shape[parsed.axis] = parsed.expected_value
         except IndexError:
             return None
         return tuple(shape)
-    nd = getattr(parsed, "expected_ndim", None)
+    nd = parsed.expected_ndim
     if nd:
         return (None,) * int(nd)
     return tuple(layer.input_shape) if layer.input_shape is not None else None
@@ -339,13 +311,14 @@ def model_rule(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]
 
     Example:
         >>> from kerashape_magic.core.types import DataFact, LayerFact, ModelFact
+        >>> from kerashape_magic.core.rules.context import NO_MESSAGE
         >>> m = ModelFact("model", "Sequential", ((None, 28, 28, 1),), declared=True, built=True, layers=(
         ...     LayerFact("conv2d", "Conv2D", (None, 28, 28, 1), (None, 26, 26, 4)),
         ...     LayerFact("dense", "Dense", (None, 26, 26, 4), (None, 26, 26, 10), (("units", 10),))),
         ...     output_shape=(None, 26, 26, 10))
         >>> data = (DataFact("X", "X", "x", "ndarray", (8, 28, 28, 1)),
         ...         DataFact("y", "y", "y", "ndarray", (8, 10)))
-        >>> d = model_rule(None, Facts(model=m, data=data), mode="check")
+        >>> d = model_rule(NO_MESSAGE, Facts(model=m, data=data), mode="check")
         >>> d.kind, d.layer_name, d.received_shape, d.expected_shape, d.fixes[0].kind
         ('rank_mismatch', 'dense', (None, 26, 26, 10), (None, 10), 'edit_layer')
     """
@@ -353,12 +326,12 @@ def model_rule(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]
     if m is None or not m.layers:
         return None
     x = facts.role("x")
-    fam = getattr(parsed, "family", None)
+    fam = parsed.family
     if fam in LABEL_FAMILIES or (mode == "check" and _fits_input(facts, x)):
         d = _output_rule(parsed, facts, x)
         if d is not None:
             return d
-    i = _index(facts, getattr(parsed, "layer_name", None)) if mode == "error" and parsed is not None else None
+    i = _index(facts, parsed.layer_name) if mode == "error" else None
     if i is not None and (x is None or (i > 0 and _transformed(parsed, x) and _fits_input(facts, x))):
         return _layer_rule(parsed, facts, x)
     if x is not None and x.shape is not None:
@@ -373,30 +346,30 @@ def internal_rule(parsed, facts: Facts, x, R, E, cls, lname, names) -> Diagnosis
     ``E`` (equal up to free sizes). Explains the failing layer against the one before it
     when the model's layers are known; otherwise says that the data is not at fault.
     """
-    d = _layer_rule(parsed, facts, x) if parsed is not None else None
+    d = _layer_rule(parsed, facts, x)
     if d is not None:
         return d
-    lname2 = getattr(parsed, "layer_name", None)
+    lname2 = parsed.layer_name
     summary = "`%s` %s matches the model's input %s: the problem is inside the model%s." % (
         (x.name or x.source) if x else "the input",
         fmt(R),
         fmt(E),
         (" at layer %r" % lname2) if lname2 else "",
     )
-    return _base(
-        "rank_mismatch",
-        "internal_layer",
-        facts,
-        x,
-        R,
-        E,
-        cls,
-        lname2 or lname,
-        summary,
-        [],
-        parsed,
-        align(R, E, names),
-        None,
+    return diagnosis(
+        kind="rank_mismatch",
+        rule="internal_layer",
+        facts=facts,
+        data=x,
+        received=R,
+        expected=E,
+        layer_class=cls,
+        layer_name=lname2 or lname,
+        summary=summary,
+        fixes=[],
+        parsed=parsed,
+        rows=align(R, E, names),
+        axis=None,
     )
 
 
@@ -404,7 +377,7 @@ def _transformed(parsed, x: DataFact) -> bool:
     """True when the failing layer received something else than the data: the layers
     before it changed the shape, so the data went through them and the mismatch is
     between layers (a Dropout in front passes the data's own shape on: not this)."""
-    got = getattr(parsed, "received_shape", None)
+    got = parsed.received_shape
     return got is not None and x.shape is not None and tuple(got[1:]) != tuple(x.shape[1:])
 
 
@@ -422,12 +395,12 @@ def _fits_input(facts: Facts, x: Optional[DataFact]) -> bool:
 def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnosis]:
     """Layer F (named by Keras) rejected what the layer before it, P, returns."""
     m = facts.model
-    i = _index(facts, getattr(parsed, "layer_name", None))
+    i = _index(facts, parsed.layer_name)
     if m is None or i is None:
         return None
     F_ = m.layers[i]
     P = m.layers[i - 1] if i > 0 else None
-    got = getattr(parsed, "received_shape", None)
+    got = parsed.received_shape
     if got is None and P is not None:
         got = P.output_shape
     if got is None and P is None:
@@ -442,9 +415,7 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
     e, r = len(exp), len(got)
     names = axis_names(e, F_.class_name)
     who = _who(F_.class_name, F_.name, None)
-    bound = {"min_ndim": "at least ", "max_ndim": "at most "}.get(
-        getattr(parsed, "ndim_bound", None) or "", ""
-    )
+    bound = {"min_ndim": "at least ", "max_ndim": "at most "}.get(parsed.ndim_bound or "", "")
     wants = "%s%d-D input %s" % (bound, e, _expects(exp, names))
     before = (
         "the layer before it, %s, returns %s %s"
@@ -468,21 +439,21 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
                 "keras.Sequential([...])), so there is nothing to rebuild here: make this change in "
                 "the code that builds the model.",
             )
-        d = _base(
-            kind,
-            rule,
-            facts,
-            None,
-            got,
-            exp,
-            F_.class_name,
-            F_.name,
-            summary,
-            fixes,
-            parsed,
-            rows,
-            _first_bad(rows),
-            notes,
+        d = diagnosis(
+            kind=kind,
+            rule=rule,
+            facts=facts,
+            data=None,
+            received=got,
+            expected=exp,
+            layer_class=F_.class_name,
+            layer_name=F_.name,
+            summary=summary,
+            fixes=fixes,
+            parsed=parsed,
+            rows=rows,
+            axis=_first_bad(rows),
+            notes=notes,
         )
         return replace(d, shape_path=path)
 
@@ -640,7 +611,6 @@ def _first_bad(rows: Sequence[AxisRow]) -> Optional[int]:
 
 def _natural_ndim(class_name: str) -> Optional[int]:
     """The rank a layer is made for (its docstring's Input shape, keras/src/layers/...)."""
-    from .diagnose import CONV1D, IMAGE2D, IMAGE3D
 
     if class_name in ("Dense", "EinsumDense"):
         return 2
@@ -693,20 +663,20 @@ def _sample_axis_rule(parsed, facts: Facts, x: DataFact) -> Optional[Diagnosis]:
     )
     rows = align(R, E, names, skip=(1,))
     return replace(
-        _base(
-            "rank_mismatch",
-            "sample_axis_in_input_shape",
-            facts,
-            x,
-            R,
-            E,
-            first.class_name,
-            first.name,
-            summary,
-            [fix],
-            parsed,
-            rows,
-            1,
+        diagnosis(
+            kind="rank_mismatch",
+            rule="sample_axis_in_input_shape",
+            facts=facts,
+            data=x,
+            received=R,
+            expected=E,
+            layer_class=first.class_name,
+            layer_name=first.name,
+            summary=summary,
+            fixes=[fix],
+            parsed=parsed,
+            rows=rows,
+            axis=1,
         ),
         shape_path=_path(facts, x, 0, None),
     )
@@ -814,19 +784,25 @@ def _output_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagno
         )
         rule = "flatten_missing"
     path = _path(facts, x, len(layers), None)
-    d = _base(
-        "rank_mismatch",
-        rule,
-        facts,
-        None,
-        tuple(out),
-        expected,
-        D.class_name,
-        D.name,
-        summary,
-        [fix],
-        parsed,
-        rows,
-        1,
+    d = diagnosis(
+        kind="rank_mismatch",
+        rule=rule,
+        facts=facts,
+        data=None,
+        received=tuple(out),
+        expected=expected,
+        layer_class=D.class_name,
+        layer_name=D.name,
+        summary=summary,
+        fixes=[fix],
+        parsed=parsed,
+        rows=rows,
+        axis=1,
     )
     return replace(d, shape_path=path, received_name=None)
+
+
+def rule(ctx: Context) -> Optional[Diagnosis]:
+    """Owns errors raised inside the model (a layer against the one before it), a model whose
+    output has more axes than the labels, and an ``input_shape`` that includes the sample axis."""
+    return model_rule(ctx.parsed, ctx.facts, "check" if ctx.mode == "objects" else ctx.mode)

@@ -1,0 +1,267 @@
+"""Data moves: every transformation of the data that could make it fit the expected input.
+
+Each move is a pure function ``move(s: Situation) -> iterable of Fix`` that proposes a fix
+only when its result has exactly the expected shape; verification decides whether it works
+and ``core/rank.py`` orders the survivors. A move never moves a value between the feature
+axis and another axis when the feature count is wrong: reshapes only flatten or unflatten
+trailing axes, or group stacked rows whose feature axis already fits (DESIGN.md, the
+catalogue; seed 001 example 1). Every container the facts can name gets the same move
+(``templates.py`` writes NumPy, tf.Tensor, pandas, list and tf.data ``map`` code).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable, Optional, Tuple
+
+from ..shapes import fits, name_of, permutation, plural, prod, shape_fits, singular
+from ..types import DataFact, Diagnosis, Facts, Fix, Shape
+from ..vocab import IMAGE2D, SEQUENCE_LAYERS
+from . import templates as F
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a move reads: the data against the expected input.
+
+    Attributes:
+        diagnosis: the rule's diagnosis (kind, axis table).
+        facts: the facts.
+        x: the data object that disagrees.
+        received: its shape, batch axis first, e.g. ``(100, 24, 1)``.
+        expected: the expected input, ``None`` for free sizes, e.g. ``(None, 24, 3)``.
+        names: Keras's axis names for ``expected``.
+        layer_class: the class of the layer that expects it.
+    """
+
+    diagnosis: Diagnosis
+    facts: Facts
+    x: DataFact
+    received: Shape
+    expected: Shape
+    names: Tuple[str, ...]
+    layer_class: Optional[str]
+
+    @property
+    def name(self) -> str:
+        return self.x.name or ""
+
+    @property
+    def tname(self) -> str:
+        return self.x.type_name
+
+
+def _tag(fix: Optional[Fix], move: str, **kw: object) -> Optional[Fix]:
+    return replace(fix, move=move, **kw) if fix is not None else None  # type: ignore[arg-type]
+
+
+def add_axis(s: Situation) -> Iterable[Optional[Fix]]:
+    """Insert one axis of size 1 wherever that makes the data fit: channels or features at
+    the end, a batch axis in front (one sample), or any axis between."""
+    R, E = s.received, s.expected
+    if len(R) + 1 != len(E):
+        return
+    for p in range(len(R), -1, -1):
+        shape = R[:p] + (1,) + R[p:]
+        if p == 0:
+            if not (all(fits(a, b) for a, b in zip(R, E[1:])) and all(d is not None for d in E[1:])):
+                continue
+            why = (
+                "This is one sample without the batch axis: add a leading axis of size 1 (or index "
+                "with x[0:1] instead of x[0])."
+            )
+        elif shape_fits(shape, E) and E[p] in (1, None):
+            axname = name_of(s.names, p)
+            why = "The data has no %s axis: add one of size 1. No value moves." % axname
+        else:
+            continue
+        axis = -1 if p == len(R) else p
+        yield _tag(F.expand_dims(s.facts, s.name, s.tname, axis, shape, why), "add_axis")
+
+
+def drop_axis(s: Situation) -> Iterable[Optional[Fix]]:
+    """Drop one axis of size 1 that has no counterpart in the expected input."""
+    R, E = s.received, s.expected
+    if len(R) != len(E) + 1:
+        return
+    for i in range(1, len(R)):
+        rest = R[:i] + R[i + 1 :]
+        if R[i] == 1 and shape_fits(rest, E):
+            why = "Axis %d has size 1 and no counterpart in the model's input. No value moves." % i
+            yield _tag(F.squeeze(s.facts, s.name, s.tname, i, rest, why), "drop_axis")
+
+
+def move_axes(s: Situation) -> Iterable[Optional[Fix]]:
+    """Transpose when the sizes are right but in another order, and only when the sizes tell
+    the axes apart (two axes of one size: swapping them would rotate pictures)."""
+    R, E = s.received, s.expected
+    perm, ambiguous = permutation(R, E)
+    if perm is None:
+        return
+    result = (R[0],) + tuple(E[1:])
+    why = (
+        "The sizes are right but in another order (e.g. channels first). A transpose moves whole "
+        "axes; a reshape would scramble the values."
+    )
+    fix = _tag(F.transpose(s.facts, s.name, s.tname, perm, result, why), "move_axes")
+    if fix is not None and ambiguous:
+        fix = replace(fix, verification="ruled out: two axes have the same size, so the sizes cannot tell "
+                      "which is which (swapping height and width rotates pictures)")
+    yield fix
+
+
+def flatten(s: Situation) -> Iterable[Optional[Fix]]:
+    """Merge trailing axes into one: ``(N, 28, 28) -> (N, 784)`` for a Dense layer.
+
+    Keeps every value in order; only axes after those that already fit are merged.
+    """
+    R, E = s.received, s.expected
+    r, e = len(R), len(E)
+    if r <= e or e < 2 or not shape_fits(R[: e - 1], E[: e - 1]):
+        return
+    merged = prod(R[e - 1 :])
+    if merged is None or not fits(merged, E[-1]):
+        return
+    result = tuple(R[: e - 1]) + (merged,)
+    why = "Merges the last %d axes into one of %d values, row-major (the order NumPy keeps); no value moves." % (
+        r - e + 1,
+        merged,
+    )
+    fix = F.reshape(s.facts, s.name, s.tname, (-1,) + result[1:], why, "Flatten %s to %s" % (s.name, _fmt(result)))
+    yield _tag(fix, "flatten", kind="flatten", resulting_shape=result) if fix is not None else None
+
+
+def unflatten(s: Situation) -> Iterable[Optional[Fix]]:
+    """Split a flat row into the expected axes: ``(N, T*F) -> (N, T, F)`` or flat pixels to
+    ``(N, H, W, C)``, under the stated row-major (time-major) assumption; for sequences also
+    the feature-major variant."""
+    R, E = s.received, s.expected
+    r, e = len(R), len(E)
+    inner = prod(E[1:])
+    if r >= e or r < 2 or inner is None or prod(R[1:]) != inner:
+        return
+    target = (-1,) + tuple(E[1:])
+    if e == 3:
+        why = (
+            "Assumes each row lists the %s of the first %s, then of the second, ... (time-major, the usual "
+            "layout). If your rows are feature-major, use the transpose variant."
+            % (s.names[-1], singular(s.names[1]))
+        )
+    else:
+        why = (
+            "Assumes each row holds the values in row-major order (%s): the order NumPy, pandas and most "
+            "image loaders use." % ", ".join(s.names[1:])
+        )
+    result = (R[0],) + tuple(E[1:])
+    fix = F.reshape(s.facts, s.name, s.tname, target, why, "Reshape %s to %s" % (s.name, _fmt(result)))
+    yield _tag(fix, "unflatten", resulting_shape=result) if fix is not None else None
+    if e == 3:
+        yield _tag(F.reshape_feature_major(s.facts, s.name, s.tname, target), "unflatten_feature_major",
+                   resulting_shape=result)
+
+
+def group_rows(s: Situation) -> Iterable[Optional[Fix]]:
+    """Stacked rows ``(N*T, F) -> (N, T, F)``: consecutive rows of one sample grouped, the
+    feature axis untouched (seed 003, example 1)."""
+    R, E = s.received, s.expected
+    if len(R) + 1 != len(E) or len(E) < 3 or R[0] is None:
+        return
+    t = E[1]
+    if t is None or t <= 1 or R[0] % t or R[0] <= t or not shape_fits((None,) + tuple(R[1:]), (None,) + tuple(E[2:])):
+        return
+    n = R[0] // t
+    why = (
+        "Rows are stacked sample after sample (%d rows per sample); the reshape groups each sample's %d rows "
+        "without moving any value within a row." % (t, t)
+    )
+    result = (n, t) + tuple(R[1:])
+    fix = F.reshape(s.facts, s.name, s.tname, (-1, t) + tuple(R[1:]), why, "Reshape %s to %s" % (s.name, _fmt(result)))
+    yield _tag(fix, "group_rows", resulting_shape=result, sample_rows=t) if fix is not None else None
+
+
+def repeat_channel(s: Situation) -> Iterable[Optional[Fix]]:
+    """One grey channel repeated into the three an RGB model expects."""
+    R, E = s.received, s.expected
+    if len(R) != len(E) or len(E) < 4 or R[-1] != 1 or E[-1] != 3 or not shape_fits(R[:-1], E[:-1]):
+        return
+    if not F.is_identifier(s.name) or s.tname == "Tensor":
+        return
+    np_, imp = F._module(s.facts, "numpy", "np")
+    src = "%s%s = %s.repeat(%s, 3, axis=-1)\n" % (imp, s.name, np_, s.name)
+    yield F.data_fix(
+        s.facts,
+        "repeat",
+        "Repeat the grey channel 3 times (grayscale to RGB)",
+        src,
+        "The model was built for RGB images; repeating the single grey channel gives it three equal channels.",
+        tuple(R[:-1]) + (3,),
+        target=s.name,
+        op=("repeat", 3, -1),
+        move="repeat_channel",
+    )
+
+
+def resize_images(s: Situation) -> Iterable[Optional[Fix]]:
+    """Resample images to the expected height and width (bilinear); lossy when shrinking."""
+    R, E = s.received, s.expected
+    if len(R) != 4 or len(E) != 4 or E[1] is None or E[2] is None or R[1] is None or R[2] is None:
+        return
+    if (R[1], R[2]) == (E[1], E[2]) or not fits(R[3], E[3]) or s.layer_class in SEQUENCE_LAYERS:
+        return
+    smaller = R[1] * R[2] > E[1] * E[2]
+    why = "Resamples every image to %dx%d (bilinear), the size the model was built for.%s" % (
+        E[1],
+        E[2],
+        " Shrinking drops fine detail." if smaller else "",
+    )
+    yield _tag(
+        F.resize(s.facts, s.name, s.tname, (E[1], E[2]), (R[0], E[1], E[2], R[3]), why, smaller),
+        "resize_images",
+    )
+
+
+def fit_timesteps(s: Situation) -> Iterable[Optional[Fix]]:
+    """Pad with zeros (lossless) or cut (lossy) every sequence to the declared timesteps; and
+    when the length is a multiple, cut each sample into windows with its label repeated."""
+    R, E = s.received, s.expected
+    if len(R) != 3 or len(E) != 3 or R[1] is None or E[1] is None or R[1] == E[1] or not fits(R[2], E[2]):
+        return
+    loses = R[1] > E[1]
+    if loses:
+        why = (
+            "Keeps the first %d of %d timesteps of every sample and DROPS the last %d: data is lost. Prefer "
+            "rebuilding for any number of timesteps." % (E[1], R[1], R[1] - E[1])
+        )
+    else:
+        why = (
+            "Pads every sample with zeros after its %d timesteps up to %d; add a Masking layer so the padding "
+            "is ignored." % (R[1], E[1])
+        )
+    dtype = s.x.dtype if s.x.dtype in ("float32", "float64", "int32", "int64") else "float32"
+    yield _tag(F.pad_sequences(s.facts, s.name, E[1], dtype, why, loses), "fit_timesteps",
+               resulting_shape=(R[0], E[1], R[2]))
+    y = s.facts.role("y")
+    if loses and R[1] % E[1] == 0 and y is not None and y.shape and y.shape[0] == R[0] and s.x.role == "x":
+        yield _tag(F.split_windows(s.facts, s.x, y, E[1], R), "split_windows")
+
+
+def _fmt(shape: Shape) -> str:
+    from ..shapes import fmt
+
+    return fmt(shape)
+
+
+#: The data moves, in the order they are proposed (the ranking reorders them).
+DATA_MOVES = (
+    add_axis,  # a size-1 axis: channels, features, timesteps, batch
+    drop_axis,  # a size-1 axis too many
+    move_axes,  # channels first, features/timesteps swapped (unambiguous sizes only)
+    flatten,  # trailing axes merged for a Dense layer
+    unflatten,  # flat rows split into (timesteps, features) or (height, width, channels)
+    group_rows,  # stacked rows grouped into samples
+    repeat_channel,  # one grey channel to three
+    resize_images,  # height and width resampled
+    fit_timesteps,  # pad or truncate timesteps, or windows with repeated labels
+)
+
+__all__ = ["DATA_MOVES", "Situation", "plural", "IMAGE2D"]

@@ -1,0 +1,133 @@
+"""The ranking of DESIGN.md as one pure function: which candidates are offered, in which order.
+
+1. Never offered (listed in Details with the reason instead): a candidate a move already
+   ruled out (an axis move between two axes of one size), a candidate whose code failed on
+   the slice (the model's own words), any model change for a call that uses the model as
+   trained (``predict``, ``evaluate``, ``model(x)``), and a rebuild for validation data that
+   would change the declared sizes the training data fits.
+2. Verified before not verified; lossless before lossy. Re-initialising a trained model's
+   weights counts as a loss.
+3. A trained model keeps its weights: data moves first. A model never trained whose
+   declaration disagrees with the data's sizes gets its declaration fixed first — resizing or
+   cropping the data would throw information away to fit a typo. When the data holds
+   exactly the expected values in another arrangement (axes swapped, flattened, stacked, a
+   size-1 axis missing), the data is rearranged first whatever the model.
+4. Fewer and smaller changes first (:data:`COST`); then the order the rule and the moves
+   proposed them in (the evidence they weighed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import List, Tuple
+
+from .types import Diagnosis, Facts, Fix
+from .vocab import INFERENCE_METHODS
+
+#: Diagnosis kinds where the data's sizes differ from the declaration (rule 3 applies).
+SIZE_KINDS = ("feature_mismatch", "timestep_mismatch", "spatial_mismatch", "rank_mismatch")
+
+#: How big a change each move is (rule 4): moving no value < moving whole axes < regrouping
+#: values < making new values or dropping some.
+COST = {
+    "add_axis": 0,
+    "drop_axis": 0,
+    "free_axes": 1,
+    "move_axes": 1,
+    "flatten": 2,
+    "unflatten": 2,
+    "group_rows": 2,
+    "repeat_channel": 3,
+    "declare_input": 3,
+    "fit_timesteps": 3,
+    "split_windows": 4,
+    "resize_images": 4,
+    "unflatten_feature_major": 5,
+}
+
+#: Moves that keep every weight of the model they rebuild.
+KEEPS_WEIGHTS = ("free_axes",)
+
+
+def ruled_out_reason(fix: Fix, d: Diagnosis, facts: Facts) -> str:
+    """Why ``fix`` must not be offered (rule 1), or ``""``."""
+    note = fix.verification
+    if note.startswith("ruled out:"):
+        return note[len("ruled out:") :].strip()
+    if note.startswith("failed:"):
+        return "the model rejected it: " + note[len("failed:") :].strip()
+    method = facts.call.method
+    if fix.changes_model and method in INFERENCE_METHODS:
+        return (
+            "a %s call uses the model as trained: the data must match it; changing the model would "
+            "re-initialise the weights that depend on it" % (method.strip("_") or "prediction")
+        )
+    x = next((f for f in facts.data if f.name and f.name == d.received_name), None)
+    if fix.kind == "rebuild_input" and x is not None and x.role == "val_x" and fix.move not in KEEPS_WEIGHTS:
+        return (
+            "`%s` is validation data: it must match the model that the training data fits; rebuilding the "
+            "model for it would break training" % (x.name or x.source)
+        )
+    return ""
+
+
+def _loses(fix: Fix, facts: Facts) -> bool:
+    trained = facts.model is not None and facts.model.trained
+    return fix.loses_data or (trained and fix.kind == "rebuild_input" and fix.move not in KEEPS_WEIGHTS)
+
+
+def _tier(fix: Fix, d: Diagnosis, facts: Facts) -> int:
+    """0 for the side rule 3 puts first, 1 for the other; 0 for fixes outside the catalogue."""
+    if not fix.move or fix.move not in COST:
+        return 0
+    trained = facts.model is not None and facts.model.trained
+    model_first = d.kind in SIZE_KINDS and not trained
+    return 0 if fix.changes_model == model_first else 1
+
+
+def rank(d: Diagnosis, facts: Facts) -> Diagnosis:
+    """Order ``d.fixes`` by the rules above; move what must not be offered to ``d.ruled_out``.
+
+    Args:
+        d: a diagnosis whose fixes went through verification (``Fix.verified`` and
+            ``Fix.verification`` set).
+        facts: the facts (the call, the model's ``trained`` flag, the data roles).
+
+    Returns:
+        The diagnosis with its offered fixes best first, and ``ruled_out`` holding
+        ``(title, reason)`` for every candidate that is not offered.
+
+    Example:
+        >>> from kerashape_magic.core.types import CallFact, Diagnosis, Facts, Fix, ModelFact
+        >>> d = Diagnosis(kind="spatial_mismatch", layer_name=None, received_shape=(8, 32, 32, 1),
+        ...               expected_shape=(None, 28, 28, 1), axis=1, summary="", fixes=(
+        ...     Fix("resize", "Resize", "", "", verified=True, loses_data=True, move="resize_images"),
+        ...     Fix("rebuild_input", "Rebuild", "", "", verified=True, move="declare_input")))
+        >>> fresh = Facts(model=ModelFact("model", "Sequential"))
+        >>> [f.kind for f in rank(d, fresh).fixes]
+        ['rebuild_input', 'resize']
+        >>> trained = Facts(model=ModelFact("model", "Sequential", trained=True))
+        >>> [f.kind for f in rank(d, trained).fixes]
+        ['resize', 'rebuild_input']
+        >>> predict = Facts(model=ModelFact("model", "Sequential"), call=CallFact("predict"))
+        >>> r = rank(d, predict)
+        >>> [f.kind for f in r.fixes], r.ruled_out[0][0]
+        (['resize'], 'Rebuild')
+    """
+    offered: List[Tuple[Tuple[int, int, int, int, int], Fix]] = []
+    ruled: List[Tuple[str, str]] = list(d.ruled_out)
+    for i, fix in enumerate(d.fixes):
+        why = ruled_out_reason(fix, d, facts)
+        if why:
+            ruled.append((fix.title, why))
+            continue
+        key = (
+            0 if fix.verified else 1,
+            1 if _loses(fix, facts) else 0,
+            _tier(fix, d, facts),
+            COST.get(fix.move, 0),
+            i,
+        )
+        offered.append((key, fix))
+    offered.sort(key=lambda pair: pair[0])
+    return replace(d, fixes=tuple(f for _, f in offered), ruled_out=tuple(ruled))
