@@ -912,7 +912,8 @@ def _site(model: _Model, layer: LayerRef) -> Union[_Site, NoEdit]:
             return NoEdit(model.unknown)
         if not 0 <= i < n:
             return NoEdit(
-                "the model in cell [%d] declares %d layers, not %d" % (model.cell.count, n, abs(layer))
+                "the model in cell [%d] declares %d layer%s, none at index %d"
+                % (model.cell.count, n, "" if n == 1 else "s", layer)
             )
         return sites[i]
     cls, occurrence = layer
