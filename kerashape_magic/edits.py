@@ -24,7 +24,10 @@ a sentence for the panel, which then shows the plain code to add instead):
   (``LSTM(50)`` -> ``LSTM(50, return_sequences=True)``, ``Dense(10)`` -> ``Dense(1)``).
 * :func:`layer_insert_edit`: one layer inserted (a list element, a ``model.add(...)`` line, or
   a call in a Functional chain).
+* :func:`layer_remove_edit`: one layer removed.
 * :func:`loss_edit`: the ``loss`` of the model's last ``compile(...)`` call.
+* :func:`model_edits`: all of one model fix at once (a rebuild's input shape, keywords,
+  inserted and removed layers, loss), one edit per cell.
 
 Helpers: :func:`module_alias` (the user's name for a module), :func:`apply_edits`,
 :func:`combine`, :func:`unified_diff` and :func:`edit_header` (the terminal rendering).
@@ -55,6 +58,8 @@ __all__ = [
     "layer_argument_edit",
     "layer_insert_edit",
     "loss_edit",
+    "layer_remove_edit",
+    "model_edits",
     "module_alias",
     "apply_edits",
     "combine",
@@ -445,7 +450,9 @@ def _default_data_stop(cell: _Cell, name: str) -> Optional[int]:
     return None
 
 
-def data_edit(history: History, cell: int, name: str, code: str, *, line: Optional[int] = None) -> Found:
+def data_edit(
+    history: History, cell: int, name: Union[str, Sequence[str]], code: str, *, line: Optional[int] = None
+) -> Found:
     """Insert a data fix right after the last assignment of ``name`` before the failing call.
 
     The line (or lines) ``code`` goes after the last top-level statement that assigns ``name``
@@ -460,7 +467,9 @@ def data_edit(history: History, cell: int, name: str, code: str, *, line: Option
     Args:
         history: the raw input history (``In`` / ``input_hist_raw``) or ``{count: source}``.
         cell: the failing cell's execution count.
-        name: the data variable (``X_train``).
+        name: the data variable (``X_train``), or several (``("X_train", "y_train")`` for a fix
+            that rebinds both, as windows do): the line goes after the last statement that
+            assigns any of them.
         code: the fix's line(s) in plain NumPy / TF, e.g. ``X_train = np.expand_dims(X_train, -1)``;
             it must compile and not mention kerashape.
         line: the failing call's line in cell ``cell`` (1-based, from the traceback); when None
@@ -481,18 +490,26 @@ def data_edit(history: History, cell: int, name: str, code: str, *, line: Option
     bad = _check_code(code)
     if bad:
         return bad
+    names = (name,) if isinstance(name, str) else tuple(name)
     cells = _cells(history)
     failing = next((c for c in cells if c.count == cell), None)
     stop = None
     if failing is not None:
-        stop = _top_index(failing, line) if line is not None else _default_data_stop(failing, name)
+        if line is not None:
+            stop = _top_index(failing, line)
+        else:
+            stops = [s for s in (_default_data_stop(failing, n) for n in names) if s is not None]
+            stop = min(stops) if stops else None
         if stop is None and failing.tree is not None:
             stop = len(failing.tree.body)
     entries, _ = _entries(cells, cell, stop if stop is not None else 0)
-    i, kind = _last_binding(entries, name)
-    if i is None or kind not in ("assign", "import", "with"):
-        return _not_assigned(name, cell, i, kind, entries)
-    e = entries[i]
+    last = -1
+    for n in names:
+        i, kind = _last_binding(entries, n)
+        if i is None or kind not in ("assign", "import", "with"):
+            return _not_assigned(n, cell, i, kind, entries)
+        last = max(last, i)
+    e = entries[last]
     return _patched(e.cell, [_insert_after(e.cell, e.top, code)])
 
 
@@ -1379,6 +1396,178 @@ def layer_insert_edit(
     if imp and top is not None:
         patches.append(_insert_before(c, top, imp))
     return _patched(c, patches)
+
+
+def layer_remove_edit(
+    history: History, cell: int, model: str, layer: LayerRef, *, line: Optional[int] = None
+) -> Found:
+    """Remove one layer where the notebook declares it.
+
+    A list element goes with its comma (its whole line when it has one of its own); a
+    ``model.add(...)`` line goes; in a Functional chain ``x = Dropout(0.2)(x)`` goes, and an
+    inline ``Dropout(0.2)(h)`` becomes ``h``.
+
+    Args:
+        history: the raw input history.
+        cell: the failing cell's execution count.
+        model: the model's variable name.
+        layer: the layer (see :func:`layer_argument_edit` for the forms).
+        line: the failing call's line in cell ``cell`` (1-based), or None.
+
+    Returns:
+        The :class:`SourceEdit`, or :class:`NoEdit` with the reason.
+
+    Example:
+        >>> h = {2: "model = keras.Sequential([LSTM(8), Flatten(), Dense(1)])"}
+        >>> print(layer_remove_edit(h, 3, "model", 1).after)
+        model = keras.Sequential([LSTM(8), Dense(1)])
+    """
+    m, s = _model_site(history, cell, model, layer, line)
+    if s is None:
+        return m
+    if s.container is not None and s.element is not None:
+        c = m.container_cell or s.cell
+        elts = s.container.elts  # type: ignore[attr-defined]
+        i = elts.index(s.element)
+        elt = s.element
+        if _alone(c, elt):
+            start, end = c.starts[elt.lineno - 1], c.line_end(elt.end_lineno)  # type: ignore[arg-type]
+        elif i + 1 < len(elts):
+            start, end = c.start(elt), c.start(elts[i + 1])
+        elif i > 0:
+            start, end = c.end(elts[i - 1]), c.end(elt)
+        else:
+            start, end = c.start(elt), c.end(elt)
+        return _patched(c, [(start, end, "")])
+    if m.style == "sequential" and s.stmt is not None and s.stmt_cell is not None:
+        c, stmt = s.stmt_cell, s.stmt
+        if not _alone(c, stmt):
+            return NoEdit("the `%s.add(...)` line in cell [%d] holds more than that layer" % (model, c.count))
+        return _patched(c, [(c.starts[stmt.lineno - 1], c.line_end(stmt.end_lineno), "")])  # type: ignore[arg-type]
+    if m.style == "functional" and s.applied is not None:
+        c, applied = s.cell, s.applied
+        if len(applied.args) != 1 or applied.keywords:
+            return NoEdit("that layer in cell [%d] takes more than one input" % c.count)
+        arg = applied.args[0]
+        target = s.assign.targets[0] if isinstance(s.assign, ast.Assign) else None  # type: ignore[attr-defined]
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(arg, ast.Name)
+            and target.id == arg.id
+            and _alone(c, s.assign)
+        ):
+            a = s.assign
+            return _patched(c, [(c.starts[a.lineno - 1], c.line_end(a.end_lineno), "")])  # type: ignore[union-attr,arg-type]
+        return _patched(c, [(c.start(applied), c.end(applied), c.source(arg))])
+    return NoEdit("that layer of `%s` is not written in the notebook where it can be removed" % model)
+
+
+def _index_of(m: _Model, layer: LayerRef) -> Union[int, NoEdit]:
+    s = _site(m, layer)
+    if isinstance(s, NoEdit):
+        return s
+    return m.sites.index(s)
+
+
+def model_edits(
+    history: History,
+    cell: int,
+    model: str,
+    *,
+    input_shape: Optional[Sequence[Optional[int]]] = None,
+    declared: Optional[Sequence[Optional[int]]] = None,
+    input_index: int = 0,
+    arguments: Optional[Mapping[LayerRef, Mapping[str, object]]] = None,
+    insert_after: Optional[Mapping[LayerRef, Union[str, Tuple[str, str]]]] = None,
+    insert_before: Optional[Mapping[LayerRef, Union[str, Tuple[str, str]]]] = None,
+    remove: Sequence[LayerRef] = (),
+    loss: Optional[str] = None,
+    line: Optional[int] = None,
+) -> Union[Tuple[SourceEdit, ...], NoEdit]:
+    """All the changes of one model fix at once (a rebuild: input shape, layer keywords,
+    inserted and removed layers, loss), as one edit per cell.
+
+    The layers are named as in the model before the change; each step runs on the cells the
+    previous one left, keywords first, then the input shape and the loss, then insertions and
+    removals from the last layer to the first so that earlier indexes still hold.
+
+    Args:
+        history: the raw input history.
+        cell: the failing cell's execution count.
+        model: the model's variable name.
+        input_shape / declared / input_index: as :func:`input_shape_edit`.
+        arguments: ``{layer: {keyword: value}}`` (:func:`layer_argument_edit`).
+        insert_after / insert_before: ``{layer: class name}`` or ``{layer: (class name,
+            arguments source)}`` (:func:`layer_insert_edit`).
+        remove: layers to remove (:func:`layer_remove_edit`).
+        loss: as :func:`loss_edit`.
+        line: the failing call's line in cell ``cell`` (1-based), or None.
+
+    Returns:
+        The edits (:func:`combine`-d), or the :class:`NoEdit` of the first step that found none.
+
+    Example:
+        >>> h = {2: "model = keras.Sequential([keras.Input((24, 3)), LSTM(8), LSTM(4), Dense(1)])"}
+        >>> (e,) = model_edits(h, 3, "model", input_shape=(24, 1), arguments={0: {"return_sequences": True}})
+        >>> print(e.after)
+        model = keras.Sequential([keras.Input((24, 1)), LSTM(8, return_sequences=True), LSTM(4), Dense(1)])
+    """
+    m = _find_model(history, cell, model, line)
+    if isinstance(m, NoEdit):
+        if input_shape is None and not arguments and not insert_after and not insert_before and not remove:
+            m = None  # type: ignore[assignment]
+        else:
+            return m
+    steps: List = []
+    for ref, changes in (arguments or {}).items():
+        for keyword, value in changes.items():
+            steps.append(
+                lambda h, r=ref, k=keyword, v=value: layer_argument_edit(h, cell, model, r, k, v, line=line)
+            )
+    if input_shape is not None:
+        steps.append(
+            lambda h: input_shape_edit(
+                h, cell, model, input_shape, declared=declared, input_index=input_index, line=line
+            )
+        )
+    if loss is not None:
+        steps.append(lambda h: loss_edit(h, cell, model, loss, line=line))
+    structural: List[Tuple[int, int, object]] = []
+    for order, table in ((0, insert_after), (1, insert_before)):
+        for ref, what in (table or {}).items():
+            i = _index_of(m, ref)  # type: ignore[arg-type]
+            if isinstance(i, NoEdit):
+                return i
+            cls, args = (what, "") if isinstance(what, str) else what
+            kw = "after" if order == 0 else "before"
+            structural.append(
+                (
+                    i,
+                    order,
+                    lambda h, i=i, c=cls, a=args, kw=kw: layer_insert_edit(
+                        h, cell, model, c, arguments=a, line=line, **{kw: i}
+                    ),
+                )
+            )
+    for ref in remove:
+        i = _index_of(m, ref)  # type: ignore[arg-type]
+        if isinstance(i, NoEdit):
+            return i
+        if any(j == i for j, _, _ in structural):
+            return NoEdit("a layer cannot be both removed and used as a place to insert")
+        structural.append((i, 2, lambda h, i=i: layer_remove_edit(h, cell, model, i, line=line)))
+    steps.extend(step for _, _, step in sorted(structural, key=lambda t: (-t[0], t[1])))
+    if not steps:
+        return NoEdit("nothing to change")
+    current: Dict[int, str] = apply_edits(history, ())
+    done: List[SourceEdit] = []
+    for step in steps:
+        found = step(current)
+        if isinstance(found, NoEdit):
+            return found
+        done.append(found)
+        current[found.cell] = found.after
+    return combine(done)
 
 
 # --------------------------------------------------------------------------- loss

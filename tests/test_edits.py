@@ -735,6 +735,92 @@ def test_layer_insert_refused(kwargs, reason):
     assert isinstance(found, NoEdit) and reason in found.reason
 
 
+REMOVE = [
+    pytest.param(
+        {1: "import keras\nfrom keras import layers", 2: CONV},
+        dict(layer=1),
+        2,
+        CONV.replace("    layers.MaxPooling2D(),\n", ""),
+        id="multiline-element-line",
+    ),
+    pytest.param(
+        {2: "model = keras.Sequential([LSTM(8), Flatten(), Dense(1)])"},
+        dict(layer=-1),
+        2,
+        "model = keras.Sequential([LSTM(8), Flatten()])",
+        id="inline-last-element",
+    ),
+    pytest.param(STACKED, dict(layer=1), 3, "", id="add-line"),
+    pytest.param(
+        {
+            1: "inp = keras.Input((8,))\nx = layers.Dense(4)(inp)\n"
+            "x = layers.Dropout(0.5)(x)\nout = layers.Dense(1)(x)\n"
+            "model = keras.Model(inp, out)"
+        },
+        dict(layer=("Dropout", 0)),
+        1,
+        "inp = keras.Input((8,))\nx = layers.Dense(4)(inp)\n"
+        "out = layers.Dense(1)(x)\nmodel = keras.Model(inp, out)",
+        id="functional-line",
+    ),
+    pytest.param(
+        {1: "inp = keras.Input((8,))\nmodel = keras.Model(inp, layers.Dense(1)(layers.Flatten()(inp)))"},
+        dict(layer=0),
+        1,
+        "inp = keras.Input((8,))\nmodel = keras.Model(inp, layers.Dense(1)(inp))",
+        id="functional-inline",
+    ),
+]
+
+
+@pytest.mark.parametrize("history, kwargs, cell, expected", REMOVE)
+def test_layer_remove_edit(history, kwargs, cell, expected):
+    found = E.layer_remove_edit(history, max(history) + 1, "model", **kwargs)
+    assert isinstance(found, SourceEdit), found
+    assert (found.cell, found.after) == (cell, expected)
+    assert_well_formed(history, found)
+
+
+def test_model_edits_several_changes_in_order():
+    hist = {
+        1: "import keras\nfrom keras import layers",
+        2: "model = keras.Sequential()\nmodel.add(layers.LSTM(8))\n",
+        3: "model.add(layers.Dropout(0.2))\nmodel.add(layers.Dense(10))\nmodel.compile(loss='mse')\n",
+    }
+    found = E.model_edits(
+        hist,
+        4,
+        "model",
+        input_shape=(24, 1),
+        arguments={("Dense", 0): {"units": 1}},
+        insert_after={0: ("RepeatVector", "2"), 2: "Flatten"},
+        remove=[1],
+        loss="huber",
+    )
+    assert [e.cell for e in found] == [3, 2]
+    assert found[1].after == (
+        "model = keras.Sequential()\nmodel.add(layers.Input((24, 1)))\nmodel.add(layers.LSTM(8))\n"
+        "model.add(layers.RepeatVector(2))\n"
+    )
+    assert found[0].after == (
+        "model.add(layers.Dense(1))\nmodel.add(layers.Flatten())\nmodel.compile(loss='huber')\n"
+    )
+    assert found[0].before == hist[3] and found[1].before == hist[2]
+    assert isinstance(E.model_edits(hist, 4, "model"), NoEdit)
+    assert (
+        "removed and used" in E.model_edits(hist, 4, "model", remove=[0], insert_after={0: "Flatten"}).reason
+    )
+    assert isinstance(E.model_edits({1: "model = load()"}, 2, "model", input_shape=(3,)), NoEdit)
+
+
+def test_data_edit_for_two_names_goes_after_the_later():
+    hist = {1: "X = np.zeros((10, 48))\n", 2: "y = np.zeros(10)\nprint(y)\n", 3: "model.fit(X, y)"}
+    code = "X = X.reshape(-1, 24)\ny = np.repeat(y, 2)"
+    found = E.data_edit(hist, 3, ("X", "y"), code)
+    assert found.after == "y = np.zeros(10)\nX = X.reshape(-1, 24)\ny = np.repeat(y, 2)\nprint(y)\n"
+    assert "`z` is not assigned" in E.data_edit(hist, 3, ("X", "z"), code).reason
+
+
 # --------------------------------------------------------------------------- loss
 
 LOSS = [
