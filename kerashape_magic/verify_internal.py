@@ -1,4 +1,4 @@
-"""Verifiers for the fixes of :mod:`kerashape_magic.core.internal` (registered on import).
+"""Verifiers for the fixes of :mod:`kerashape_magic.core.rules.model` (registered on import).
 
 ``rebuild``: the ``edit_layer`` fixes (``kerashape.rebuild(model, edit=..., insert_after=...,
 insert_before=..., remove=...)``) and the ``rebuild_input`` of a model whose build failed.

@@ -84,7 +84,7 @@ def _name(g: Gathered, role: str) -> str:
 def _loss_object(name: str, from_logits: bool) -> Any:
     import keras
 
-    from .core.labels import LOSS_CLASSES
+    from .core.vocab import LOSS_CLASSES
 
     if name not in LOSS_CLASSES:
         raise Unverifiable("no loss named %r to try" % (name,))

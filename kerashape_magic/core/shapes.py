@@ -226,11 +226,10 @@ def align(
 
 def permutation(received: Shape, expected: Shape) -> Tuple[Optional[Tuple[int, ...]], bool]:
     """The axis order that turns ``received`` into ``expected`` (batch axis first), and
-    whether it is ambiguous (two moved axes have the same size, so the sizes cannot tell
-    which is which: swapping height and width of square images rotates them).
+    whether the sizes alone leave it ambiguous (two moved axes have the same size).
 
-    Linear in the rank: each size is matched to the first unused axis of that size, axes
-    that already fit staying where they are.
+    Axes of one size keep their relative order (a stable matching, linear in the rank), so
+    channels-first images ``(N, 3, 28, 28)`` move only their channel axis.
 
     Example:
         >>> permutation((8, 3, 28, 28), (None, 28, 28, 3))
@@ -253,10 +252,6 @@ def permutation(received: Shape, expected: Shape) -> Tuple[Optional[Tuple[int, .
     used = [False] * len(have)
     perm = []
     for k, size in enumerate(want):
-        if have[k] == size and not used[k]:
-            used[k] = True
-            perm.append(k + 1)
-            continue
         idx = next(i for i in range(len(have)) if not used[i] and have[i] == size)
         used[idx] = True
         perm.append(idx + 1)

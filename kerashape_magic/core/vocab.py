@@ -130,3 +130,8 @@ RAGGED_FAMILIES = ("cannot_batch", "non_rectangular", "inhomogeneous", "object_a
 
 #: Keras's axis names, singular: ``"features" -> "feature"``.
 SINGULAR = {"features": "feature", "timesteps": "timestep", "channels": "channel", "steps": "step"}
+
+#: Diagnosis kinds where the data's sizes differ from what the model declares (a model
+#: never trained gets its declaration fixed first: core/rank.py); in every other kind the
+#: data holds the expected values in another arrangement.
+SIZE_KINDS = ("feature_mismatch", "timestep_mismatch", "spatial_mismatch", "rank_mismatch")

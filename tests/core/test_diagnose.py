@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kerashape_magic.core.diagnose import align, axis_names, diagnose
+from kerashape_magic.core.diagnose import diagnose
+from kerashape_magic.core.rank import rank
+from kerashape_magic.core.shapes import align, axis_names
 from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
 
 ALIASES = (("numpy", "np"), ("kerashape", "kerashape"), ("keras", "keras"))
@@ -38,7 +40,8 @@ TABLE = [
     ((None, 1), (5, 3), "Dense", None, "feature_mismatch", "rebuild_input"),  # seed 004 ex.1
     ((None, 28, 28, 1), (100, 28, 28), "Conv2D", None, "missing_axis", "expand_dims"),  # seed 004 ex.2
     ((None, 28, 28, 3), (100, 3, 28, 28), "Conv2D", None, "axis_order", "transpose"),  # channels first
-    ((None, 28, 28, 3), (100, 28, 28, 1), "Conv2D", None, "feature_mismatch", "repeat"),  # grayscale into RGB
+    # grayscale into an RGB model never trained: declare one channel (core/rank.py, rule 3)
+    ((None, 28, 28, 3), (100, 28, 28, 1), "Conv2D", None, "feature_mismatch", "rebuild_input"),
     (
         (None, 28, 28, 1),
         (28, 28, 1),
@@ -54,7 +57,8 @@ TABLE = [
 
 @pytest.mark.parametrize("expected,received,layer,y,kind,fix_kind", TABLE)
 def test_table(expected, received, layer, y, kind, fix_kind):
-    d = diagnose(None, facts(expected, received, layer, y), mode="check")
+    f = facts(expected, received, layer, y)
+    d = rank(diagnose(None, f, mode="check"), f)  # no verification here: the ranking alone
     assert d is not None
     assert d.kind == kind, d.summary
     assert d.fixes and d.fixes[0].kind == fix_kind, [f.kind for f in d.fixes]
@@ -74,7 +78,7 @@ def test_matching_data_in_check_mode_is_not_reported():
 def test_flat_rows_state_the_time_major_assumption_and_offer_the_feature_major_variant():
     d = diagnose(None, facts((None, 20, 3), (100, 60)), mode="check")
     assert "time-major" in d.fixes[0].rationale
-    assert d.fixes[0].code.startswith("X = X.reshape(100, 20, 3)")
+    assert d.fixes[0].code.startswith("X = X.reshape(-1, 20, 3)")  # shape-generic: fits any slice
     assert d.fixes[1].kind == "transpose" and "feature-major" in d.fixes[1].rationale
 
 
@@ -131,6 +135,10 @@ def test_diagnose_never_raises_and_reshapes_preserve_the_element_count(expected,
     if d is None:
         return
     for f in d.fixes:
-        if f.kind == "reshape":
-            assert math.prod(f.op[1]) == math.prod(received)
+        if f.kind in ("reshape", "flatten") and f.op and f.op[0] == "reshape":
+            # shape-generic code: -1 stands for the batch axis; it must resolve to a whole
+            # number of samples and keep every value
+            inner = math.prod(f.op[1][1:])
+            assert math.prod(received) % inner == 0
+            assert f.resulting_shape[0] * inner == math.prod(received)
         assert "\n" in f.code and f.code.strip()

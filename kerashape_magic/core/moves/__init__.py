@@ -69,7 +69,7 @@ def propose(d: Diagnosis, facts: Facts) -> Diagnosis:
         >>> facts = Facts(model=m, data=(x,))
         >>> d = propose(run(None, facts, "check"), facts)
         >>> [(f.move, f.resulting_shape) for f in d.fixes]
-        [('unflatten', (100, 24, 3)), ('unflatten_feature_major', (100, 24, 3)), ('declare_input', (None, 72))]
+        [('unflatten', (100, 24, 3)), ('unflatten_feature_major', (100, 24, 3))]
         >>> print(d.fixes[0].code, end="")
         X = X.reshape(-1, 24, 3)
     """

@@ -20,6 +20,10 @@ from ..vocab import IMAGE2D, SEQUENCE_LAYERS
 from . import templates as F
 
 
+#: Axes that are positions in space: exchanging two of them rotates or mirrors the data.
+SPATIAL = ("height", "width", "depth")
+
+
 @dataclass(frozen=True)
 class Situation:
     """What a move reads: the data against the expected input.
@@ -92,21 +96,28 @@ def drop_axis(s: Situation) -> Iterable[Optional[Fix]]:
 
 
 def move_axes(s: Situation) -> Iterable[Optional[Fix]]:
-    """Transpose when the sizes are right but in another order, and only when the sizes tell
-    the axes apart (two axes of one size: swapping them would rotate pictures)."""
+    """Transpose when the sizes are right but in another order (channels first, timesteps and
+    features swapped). Axes of one size keep their order (``core.shapes.permutation``), and
+    a transpose that exchanges two spatial axes (height and width) is ruled out: it rotates
+    every picture."""
     R, E = s.received, s.expected
-    perm, ambiguous = permutation(R, E)
+    perm, _ = permutation(R, E)
     if perm is None:
         return
+    spatial = [perm[i] for i in range(1, len(E)) if name_of(s.names, i) in SPATIAL]
+    rotates = any(a > b for a, b in zip(spatial, spatial[1:]))
     result = (R[0],) + tuple(E[1:])
     why = (
         "The sizes are right but in another order (e.g. channels first). A transpose moves whole "
         "axes; a reshape would scramble the values."
     )
     fix = _tag(F.transpose(s.facts, s.name, s.tname, perm, result, why), "move_axes")
-    if fix is not None and ambiguous:
-        fix = replace(fix, verification="ruled out: two axes have the same size, so the sizes cannot tell "
-                      "which is which (swapping height and width rotates pictures)")
+    if fix is not None and rotates:
+        fix = replace(
+            fix,
+            verification="ruled out: it would exchange the images' height and width, which rotates "
+            "every picture; resize them instead",
+        )
     yield fix
 
 

@@ -9,6 +9,7 @@ from typing import Iterable, Optional
 
 from ..shapes import fits, name_of, plural, singular
 from ..types import Fix
+from ..vocab import SIZE_KINDS
 from . import templates as F
 from .data import Situation
 
@@ -19,10 +20,11 @@ FREE_AXES = ("timesteps", "steps", "height", "width", "depth")
 
 
 def declare_input(s: Situation) -> Iterable[Optional[Fix]]:
-    """Rebuild the model for the data's own shape (every axis after the batch axis)."""
+    """Rebuild the model for the data's own shape (every axis after the batch axis), when the
+    data's sizes differ from the declaration (not when it only needs rearranging)."""
     R, E = s.received, s.expected
-    if any(d is None for d in R[1:]):
-        return
+    if s.diagnosis.kind not in SIZE_KINDS or len(R) != len(E) or any(d is None for d in R[1:]):
+        return  # data that holds the expected values in another arrangement is rearranged
     m = s.facts.model
     what = "your data's shape %s" % (tuple(R[1:]),)
     if len(R) == len(E) and [i for i in range(1, len(E)) if not fits(R[i], E[i])] == [len(E) - 1]:

@@ -185,7 +185,7 @@ def edit_layer(
 def rebuild_declared_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -> Optional[Fix]:
     """``model = kerashape.rebuild(model, input_shape=(6, 30))`` for a model whose build failed.
 
-    The same code as :func:`kerashape_magic.core.fixes.rebuild_input`, for a call without
+    The same code as :func:`kerashape_magic.core.moves.templates.rebuild_input`, for a call without
     data (``model.add(...)``): the verify step builds the copy and runs it on a slice of
     matching data from the user's namespace (or on zeros when there is none, and says so).
     """

@@ -1,4 +1,4 @@
-"""Rules for mistakes inside the model (core/internal.py): pure, no TensorFlow needed.
+"""Rules for mistakes inside the model (core/rules/model.py): pure, no TensorFlow needed.
 
 The messages are Keras 3.15's, measured (see the case files tests/cases/internal_*.py for the
 same situations with real models); the layer facts are what facts.model_fact reads from
@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kerashape_magic.core.diagnose import diagnose
-from kerashape_magic.core.internal import INSERTABLE, edit_layer, model_rule
+from kerashape_magic.core.rules.context import NO_MESSAGE
+from kerashape_magic.core.rules.model import edit_layer, model_rule
+from kerashape_magic.core.vocab import INSERTABLE
 from kerashape_magic.core.messages import parse
 from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
 
@@ -267,12 +269,12 @@ def test_sequence_labels_are_left_to_the_label_rules():
         lstm("lstm", 16, seq=True, out=(None, 24, 16)),
         LayerFact("dense", "Dense", (None, 24, 16), (None, 24, 3), (("units", 3),)),
     )
-    assert model_rule(None, facts(m, x=(30, 24, 5), y=(30, 24, 3)), mode="check") is None
+    assert model_rule(NO_MESSAGE, facts(m, x=(30, 24, 5), y=(30, 24, 3)), mode="check") is None
 
 
 def test_a_convolutional_output_is_not_a_missing_flatten():
     m = built_model((None, 28, 28, 1), LayerFact("conv2d", "Conv2D", (None, 28, 28, 1), (None, 28, 28, 1)))
-    assert model_rule(None, facts(m, x=(4, 28, 28, 1), y=(4, 10)), mode="check") is None
+    assert model_rule(NO_MESSAGE, facts(m, x=(4, 28, 28, 1), y=(4, 10)), mode="check") is None
 
 
 def test_check_mode_leaves_wrong_data_to_the_data_rules():

@@ -1,4 +1,4 @@
-"""Label, loss and cardinality rules (kerashape_magic/core/labels.py, core/cardinality.py).
+"""Label, loss and cardinality rules (kerashape_magic/core/rules/labels.py, core/rules/cardinality.py).
 
 Table tests on hand-built facts (no TensorFlow), messages as Keras 2 / Keras 3 print them,
 and, at the end, real Keras 3 models in a real IPython shell for what a scenario case file
@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kerashape_magic.core.cardinality import cardinality_rule, reshape_to, split_of
+from kerashape_magic.core.rules.cardinality import cardinality_rule, reshape_to, split_of
 from kerashape_magic.core.diagnose import diagnose
-from kerashape_magic.core.labels import label_rule, loss_family, loss_name
+from kerashape_magic.core.rules.context import NO_MESSAGE
+from kerashape_magic.core.rules.labels import label_rule, loss_family, loss_name
 from kerashape_magic.core.messages import parse
 from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
 
@@ -127,7 +128,7 @@ TABLE = [
 
 @pytest.mark.parametrize("y_shape,labels,output,act,loss,rule,fix_kinds", TABLE)
 def test_table(y_shape, labels, output, act, loss, rule, fix_kinds):
-    d = label_rule(None, facts(y_shape, labels, output, act, loss), "check")
+    d = label_rule(NO_MESSAGE, facts(y_shape, labels, output, act, loss), "check")
     assert d is not None and d.kind == "label_mismatch"
     assert d.rule == rule, d.summary
     assert [f.kind for f in d.fixes] == fix_kinds, d.summary
@@ -161,11 +162,11 @@ FITS = [
 
 @pytest.mark.parametrize("y_shape,labels,output,act,loss", FITS)
 def test_labels_that_fit_are_not_reported(y_shape, labels, output, act, loss):
-    assert label_rule(None, facts(y_shape, labels, output, act, loss), "check") is None
+    assert label_rule(NO_MESSAGE, facts(y_shape, labels, output, act, loss), "check") is None
 
 
 def test_loss_fix_rebinds_the_model_through_rebuild():
-    d = label_rule(None, facts((100,), ("class_indices", 10), (None, 10)), "check")
+    d = label_rule(NO_MESSAGE, facts((100,), ("class_indices", 10), (None, 10)), "check")
     sparse, to_cat = d.fixes
     assert sparse.code == 'model = kerashape.rebuild(model, loss="sparse_categorical_crossentropy")\n'
     assert sparse.target == "model" and sparse.op == ("loss", "sparse_categorical_crossentropy", False)
@@ -177,7 +178,7 @@ def test_loss_fix_rebinds_the_model_through_rebuild():
 def test_to_categorical_takes_num_classes_from_the_output_layer():
     # this split only holds classes 0..5: to_categorical without num_classes would give 6 columns
     d = label_rule(
-        None,
+        NO_MESSAGE,
         facts((100, 1), ("class_indices", 6), (None, 10), loss="categorical_focal_crossentropy"),
         "check",
     )
@@ -186,14 +187,14 @@ def test_to_categorical_takes_num_classes_from_the_output_layer():
 
 def test_from_logits_is_kept_and_label_smoothing_loss_is_said():
     f = facts((64, 5), ("onehot", 5), (None, 5), "linear", SCCE, loss_config=(("from_logits", True),))
-    fix = label_rule(None, f, "check").fixes[0]
+    fix = label_rule(NO_MESSAGE, f, "check").fixes[0]
     assert "keras.losses.CategoricalCrossentropy(from_logits=True)" in fix.code and fix.op[2] is True
     f = facts((64,), ("class_indices", 5), (None, 5), "softmax", CCE, loss_config=(("label_smoothing", 0.1),))
-    assert "label_smoothing" in label_rule(None, f, "check").fixes[0].rationale
+    assert "label_smoothing" in label_rule(NO_MESSAGE, f, "check").fixes[0].rationale
 
 
 def test_output_units_says_the_layer_is_wrong_and_never_converts_the_labels():
-    d = label_rule(None, facts((1080, 6), ("onehot", 6), (None, 10)), "check")
+    d = label_rule(NO_MESSAGE, facts((1080, 6), ("onehot", 6), (None, 10)), "check")
     assert "dense_1" in d.summary and "needs 6 units" in d.summary
     assert d.fixes[0].code == 'model = kerashape.rebuild(model, edit={"dense_1": {"units": 6}})\n'
     notes = " ".join(d.notes)
@@ -205,20 +206,20 @@ def test_output_units_says_the_layer_is_wrong_and_never_converts_the_labels():
 
 def test_fixes_need_plain_names():
     d = label_rule(
-        None, facts((100,), ("class_indices", 10), (None, 10), y_name="data[1]", name="models[0]"), "check"
+        NO_MESSAGE, facts((100,), ("class_indices", 10), (None, 10), y_name="data[1]", name="models[0]"), "check"
     )
     assert d is not None and d.fixes == ()
-    d = label_rule(None, facts((1080, 6), ("onehot", 6), (None, 10), layer='bad"name'), "check")
+    d = label_rule(NO_MESSAGE, facts((1080, 6), ("onehot", 6), (None, 10), layer='bad"name'), "check")
     assert d.fixes == ()
 
 
 def test_uncompiled_model_gets_no_loss_fix():
-    d = label_rule(None, facts((100,), ("class_indices", 10), (None, 10), loss=None), "check")
+    d = label_rule(NO_MESSAGE, facts((100,), ("class_indices", 10), (None, 10), loss=None), "check")
     assert d is None
 
 
 def test_class_range_mentions_the_tensorflow_error_and_one_based_labels():
-    d = label_rule(None, facts((100,), ("class_indices", 11), (None, 10), loss=SCCE), "check")
+    d = label_rule(NO_MESSAGE, facts((100,), ("class_indices", 11), (None, 10), loss=SCCE), "check")
     assert "outside the valid range of [0, 10)" in d.summary and "NaN" in d.summary
     assert any("numbered 1..10" in n for n in d.notes)
     assert [(r.name, r.received, r.expected, r.status) for r in d.rows][-1] == ("classes", 11, 10, "mismatch")
@@ -407,7 +408,7 @@ def test_cardinality_validation_pair():
         DataFact("y_val", "y_val", "val_y", "ndarray", (30,)),
     )
     d = cardinality_rule(
-        None, Facts(model=m, data=data), (None, 8), "Dense", "first", ("batch_size", "features")
+        NO_MESSAGE, Facts(model=m, data=data), (None, 8), "Dense", "first", ("batch_size", "features")
     )
     assert d.kind == "cardinality_mismatch" and "`X_val` has 20 samples but `y_val` has 30" in d.summary
 
@@ -461,7 +462,7 @@ dims = st.one_of(st.none(), st.integers(1, 12))
 )
 def test_label_rule_never_raises(y_shape, kind, k, output, act, loss, mode):
     f = facts(tuple(y_shape), (kind, k) if kind else None, tuple(output), act, loss)
-    d = label_rule(None, f, mode)
+    d = label_rule(NO_MESSAGE, f, mode)
     if d is not None:
         assert d.kind == "label_mismatch"
         for fix in d.fixes:
