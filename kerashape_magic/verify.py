@@ -622,8 +622,10 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             # the fix's own code, on slices of the user's names
             ns = run_fix_code(fix, gathered)
             fixed = ns[fix.target]
-            if _is_dataset(fixed):
+            if _is_dataset(fixed):  # one element (a batch): its first samples, x and y alike
                 fixed, ys_override = _as_arrays(next(iter(fixed)))
+                fixed = head(fixed)
+                ys_override = head(ys_override) if ys_override is not None else None
             elif y_fact is not None and y_fact.name and y_fact.name in ns and y_fact.name in fix.code:
                 ys_override = ns[y_fact.name]  # the fix rewrote the labels too (windows)
         else:

@@ -164,7 +164,7 @@ def _replace_arrays(s: str) -> str:
             if depth == 0:
                 end = p.end()
                 break
-        out += [s[i:m.start()], "<array>"]
+        out += [s[i : m.start()], "<array>"]
         i = end
     out.append(s[i:])
     return "".join(out)
@@ -178,7 +178,7 @@ def _replace_tensor_values(s: str) -> str:
         j = s.find(", shape=", m.end())
         if j < 0:
             break
-        out += [s[i:m.end()], "<array>"]
+        out += [s[i : m.end()], "<array>"]
         i = j
     out.append(s[i:])
     return "".join(out)
@@ -319,10 +319,27 @@ def is_shape_error(type_name: str, text: str) -> bool:
 # family's ``finish`` function reads. Rules are tried in table order and the first match wins.
 
 _Q = r"(?:'[^'\n]*'|\"[^\"\n]*\"|[^\s:'\"]+)"  # a layer name: unquoted, "double" or 'single' quoted
-_SHAPE_FIELDS = {"expected_shape", "received_shape", "first_shape", "other_shape", "target_shape",
-                 "detected_shape"}
-_INT_FIELDS = {"input_index", "expected_ndim", "received_ndim", "axis", "expected_value", "component",
-               "element_index", "array_size", "expected_count", "received_count", "label_value"}
+_SHAPE_FIELDS = {
+    "expected_shape",
+    "received_shape",
+    "first_shape",
+    "other_shape",
+    "target_shape",
+    "detected_shape",
+}
+_INT_FIELDS = {
+    "input_index",
+    "expected_ndim",
+    "received_ndim",
+    "axis",
+    "expected_value",
+    "component",
+    "element_index",
+    "array_size",
+    "expected_count",
+    "received_count",
+    "label_value",
+}
 
 
 def _dtype(s: str) -> str:
@@ -335,10 +352,15 @@ def _input_name(s: str) -> Optional[str]:
     return None if not s or s == "None" or re.fullmatch(r"keras_tensor(_\d+)?", s) else s
 
 
-_CONVERT = {"layer_name": lambda s: s.strip("'\"") or None, "name": _input_name,
-            "prefix": lambda s: s.strip() or None,
-            "expected_dtype": _dtype, "received_dtype": _dtype,
-            **{k: parse_shape for k in _SHAPE_FIELDS}, **{k: int for k in _INT_FIELDS}}
+_CONVERT = {
+    "layer_name": lambda s: s.strip("'\"") or None,
+    "name": _input_name,
+    "prefix": lambda s: s.strip() or None,
+    "expected_dtype": _dtype,
+    "received_dtype": _dtype,
+    **{k: parse_shape for k in _SHAPE_FIELDS},
+    **{k: int for k in _INT_FIELDS},
+}
 
 
 def _fields(m: "re.Match[str]") -> dict:
@@ -405,8 +427,12 @@ def _matrix(f, g):  # TF eager MatMul: "Matrix size-incompatible: In[0]: [10,2],
 def _incompatible(f, g):
     if g.get("_list"):
         shapes = _shapes(g["_list"][1:-1])
-        f.update(op="Concatenate", op_input_shapes=shapes, first_shape=shapes[0],
-                 other_shape=shapes[1] if len(shapes) > 1 else None)
+        f.update(
+            op="Concatenate",
+            op_input_shapes=shapes,
+            first_shape=shapes[0],
+            other_shape=shapes[1] if len(shapes) > 1 else None,
+        )
     elif g.get("_rest") is not None:
         f["op"] = _op(g["_rest"])
     return f
@@ -505,149 +531,331 @@ _HEAD = (
 )
 _DTYPE = r"<dtype: '\w+'>|[\w.]+"
 _RULES = [
-    _rule("input_spec_ndim", _input_spec, _HEAD + r"(?P<ndim_bound>min_ndim|max_ndim|ndim)"
-          r"\s*(?P<_rel>>=|=)\s*(?P<expected_ndim>\d+), found ndim=(?P<received_ndim>\d+)"
-          r"(?:\.? Full shape received: (?P<received_shape>@S))?"),
-    _rule("input_spec_axis", _input_spec, _HEAD + r"axis (?P<axis>-?\d+) ?of input shape to have value "
-          r"(?P<expected_value>\d+),? but (?:received input with|got) shape (?P<received_shape>@S)"),
-    _rule("input_spec_shape", _input_spec, _HEAD + r"shape=(?P<expected_shape>@S), "
-          r"found shape=(?P<received_shape>@S)"),
-    _rule("input_spec_dtype", _input_spec, _HEAD + r"dtype=(?P<expected_dtype>" + _DTYPE + "), "
-          r"found dtype=(?P<received_dtype>" + _DTYPE + ")"),
+    _rule(
+        "input_spec_ndim",
+        _input_spec,
+        _HEAD + r"(?P<ndim_bound>min_ndim|max_ndim|ndim)"
+        r"\s*(?P<_rel>>=|=)\s*(?P<expected_ndim>\d+), found ndim=(?P<received_ndim>\d+)"
+        r"(?:\.? Full shape received: (?P<received_shape>@S))?",
+    ),
+    _rule(
+        "input_spec_axis",
+        _input_spec,
+        _HEAD + r"axis (?P<axis>-?\d+) ?of input shape to have value "
+        r"(?P<expected_value>\d+),? but (?:received input with|got) shape (?P<received_shape>@S)",
+    ),
+    _rule(
+        "input_spec_shape",
+        _input_spec,
+        _HEAD + r"shape=(?P<expected_shape>@S), "
+        r"found shape=(?P<received_shape>@S)",
+    ),
+    _rule(
+        "input_spec_dtype",
+        _input_spec,
+        _HEAD + r"dtype=(?P<expected_dtype>" + _DTYPE + "), "
+        r"found dtype=(?P<received_dtype>" + _DTYPE + ")",
+    ),
     # 2b: keras/src/models/functional.py _adjust_input_rank, v3.0-3.12 and v3.13+ (with name, path)
-    _rule("functional_shape", _same, r"Invalid input shape for input [^\n]{0,600}?"
-          r"(?: with name (?P<name>'[^'\n]*') and path '[^'\n]*')?\. Expected shape (?P<expected_shape>@S), "
-          r"but input has incompatible shape (?P<received_shape>@S)"),
+    _rule(
+        "functional_shape",
+        _same,
+        r"Invalid input shape for input [^\n]{0,600}?"
+        r"(?: with name (?P<name>'[^'\n]*') and path '[^'\n]*')?\. Expected shape (?P<expected_shape>@S), "
+        r"but input has incompatible shape (?P<received_shape>@S)",
+    ),
     # 1f / 1g: keras/engine/training_utils.py 2.3.1, keras/engine/training.py 1.2.2 (prefix
     # "input" / "target", K1 "model input" / "model target", "" for K1 predict)
-    _rule("legacy_expected_dims", _legacy, r"(?:Error when checking (?P<prefix>[^:\n]{0,40}?)\s*: )?"
-          r"expected (?P<_name>[\w./-]+) to have (?:(?P<expected_ndim>\d+) dimensions|"
-          r"shape (?P<expected_shape>@S)),? but got array with shape (?P<received_shape>@S)"),
+    _rule(
+        "legacy_expected_dims",
+        _legacy,
+        r"(?:Error when checking (?P<prefix>[^:\n]{0,40}?)\s*: )?"
+        r"expected (?P<_name>[\w./-]+) to have (?:(?P<expected_ndim>\d+) dimensions|"
+        r"shape (?P<expected_shape>@S)),? but got array with shape (?P<received_shape>@S)",
+    ),
     # 1g: Keras 0.3 layers/core.py (keras-team/keras#1897) and Theano's TensorType check
-    _rule("legacy_invalid_input", _ndim_from_shape, r"Invalid input shape - Layer expects input "
-          r"ndim=(?P<expected_ndim>\d+), was provided with input shape (?P<received_shape>@S)"),
-    _rule("legacy_invalid_input", _ndim_from_shape, r"Wrong number of dimensions: expected "
-          r"(?P<expected_ndim>\d+), got (?P<received_ndim>\d+) with shape (?P<received_shape>@S)"),
+    _rule(
+        "legacy_invalid_input",
+        _ndim_from_shape,
+        r"Invalid input shape - Layer expects input "
+        r"ndim=(?P<expected_ndim>\d+), was provided with input shape (?P<received_shape>@S)",
+    ),
+    _rule(
+        "legacy_invalid_input",
+        _ndim_from_shape,
+        r"Wrong number of dimensions: expected "
+        r"(?P<expected_ndim>\d+), got (?P<received_ndim>\d+) with shape (?P<received_shape>@S)",
+    ),
     # keras/src/models/sequential.py build() (K3)
-    _rule("sequential_configured", _same, r"Sequential model (?P<layer_name>@Q) has already been configured "
-          r"to use input shape (?P<expected_shape>@S)\. You cannot build it with input_shape "
-          r"(?P<received_shape>@S)"),
+    _rule(
+        "sequential_configured",
+        _same,
+        r"Sequential model (?P<layer_name>@Q) has already been configured "
+        r"to use input shape (?P<expected_shape>@S)\. You cannot build it with input_shape "
+        r"(?P<received_shape>@S)",
+    ),
     # 1b: keras/src/layers/input_spec.py (K3, also "N named input(s) with keys"); K2.6-2.15 same text
-    _rule("input_count", _same, r"Layer (?P<layer_name>@Q) expects (?P<expected_count>\d+)(?: named)? "
-          r"input\(s\)[^\n]{0,2000}?, but it received (?P<received_count>\d+) input tensors"),
+    _rule(
+        "input_count",
+        _same,
+        r"Layer (?P<layer_name>@Q) expects (?P<expected_count>\d+)(?: named)? "
+        r"input\(s\)[^\n]{0,2000}?, but it received (?P<received_count>\d+) input tensors",
+    ),
     # 1g: K1.2.2 training.py / K2.3.1 training_utils.py list-of-arrays check
-    _rule("input_count", _same, r"Error when checking (?P<prefix>[^:\n]{0,40}): the list of Numpy arrays"
-          r"[^\n]{0,200}?Expected to see (?P<expected_count>\d+) arrays?(?:\(s\))?[^\n]{0,2000}?"
-          r"but instead got the following list of (?P<received_count>\d+) arrays"),
+    _rule(
+        "input_count",
+        _same,
+        r"Error when checking (?P<prefix>[^:\n]{0,40}): the list of Numpy arrays"
+        r"[^\n]{0,200}?Expected to see (?P<expected_count>\d+) arrays?(?:\(s\))?[^\n]{0,2000}?"
+        r"but instead got the following list of (?P<received_count>\d+) arrays",
+    ),
     # keras/src/layers/merging/base_merge.py, concatenate.py (K3); keras/layers/merge.py (K2)
-    _rule("input_count", _same, r"A (?:merge layer|`Concatenate` layer) should be called on a list of "
-          r"(?:at least 1 )?inputs?(?:\.? Received:? input_shape=(?P<received_shape>@S))?"),
+    _rule(
+        "input_count",
+        _same,
+        r"A (?:merge layer|`Concatenate` layer) should be called on a list of "
+        r"(?:at least 1 )?inputs?(?:\.? Received:? input_shape=(?P<received_shape>@S))?",
+    ),
     # 1b: keras/src/layers/input_spec.py (K3); K2 training_utils.py "No data provided for"
-    _rule("missing_input_key", _same, r"(?:Missing data for input|No data provided for) "
-          r"\"(?P<name>[^\"\n]*)\""),
+    _rule(
+        "missing_input_key",
+        _same,
+        r"(?:Missing data for input|No data provided for) "
+        r"\"(?P<name>[^\"\n]*)\"",
+    ),
     # tensorflow/core/kernels/matmul_op_impl.h (eager, e.g. model(x) outside fit)
-    _rule("dims_must_be_equal", _matrix, r"Matrix size-incompatible: In\[0\]: (?P<first_shape>@S), "
-          r"In\[1\]: (?P<other_shape>@S)"),
+    _rule(
+        "dims_must_be_equal",
+        _matrix,
+        r"Matrix size-incompatible: In\[0\]: (?P<first_shape>@S), "
+        r"In\[1\]: (?P<other_shape>@S)",
+    ),
     # tensorflow/core/framework/common_shape_fns.cc: a window (kernel) larger than the input
-    _rule("negative_dimension", _same, r"Negative dimension size caused by subtracting "
-          r"(?P<expected_value>\d+) from (?P<_from>\d+)"),
+    _rule(
+        "negative_dimension",
+        _same,
+        r"Negative dimension size caused by subtracting "
+        r"(?P<expected_value>\d+) from (?P<_from>\d+)",
+    ),
     # TF shape inference: tensorflow/core/framework/common_shape_fns.cc, shape_inference.cc (TF 2.x
     # "{{node x}} = Op[...]" and TF 1.x "'x' (op: 'Op')" node formats)
-    _rule("dims_must_be_equal", _dims, r"Dimensions must be equal, but are (?P<_a>\d+) and (?P<_b>\d+)"
-          r"(?P<_rest>[^\n]{0,4000})"),
-    _rule("dims_must_be_equal", _dims, r"Dimension (?P<axis>-?\d+) in both shapes must be equal, but are "
-          r"(?P<_a>\d+) and (?P<_b>\d+)\. Shapes are (?P<first_shape>@S) and (?P<other_shape>@S)"
-          r"(?P<_rest>[^\n]{0,4000})"),
-    _rule("dims_must_be_equal", _dims, r"Shape must be rank (?P<expected_ndim>\d+) but is rank "
-          r"(?P<received_ndim>\d+)(?P<_rest>[^\n]{0,4000})"),
+    _rule(
+        "dims_must_be_equal",
+        _dims,
+        r"Dimensions must be equal, but are (?P<_a>\d+) and (?P<_b>\d+)"
+        r"(?P<_rest>[^\n]{0,4000})",
+    ),
+    _rule(
+        "dims_must_be_equal",
+        _dims,
+        r"Dimension (?P<axis>-?\d+) in both shapes must be equal, but are "
+        r"(?P<_a>\d+) and (?P<_b>\d+)\. Shapes are (?P<first_shape>@S) and (?P<other_shape>@S)"
+        r"(?P<_rest>[^\n]{0,4000})",
+    ),
+    _rule(
+        "dims_must_be_equal",
+        _dims,
+        r"Shape must be rank (?P<expected_ndim>\d+) but is rank "
+        r"(?P<received_ndim>\d+)(?P<_rest>[^\n]{0,4000})",
+    ),
     # 3c: tensorflow/core/util/bcast.h; K3 and K2 base_merge.py; NumPy broadcasting; Concatenate
-    _rule("incompatible_shapes", _incompatible, r"Incompatible shapes: (?P<first_shape>@S) vs\. "
-          r"(?P<other_shape>@S)(?P<_rest>[^\n]{0,300})"),
-    _rule("incompatible_shapes", _same, r"Inputs have incompatible shapes\. Received shapes "
-          r"(?P<first_shape>@S) and (?P<other_shape>@S)"),
-    _rule("incompatible_shapes", _same, r"[Oo]perands could not be broadcast together with (?:remapped )?"
-          r"shapes (?:\[original->remapped\]: )?(?P<first_shape>@S) ?(?P<other_shape>@S)"),
-    _rule("incompatible_shapes", _incompatible, r"A `Concatenate` layer requires inputs with matching "
-          r"shapes[^\n]{0,100}?Received: input_shape=(?P<_list>\[(?:@S(?:, )?)+\])"),
+    _rule(
+        "incompatible_shapes",
+        _incompatible,
+        r"Incompatible shapes: (?P<first_shape>@S) vs\. "
+        r"(?P<other_shape>@S)(?P<_rest>[^\n]{0,300})",
+    ),
+    _rule(
+        "incompatible_shapes",
+        _same,
+        r"Inputs have incompatible shapes\. Received shapes "
+        r"(?P<first_shape>@S) and (?P<other_shape>@S)",
+    ),
+    _rule(
+        "incompatible_shapes",
+        _same,
+        r"[Oo]perands could not be broadcast together with (?:remapped )?"
+        r"shapes (?:\[original->remapped\]: )?(?P<first_shape>@S) ?(?P<other_shape>@S)",
+    ),
+    _rule(
+        "incompatible_shapes",
+        _incompatible,
+        r"A `Concatenate` layer requires inputs with matching "
+        r"shapes[^\n]{0,100}?Received: input_shape=(?P<_list>\[(?:@S(?:, )?)+\])",
+    ),
     # 3a: tensorflow/python/framework/tensor_shape.py assert_is_compatible_with (target, output)
-    _rule("shapes_incompatible", _same, r"\bShapes (?P<first_shape>@S) and (?P<other_shape>@S) "
-          r"are incompatible"),
+    _rule(
+        "shapes_incompatible",
+        _same,
+        r"\bShapes (?P<first_shape>@S) and (?P<other_shape>@S) "
+        r"are incompatible",
+    ),
     # 1f: K2.3.1 training_utils.check_loss_and_target_compatibility
-    _rule("target_output", _same, r"A target array with shape (?P<first_shape>@S) was passed for an "
-          r"output of shape (?P<other_shape>@S) while using as loss `(?P<loss>\w+)`"),
-    _rule("target_output", _same, r"You are passing a target array of shape (?P<first_shape>@S) while "
-          r"using as loss `(?P<loss>\w+)`"),
+    _rule(
+        "target_output",
+        _same,
+        r"A target array with shape (?P<first_shape>@S) was passed for an "
+        r"output of shape (?P<other_shape>@S) while using as loss `(?P<loss>\w+)`",
+    ),
+    _rule(
+        "target_output",
+        _same,
+        r"You are passing a target array of shape (?P<first_shape>@S) while "
+        r"using as loss `(?P<loss>\w+)`",
+    ),
     # 3b: keras/src/backend/{tensorflow,jax,torch,numpy}/nn.py (K3.0-3.15)
-    _rule("target_output", _sparse_loss, r"Arguments? `(?:target|output)`(?: and `output`)? must "
-          r"(?:have rank \(ndim\) `target\.ndim - 1`|have the same shape up until the last dimension)"
-          r"[^\n]{0,160}?(?:target\.shape=(?P<first_shape>@S), )?output\.shape=(?P<other_shape>@S)"),
-    _rule("target_output", _same, r"Arguments? `(?:target|output)`(?: and `output`)? must [^\n]{0,160}?"
-          r"(?:target\.shape=(?P<first_shape>@S), )?output\.shape=(?P<other_shape>@S)"),
+    _rule(
+        "target_output",
+        _sparse_loss,
+        r"Arguments? `(?:target|output)`(?: and `output`)? must "
+        r"(?:have rank \(ndim\) `target\.ndim - 1`|have the same shape up until the last dimension)"
+        r"[^\n]{0,160}?(?:target\.shape=(?P<first_shape>@S), )?output\.shape=(?P<other_shape>@S)",
+    ),
+    _rule(
+        "target_output",
+        _same,
+        r"Arguments? `(?:target|output)`(?: and `output`)? must [^\n]{0,160}?"
+        r"(?:target\.shape=(?P<first_shape>@S), )?output\.shape=(?P<other_shape>@S)",
+    ),
     # 3c: tensorflow/core/kernels/sparse_xent_op.cc; nn_ops.py (static check); nn_impl.py
     # sigmoid_cross_entropy_with_logits (TF >= 2.7 and older); TF1 xent_op.cc. Labels -> first_shape.
-    _rule("logits_labels", _same, r"logits and labels must have the same first dimension, got logits "
-          r"shape (?P<other_shape>@S) and labels shape (?P<first_shape>@S)"),
-    _rule("logits_labels", _same, r"`?logits`? and `?labels`? must have the same shape,?(?: received)? "
-          r"\((?P<other_shape>@S) vs (?P<first_shape>@S)\)"),
-    _rule("logits_labels", _same, r"`labels\.shape` must equal `logits\.shape` except for the last "
-          r"dimension\. Received: labels\.shape=(?P<first_shape>@S) and logits\.shape=(?P<other_shape>@S)"),
-    _rule("logits_labels", _same, r"logits and labels must be broadcastable: logits_size=(?P<other_shape>@S)"
-          r" labels_size=(?P<first_shape>@S)"),
+    _rule(
+        "logits_labels",
+        _same,
+        r"logits and labels must have the same first dimension, got logits "
+        r"shape (?P<other_shape>@S) and labels shape (?P<first_shape>@S)",
+    ),
+    _rule(
+        "logits_labels",
+        _same,
+        r"`?logits`? and `?labels`? must have the same shape,?(?: received)? "
+        r"\((?P<other_shape>@S) vs (?P<first_shape>@S)\)",
+    ),
+    _rule(
+        "logits_labels",
+        _same,
+        r"`labels\.shape` must equal `logits\.shape` except for the last "
+        r"dimension\. Received: labels\.shape=(?P<first_shape>@S) and logits\.shape=(?P<other_shape>@S)",
+    ),
+    _rule(
+        "logits_labels",
+        _same,
+        r"logits and labels must be broadcastable: logits_size=(?P<other_shape>@S)"
+        r" labels_size=(?P<first_shape>@S)",
+    ),
     # tensorflow/core/kernels/sparse_xent_op.cc (CPU; a GPU gives NaN instead): a class index >= the
     # number of output units with sparse_categorical_crossentropy. expected_value = that number.
-    _rule("label_range", _sparse_loss, r"Received a label value of (?P<label_value>-?\d+) which is "
-          r"outside the valid range of \[0, (?P<expected_value>\d+)\)"),
+    _rule(
+        "label_range",
+        _sparse_loss,
+        r"Received a label value of (?P<label_value>-?\d+) which is "
+        r"outside the valid range of \[0, (?P<expected_value>\d+)\)",
+    ),
     # 4: keras/src/trainers/data_adapters/data_adapter_utils.py (K3); keras/engine/data_adapter.py
     # (K2.6-2.15, TF 2.1-2.5); 1f training_utils.py 2.3.1; 1h keras_preprocessing ImageDataGenerator.flow
     _rule("cardinality", _sizes, r"Data cardinality is ambiguous(?P<_rest>[\s\S]{0,2000})"),
-    _rule("cardinality", _sizes, r"Input arrays should have the same number of samples as target arrays\. "
-          r"Found (?P<_nx>\d+) input samples and (?P<_ny>\d+) target samples"),
-    _rule("cardinality", _sizes, r"All (?:input|target) arrays \((?P<_which>x|y)\) should have the same "
-          r"number of samples\. Got array shapes: (?P<_list>\[[^\]\n]{0,2000}\])"),
-    _rule("cardinality", _sizes, r"`x` \(images tensor\) and `y` \(labels\) should have the same length\. "
-          r"Found: x\.shape = (?P<received_shape>@S), y\.shape = (?P<_ys>@S)"),
+    _rule(
+        "cardinality",
+        _sizes,
+        r"Input arrays should have the same number of samples as target arrays\. "
+        r"Found (?P<_nx>\d+) input samples and (?P<_ny>\d+) target samples",
+    ),
+    _rule(
+        "cardinality",
+        _sizes,
+        r"All (?:input|target) arrays \((?P<_which>x|y)\) should have the same "
+        r"number of samples\. Got array shapes: (?P<_list>\[[^\]\n]{0,2000}\])",
+    ),
+    _rule(
+        "cardinality",
+        _sizes,
+        r"`x` \(images tensor\) and `y` \(labels\) should have the same length\. "
+        r"Found: x\.shape = (?P<received_shape>@S), y\.shape = (?P<_ys>@S)",
+    ),
     # 5: tensorflow/core/data/dataset_utils.cc CopyBatch (TF 2.5+; batch_dataset_op.cc before); TF1
     # tensorflow/core/util/batch_util.cc (first_shape = the batch's, other_shape = the new element's)
-    _rule("cannot_batch", _same, r"Cannot batch tensors with different shapes in component "
-          r"(?P<component>\d+)\. First element had shape (?P<first_shape>@S) and element "
-          r"(?P<element_index>\d+) had shape (?P<other_shape>@S)"),
-    _rule("cannot_batch", _same, r"Cannot add tensor to the batch: number of elements does not match\. "
-          r"Shapes are: \[tensor\]: (?P<other_shape>@S), \[batch\]: (?P<first_shape>@S)"),
+    _rule(
+        "cannot_batch",
+        _same,
+        r"Cannot batch tensors with different shapes in component "
+        r"(?P<component>\d+)\. First element had shape (?P<first_shape>@S) and element "
+        r"(?P<element_index>\d+) had shape (?P<other_shape>@S)",
+    ),
+    _rule(
+        "cannot_batch",
+        _same,
+        r"Cannot add tensor to the batch: number of elements does not match\. "
+        r"Shapes are: \[tensor\]: (?P<other_shape>@S), \[batch\]: (?P<first_shape>@S)",
+    ),
     # 5: tensorflow/python/lib/core/py_seq_tensor.cc ErrorRectangular / ErrorMixedTypes
-    _rule("non_rectangular", _same, r"Can't convert (?:non-rectangular Python sequence|Python sequence "
-          r"with mixed types) to Tensor"),
+    _rule(
+        "non_rectangular",
+        _same,
+        r"Can't convert (?:non-rectangular Python sequence|Python sequence "
+        r"with mixed types) to Tensor",
+    ),
     # 5: tensorflow/python/lib/core/ndarray_tensor.cc; TF 1.x from_tensor_slices on an object
     # ndarray of ragged arrays: "Expected binary or unicode string, got array(...)" (corpus case 42)
-    _rule("object_array", _object_type, r"Failed to convert a NumPy array to a Tensor \(Unsupported "
-          r"object type (?P<received_dtype>[^)\n]+)\)"),
+    _rule(
+        "object_array",
+        _object_type,
+        r"Failed to convert a NumPy array to a Tensor \(Unsupported "
+        r"object type (?P<received_dtype>[^)\n]+)\)",
+    ),
     _rule("object_array", _object_type, r"Expected binary or unicode string, got \[?<array>"),
     # 6: numpy/_core/src/multiarray/array_coercion.c (>= 1.24; the plain sentence before 1.20)
-    _rule("inhomogeneous", _same, r"setting an array element with a sequence\.(?: The requested array "
-          r"has an inhomogeneous shape after \d+ dimensions?\. The detected shape was "
-          r"(?P<detected_shape>@S) \+ inhomogeneous part)?"),
+    _rule(
+        "inhomogeneous",
+        _same,
+        r"setting an array element with a sequence\.(?: The requested array "
+        r"has an inhomogeneous shape after \d+ dimensions?\. The detected shape was "
+        r"(?P<detected_shape>@S) \+ inhomogeneous part)?",
+    ),
     # 6: numpy shape.c raise_reshape_size_mismatch; TF reshape_op.h; K3 ops/operation_utils.py
     # compute_reshape_output_shape (Reshape layer); K2 layers/reshaping/reshape.py
-    _rule("reshape_size", _same, r"cannot reshape array of size (?P<array_size>\d+) into shape "
-          r"(?P<target_shape>@S)"),
-    _rule("reshape_size", _same, r"Input to reshape is a tensor with (?P<array_size>\d+) values, but the "
-          r"requested shape (?:has|requires a multiple of) (?P<expected_value>\d+)"),
-    _rule("reshape_size", _array_size, r"total size of (?:the tensor|new array) must be unchanged"
-          r"[^\n]{0,200}?input_shape ?= ?(?P<received_shape>@S), \w+ ?= ?(?P<target_shape>@S)"),
+    _rule(
+        "reshape_size",
+        _same,
+        r"cannot reshape array of size (?P<array_size>\d+) into shape "
+        r"(?P<target_shape>@S)",
+    ),
+    _rule(
+        "reshape_size",
+        _same,
+        r"Input to reshape is a tensor with (?P<array_size>\d+) values, but the "
+        r"requested shape (?:has|requires a multiple of) (?P<expected_value>\d+)",
+    ),
+    _rule(
+        "reshape_size",
+        _array_size,
+        r"total size of (?:the tensor|new array) must be unchanged"
+        r"[^\n]{0,200}?input_shape ?= ?(?P<received_shape>@S), \w+ ?= ?(?P<target_shape>@S)",
+    ),
     # Keras 3.15, measured: a model that has trained once retraces its train function with relaxed
     # shapes, so data of another rank fails inside a layer without any shape in the message
-    _rule("unknown_rank", _same, r"Cannot take the length of shape with unknown rank"
-          r"|as_list\(\) is not defined on an unknown TensorShape"),
+    _rule(
+        "unknown_rank",
+        _same,
+        r"Cannot take the length of shape with unknown rank"
+        r"|as_list\(\) is not defined on an unknown TensorShape",
+    ),
     # 2a: keras/engine/functional.py _conform_to_reference_input (TF 2.2 network.py - K2.11), a WARNING
-    _rule("constructed_warning", _reference_name, r"Model was constructed with shape (?P<expected_shape>@S) "
-          r"for input (?P<_ref>[^\n]{0,1000}?), but it was called on an input with incompatible shape "
-          r"(?P<received_shape>@S)"),
+    _rule(
+        "constructed_warning",
+        _reference_name,
+        r"Model was constructed with shape (?P<expected_shape>@S) "
+        r"for input (?P<_ref>[^\n]{0,1000}?), but it was called on an input with incompatible shape "
+        r"(?P<received_shape>@S)",
+    ),
 ]
 
 # 7: keras/src/utils/traceback_utils.py (K3: "X.call()"); K2.7-2.9 layer "x" (type X), K2.11+
 # layer 'x' (type X), K2.10's broken f-string layer "x" "<spaces>f"(type X) (base_layer.py:1078)
 _K3_WRAP = re.compile(r"Exception encountered when calling (\w+)\.\w+\(\)")
-_K2_WRAP = re.compile(r"Exception encountered when calling layer ['\"]?([^'\"\s(]+)['\"]?"
-                      r"(?:\s*\"\s*f\")?\s*\(type (\w+)\)")
+_K2_WRAP = re.compile(
+    r"Exception encountered when calling layer ['\"]?([^'\"\s(]+)['\"]?"
+    r"(?:\s*\"\s*f\")?\s*\(type (\w+)\)"
+)
 
 
 def _wrapper(s: str) -> "tuple[Optional[str], Optional[str]]":

@@ -24,7 +24,6 @@ from typing import List, Tuple
 from .types import Diagnosis, Facts, Fix
 from .vocab import INFERENCE_METHODS, SIZE_KINDS
 
-
 #: How big a change each move is (rule 4): moving no value < moving whole axes < regrouping
 #: values < making new values or dropping some.
 COST = {
@@ -79,8 +78,10 @@ def _tier(fix: Fix, d: Diagnosis, facts: Facts) -> int:
     if not fix.move or fix.move not in COST:
         return 0
     trained = facts.model is not None and facts.model.trained
-    same_rank = d.received_shape is not None and d.expected_shape is not None and len(d.received_shape) == len(
-        d.expected_shape
+    same_rank = (
+        d.received_shape is not None
+        and d.expected_shape is not None
+        and len(d.received_shape) == len(d.expected_shape)
     )
     model_first = d.kind in SIZE_KINDS and same_rank and not trained
     return 0 if fix.changes_model == model_first else 1

@@ -19,7 +19,6 @@ from ..types import DataFact, Diagnosis, Facts, Fix, Shape
 from ..vocab import IMAGE2D, SEQUENCE_LAYERS
 from . import templates as F
 
-
 #: Axes that are positions in space: exchanging two of them rotates or mirrors the data.
 SPATIAL = ("height", "width", "depth")
 
@@ -134,11 +133,16 @@ def flatten(s: Situation) -> Iterable[Optional[Fix]]:
     if merged is None or not fits(merged, E[-1]):
         return
     result = tuple(R[: e - 1]) + (merged,)
-    why = "Merges the last %d axes into one of %d values, row-major (the order NumPy keeps); no value moves." % (
-        r - e + 1,
-        merged,
+    why = (
+        "Merges the last %d axes into one of %d values, row-major (the order NumPy keeps); no value moves."
+        % (
+            r - e + 1,
+            merged,
+        )
     )
-    fix = F.reshape(s.facts, s.name, s.tname, (-1,) + result[1:], why, "Flatten %s to %s" % (s.name, _fmt(result)))
+    fix = F.reshape(
+        s.facts, s.name, s.tname, (-1,) + result[1:], why, "Flatten %s to %s" % (s.name, _fmt(result))
+    )
     yield _tag(fix, "flatten", kind="flatten", resulting_shape=result) if fix is not None else None
 
 
@@ -167,8 +171,11 @@ def unflatten(s: Situation) -> Iterable[Optional[Fix]]:
     fix = F.reshape(s.facts, s.name, s.tname, target, why, "Reshape %s to %s" % (s.name, _fmt(result)))
     yield _tag(fix, "unflatten", resulting_shape=result) if fix is not None else None
     if e == 3:
-        yield _tag(F.reshape_feature_major(s.facts, s.name, s.tname, target), "unflatten_feature_major",
-                   resulting_shape=result)
+        yield _tag(
+            F.reshape_feature_major(s.facts, s.name, s.tname, target),
+            "unflatten_feature_major",
+            resulting_shape=result,
+        )
 
 
 def group_rows(s: Situation) -> Iterable[Optional[Fix]]:
@@ -178,7 +185,13 @@ def group_rows(s: Situation) -> Iterable[Optional[Fix]]:
     if len(R) + 1 != len(E) or len(E) < 3 or R[0] is None:
         return
     t = E[1]
-    if t is None or t <= 1 or R[0] % t or R[0] <= t or not shape_fits((None,) + tuple(R[1:]), (None,) + tuple(E[2:])):
+    if (
+        t is None
+        or t <= 1
+        or R[0] % t
+        or R[0] <= t
+        or not shape_fits((None,) + tuple(R[1:]), (None,) + tuple(E[2:]))
+    ):
         return
     n = R[0] // t
     why = (
@@ -186,7 +199,9 @@ def group_rows(s: Situation) -> Iterable[Optional[Fix]]:
         "without moving any value within a row." % (t, t)
     )
     result = (n, t) + tuple(R[1:])
-    fix = F.reshape(s.facts, s.name, s.tname, (-1, t) + tuple(R[1:]), why, "Reshape %s to %s" % (s.name, _fmt(result)))
+    fix = F.reshape(
+        s.facts, s.name, s.tname, (-1, t) + tuple(R[1:]), why, "Reshape %s to %s" % (s.name, _fmt(result))
+    )
     yield _tag(fix, "group_rows", resulting_shape=result, sample_rows=t) if fix is not None else None
 
 
@@ -195,20 +210,19 @@ def repeat_channel(s: Situation) -> Iterable[Optional[Fix]]:
     R, E = s.received, s.expected
     if len(R) != len(E) or len(E) < 4 or R[-1] != 1 or E[-1] != 3 or not shape_fits(R[:-1], E[:-1]):
         return
-    if not F.is_identifier(s.name) or s.tname == "Tensor":
-        return
-    np_, imp = F._module(s.facts, "numpy", "np")
-    src = "%s%s = %s.repeat(%s, 3, axis=-1)\n" % (imp, s.name, np_, s.name)
-    yield F.data_fix(
-        s.facts,
-        "repeat",
-        "Repeat the grey channel 3 times (grayscale to RGB)",
-        src,
-        "The model was built for RGB images; repeating the single grey channel gives it three equal channels.",
-        tuple(R[:-1]) + (3,),
-        target=s.name,
-        op=("repeat", 3, -1),
-        move="repeat_channel",
+    yield _tag(
+        F.repeat(
+            s.facts,
+            s.name,
+            s.tname,
+            3,
+            -1,
+            tuple(R[:-1]) + (3,),
+            "The model was built for RGB images; repeating the single grey channel gives it three equal "
+            "channels.",
+            "Repeat the grey channel 3 times (grayscale to RGB)",
+        ),
+        "repeat_channel",
     )
 
 
@@ -237,6 +251,8 @@ def fit_timesteps(s: Situation) -> Iterable[Optional[Fix]]:
     R, E = s.received, s.expected
     if len(R) != 3 or len(E) != 3 or R[1] is None or E[1] is None or R[1] == E[1] or not fits(R[2], E[2]):
         return
+    if s.tname == "Dataset":
+        return  # a dataset's elements are padded as they are batched: padded_batch (core/rules/ragged.py)
     loses = R[1] > E[1]
     if loses:
         why = (
@@ -245,12 +261,15 @@ def fit_timesteps(s: Situation) -> Iterable[Optional[Fix]]:
         )
     else:
         why = (
-            "Pads every sample with zeros after its %d timesteps up to %d; add a Masking layer so the padding "
-            "is ignored." % (R[1], E[1])
+            "Pads every sample with zeros after its %d timesteps up to %d; add a Masking layer so the "
+            "padding is ignored." % (R[1], E[1])
         )
     dtype = s.x.dtype if s.x.dtype in ("float32", "float64", "int32", "int64") else "float32"
-    yield _tag(F.pad_sequences(s.facts, s.name, E[1], dtype, why, loses), "fit_timesteps",
-               resulting_shape=(R[0], E[1], R[2]))
+    yield _tag(
+        F.pad_sequences(s.facts, s.name, E[1], dtype, why, loses),
+        "fit_timesteps",
+        resulting_shape=(R[0], E[1], R[2]),
+    )
     y = s.facts.role("y")
     if loses and R[1] % E[1] == 0 and y is not None and y.shape and y.shape[0] == R[0] and s.x.role == "x":
         yield _tag(F.split_windows(s.facts, s.x, y, E[1], R), "split_windows")

@@ -31,8 +31,8 @@ def declare_input(s: Situation) -> Iterable[Optional[Fix]]:
         axname = name_of(s.names, len(E) - 1)
         what = plural(R[-1], singular(axname))
     why = (
-        "Declares the input the data has. Every weight whose shape does not depend on the changed axes is kept; "
-        "the others start from new weights (a model that was trained loses what those layers learned)."
+        "Declares the input the data has. Every weight whose shape does not depend on the changed axes is "
+        "kept; the others start from new weights (a model that was trained loses what those layers learned)."
     )
     yield F.rebuild_input(
         s.facts, tuple(R[1:]), why, "Rebuild %s for %s" % (m.name if m and m.name else "the model", what)
@@ -52,7 +52,8 @@ def free_axes(s: Situation) -> Iterable[Optional[Fix]]:
     m = s.facts.model
     why = (
         "No weight of %s depends on the %s: declaring %s free (None) keeps every weight and accepts %s as "
-        "well as %s." % (
+        "well as %s."
+        % (
             s.layer_class or "the layer",
             " and ".join(name_of(s.names, i) for i in mism),
             "it" if len(mism) == 1 else "them",

@@ -211,20 +211,40 @@ def reshape(
 
 
 def reshape_feature_major(facts: Facts, name: str, type_name: str, shape: Shape) -> Optional[Fix]:
-    """For flat rows laid out feature by feature: reshape to (n, features, steps), then swap."""
-    if not is_identifier(name) or len(shape) != 3 or type_name == "Tensor":
+    """For flat rows laid out feature by feature: reshape to (n, features, steps), then swap.
+
+    ``shape`` is ``(n, steps, features)``; ``n`` may be ``-1`` (shape-generic code).
+    """
+    if not is_identifier(name) or len(shape) != 3:
         return None
     n, t, f = (_int(d) for d in shape)
-    np, imp = _module(facts, "numpy", "np")
-    src = "%s%s = %s.transpose(%s.reshape(%d, %d, %d), (0, 2, 1))\n" % (
-        imp,
-        name,
-        np,
-        _data_expr(name, type_name),
-        n,
-        f,
-        t,
-    )
+    if type_name == "Dataset":
+        src = _dataset_map(facts, name, "TF.transpose(TF.reshape(x, (-1, %d, %d)), (0, 2, 1))" % (f, t))
+    elif type_name == "Tensor":
+        tf, imp = _module(facts, "tensorflow", "tf")
+        src = "%s%s = %s.transpose(%s.reshape(%s, (%d, %d, %d)), (0, 2, 1))\n" % (
+            imp,
+            name,
+            tf,
+            tf,
+            name,
+            n,
+            f,
+            t,
+        )
+    else:
+        np, imp = _module(facts, "numpy", "np")
+        src = "%s%s = %s.transpose(%s.reshape(%d, %d, %d), (0, 2, 1))\n" % (
+            imp,
+            name,
+            np,
+            _data_expr(name, type_name)
+            if type_name in ("ndarray", "memmap", "DataFrame", "Series")
+            else "%s.asarray(%s)" % (np, name),
+            n,
+            f,
+            t,
+        )
     rationale = (
         "Use this one instead if each row lists all %d values of the first feature, then all of the "
         "second, and so on (feature-major); check which layout your data has." % t
@@ -239,6 +259,16 @@ def reshape_feature_major(facts: Facts, name: str, type_name: str, shape: Shape)
         target=name,
         op=("reshape_transpose", (n, f, t), (0, 2, 1)),
     )
+
+
+def repeat(
+    facts: Facts, name: str, type_name: str, count: int, axis: int, result: Shape, rationale: str, title: str
+) -> Optional[Fix]:
+    """``X = np.repeat(X, 3, axis=-1)`` (``tf.repeat`` for a tensor, ``map`` for a dataset)."""
+    if not is_identifier(name):
+        return None
+    src = _array_call(facts, name, type_name, "repeat", "%d, axis=%d" % (_int(count), _int(axis)))
+    return data_fix(facts, "repeat", title, src, rationale, result, target=name, op=("repeat", count, axis))
 
 
 def transpose(

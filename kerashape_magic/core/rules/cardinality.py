@@ -21,7 +21,9 @@ Where the knowledge comes from:
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import replace
 from typing import List, Optional, Sequence
 
 from ..moves import templates as F
@@ -196,18 +198,21 @@ def _cardinality(
             "probably "
             "reshaped with the wrong per-sample size." % (head, xname, ny, fmt(x_shape[1:]))
         )
-        fixes.append(
-            F.reshape(
-                facts,
-                x.name,
-                x.type_name,
-                x_shape,
-                "Assumes `%s` was cut into samples of the wrong size (e.g. the wrong number of timesteps) "
-                "and that the values of one sample are consecutive, as a reshape leaves them. Regroups "
-                "the values; none is dropped or reordered." % xname,
-                "Reshape %s to %s" % (x.name, fmt(x_shape)),
-            )
+        regroup = F.reshape(
+            facts,
+            x.name,
+            x.type_name,
+            (-1,) + tuple(x_shape[1:]),
+            "Assumes `%s` was cut into samples of the wrong size (e.g. the wrong number of timesteps) "
+            "and that the values of one sample are consecutive, as a reshape leaves them. Regroups "
+            "the values; none is dropped or reordered." % xname,
+            "Reshape %s to %s" % (x.name, fmt(x_shape)),
         )
+        if regroup is not None and x.shape is not None:
+            old, new = _prod(x.shape[1:]) or 1, _prod(x_shape[1:]) or 1
+            # the smallest number of rows whose values make whole new samples
+            regroup = replace(regroup, resulting_shape=tuple(x_shape), sample_rows=new // math.gcd(old, new))
+        fixes.append(regroup)
     elif y_shape is not None:
         summary = (
             "%s: `%s` is off. Its values make %d samples of %s, the shape the model's output needs, so the "

@@ -1038,7 +1038,7 @@ def label_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
 
 def _about_loss(parsed) -> bool:
     """An ``Incompatible shapes`` error raised while computing the loss (node names say so)."""
-    text = (getattr(parsed, "text", "") or "").lower()
+    text = parsed.text.lower()
     words = ("loss", "metric", "crossentropy", "squared_error", "absolute_error", "hinge", "accuracy")
     return parsed.wrapper is None and any(w in text for w in words)
 
