@@ -40,12 +40,31 @@ clean_message, is_shape_error = messages.clean_message, messages.is_shape_error
 GOLDEN_LINES = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 FAMILIES = {
-    "unknown_rank", "negative_dimension",
-    "input_spec_ndim", "input_spec_axis", "input_spec_shape", "input_spec_dtype", "functional_shape",
-    "dims_must_be_equal", "incompatible_shapes", "shapes_incompatible", "target_output", "logits_labels",
-    "cardinality", "cannot_batch", "non_rectangular", "inhomogeneous", "object_array", "reshape_size",
-    "legacy_expected_dims", "legacy_expected_shape", "sequential_configured", "input_count",
-    "missing_input_key", "constructed_warning", "legacy_invalid_input",
+    "unknown_rank",
+    "negative_dimension",
+    "input_spec_ndim",
+    "input_spec_axis",
+    "input_spec_shape",
+    "input_spec_dtype",
+    "functional_shape",
+    "dims_must_be_equal",
+    "incompatible_shapes",
+    "shapes_incompatible",
+    "target_output",
+    "logits_labels",
+    "cardinality",
+    "cannot_batch",
+    "non_rectangular",
+    "inhomogeneous",
+    "object_array",
+    "reshape_size",
+    "legacy_expected_dims",
+    "legacy_expected_shape",
+    "sequential_configured",
+    "input_count",
+    "missing_input_key",
+    "constructed_warning",
+    "legacy_invalid_input",
 }
 
 
@@ -90,8 +109,11 @@ NOT_SHAPE_ERRORS = [
     ("NameError", "name 'model' is not defined"),
     ("AttributeError", "'list' object has no attribute 'shape'"),
     ("ValueError", "could not convert string to float: 'abc'"),
-    ("ValueError", "Unknown loss function: 'categorical_crossentropyy'. Please ensure you are using a "
-                   "`keras.utils.custom_object_scope` and that this object is included in the scope."),
+    (
+        "ValueError",
+        "Unknown loss function: 'categorical_crossentropyy'. Please ensure you are using a "
+        "`keras.utils.custom_object_scope` and that this object is included in the scope.",
+    ),
     ("TypeError", "unsupported operand type(s) for +: 'int' and 'str'"),
     ("ModuleNotFoundError", "No module named 'tensorflow_addons'"),
     ("FileNotFoundError", "[Errno 2] No such file or directory: 'data.csv'"),
@@ -166,15 +188,30 @@ def test_clean_message_is_bounded():
 # ----------------------------------------------------------------------- parse details
 
 
-@pytest.mark.parametrize("text,shape", [
-    ("(None, 24, 3)", (None, 24, 3)), ("[None, 28, 28]", (None, 28, 28)), ("[?,1]", (None, 1)),
-    ("(10L, 39L)", (10, 39)), ("(100,28,28,1)", (100, 28, 28, 1)), ("()", ()), ("[220,195,3]", (220, 195, 3)),
-    ("(100,)", (100,)), ("(-1, 28)", (None, 28)), ("TensorShape([None, 10])", (None, 10)),
-    ("[32 10]", (32, 10)),
-    ("TensorShape([Dimension(None), Dimension(10)])", (None, 10)),
-    ("(" + "1" * 5000 + ",)", None), (None, None),
-    ("(None, x)", None), ("(3, 4]", None), ("", None), ("5", None), ("(,)", None),
-])
+@pytest.mark.parametrize(
+    "text,shape",
+    [
+        ("(None, 24, 3)", (None, 24, 3)),
+        ("[None, 28, 28]", (None, 28, 28)),
+        ("[?,1]", (None, 1)),
+        ("(10L, 39L)", (10, 39)),
+        ("(100,28,28,1)", (100, 28, 28, 1)),
+        ("()", ()),
+        ("[220,195,3]", (220, 195, 3)),
+        ("(100,)", (100,)),
+        ("(-1, 28)", (None, 28)),
+        ("TensorShape([None, 10])", (None, 10)),
+        ("[32 10]", (32, 10)),
+        ("TensorShape([Dimension(None), Dimension(10)])", (None, 10)),
+        ("(" + "1" * 5000 + ",)", None),
+        (None, None),
+        ("(None, x)", None),
+        ("(3, 4]", None),
+        ("", None),
+        ("5", None),
+        ("(,)", None),
+    ],
+)
 def test_parse_shape(text, shape):
     assert parse_shape(text) == shape
 
@@ -193,19 +230,21 @@ def test_innermost_wrapper_wins():
         "\x1b[1mDimensions must be equal, but are 1 and 3 "
         "for '{{node m}} = MatMul[T=DT_FLOAT](a, b)' with input shapes: [?,1], [3,200].\x1b[0m\n\n"
         "Arguments received by LSTMCell.call():\n  • training=True\x1b[0m\n\n"
-            "Arguments received by Sequential.call():\n  • training=True")
+        "Arguments received by Sequential.call():\n  • training=True"
+    )
     p = parse(text)
     assert (p.family, p.wrapper, p.dims) == ("dims_must_be_equal", "LSTMCell", (1, 3))
 
 
 def test_a_real_error_beats_the_keras2_warning_before_it():
     text = (
-        "WARNING:tensorflow:Model was constructed with shape (None, 20) for input Tensor(\"input_1:0\", "
+        'WARNING:tensorflow:Model was constructed with shape (None, 20) for input Tensor("input_1:0", '
         "shape=(None, 20), dtype=float32), but it was called on an input with incompatible shape "
         "(None, 10).\nValueError: Input 0 of layer dense_1 is incompatible with the layer: "
         "expected axis -1 of input shape "
         "to have value 20 but received "
-            "input with shape [None, 10]")
+        "input with shape [None, 10]"
+    )
     assert parse(text).family == "input_spec_axis"
 
 
@@ -226,17 +265,51 @@ def test_parse_shape_round_trips_python_tuples(shape):
     assert parse_shape(str(list(shape))) == shape
 
 
-_fragments = st.sampled_from([
-    "Input 0 ", "of layer ", "'dense' ", "\"lstm\" ", "is incompatible with the layer: ", "expected ",
-    "ndim=3", ", found ndim=2", ". Full shape received: ", "(None, 24)", "[?,1]", "shape=",
-    "axis -1 of input shape to have value ", "Dimensions must be equal, but are ", " and ",
-    " with input shapes: ", "Incompatible shapes: ", " vs. ", "array(", "[[", "]]", ")", "(", "\x1b[1m",
-    "\x1b[0m", "Data cardinality is ambiguous", "'x' sizes: ", "\n", "tf.Tensor(",
-    ", shape=", "Detected at node x defined at (most recent call last):", '\n  File "a.py", line 1, in f',
-    "cannot reshape array of size ", " into shape ",
-    "Exception encountered when calling layer \"a\" \"f\"(type A).", "Error when checking input: expected ",
-    " to have ", " dimensions, but got array with shape ", "12", "-1", "None",
-])
+_fragments = st.sampled_from(
+    [
+        "Input 0 ",
+        "of layer ",
+        "'dense' ",
+        '"lstm" ',
+        "is incompatible with the layer: ",
+        "expected ",
+        "ndim=3",
+        ", found ndim=2",
+        ". Full shape received: ",
+        "(None, 24)",
+        "[?,1]",
+        "shape=",
+        "axis -1 of input shape to have value ",
+        "Dimensions must be equal, but are ",
+        " and ",
+        " with input shapes: ",
+        "Incompatible shapes: ",
+        " vs. ",
+        "array(",
+        "[[",
+        "]]",
+        ")",
+        "(",
+        "\x1b[1m",
+        "\x1b[0m",
+        "Data cardinality is ambiguous",
+        "'x' sizes: ",
+        "\n",
+        "tf.Tensor(",
+        ", shape=",
+        "Detected at node x defined at (most recent call last):",
+        '\n  File "a.py", line 1, in f',
+        "cannot reshape array of size ",
+        " into shape ",
+        'Exception encountered when calling layer "a" "f"(type A).',
+        "Error when checking input: expected ",
+        " to have ",
+        " dimensions, but got array with shape ",
+        "12",
+        "-1",
+        "None",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -79,7 +79,7 @@ TABLE = [
         ["resize_images", "declare_input"],
     ),
     (
-        "timesteps, trained: free axes keep every weight; then cutting the data before re-initialising weights",
+        "timesteps, trained: free axes keep every weight, then cutting data before re-initialising weights",
         diag("timestep_mismatch", [CUT, DECLARE, FREE], (8, 48, 3), (None, 24, 3)),
         facts(trained=True),
         ["free_axes", "fit_timesteps", "declare_input"],

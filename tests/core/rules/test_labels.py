@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kerashape_magic.core.rules.cardinality import cardinality_rule, reshape_to, split_of
 from kerashape_magic.core.diagnose import diagnose
+from kerashape_magic.core.messages import parse
+from kerashape_magic.core.rules.cardinality import cardinality_rule, reshape_to, split_of
 from kerashape_magic.core.rules.context import NO_MESSAGE
 from kerashape_magic.core.rules.labels import label_rule, loss_family, loss_name
-from kerashape_magic.core.messages import parse
 from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
 
 ALIASES = (("numpy", "np"), ("kerashape", "kerashape"), ("keras", "keras"))
@@ -206,7 +206,9 @@ def test_output_units_says_the_layer_is_wrong_and_never_converts_the_labels():
 
 def test_fixes_need_plain_names():
     d = label_rule(
-        NO_MESSAGE, facts((100,), ("class_indices", 10), (None, 10), y_name="data[1]", name="models[0]"), "check"
+        NO_MESSAGE,
+        facts((100,), ("class_indices", 10), (None, 10), y_name="data[1]", name="models[0]"),
+        "check",
     )
     assert d is not None and d.fixes == ()
     d = label_rule(NO_MESSAGE, facts((1080, 6), ("onehot", 6), (None, 10), layer='bad"name'), "check")

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kerashape_magic.core.diagnose import diagnose
+from kerashape_magic.core.messages import parse
 from kerashape_magic.core.rules.context import NO_MESSAGE
 from kerashape_magic.core.rules.model import edit_layer, model_rule
-from kerashape_magic.core.vocab import INSERTABLE
-from kerashape_magic.core.messages import parse
 from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
+from kerashape_magic.core.vocab import INSERTABLE
 
 ALIASES = (("numpy", "np"), ("kerashape", "kerashape"), ("keras", "keras"))
 DATA_FIXES = {"reshape", "expand_dims", "transpose", "squeeze"}
