@@ -26,6 +26,8 @@ a sentence for the panel, which then shows the plain code to add instead):
   a call in a Functional chain).
 * :func:`layer_remove_edit`: one layer removed.
 * :func:`loss_edit`: the ``loss`` of the model's last ``compile(...)`` call.
+* :func:`fix_edits`: the edits for a fix's own code (its data lines and its
+  ``kerashape.rebuild(...)`` keywords), the one call a fix needs.
 * :func:`model_edits`: all of one model fix at once (a rebuild's input shape, keywords,
   inserted and removed layers, loss), one edit per cell.
 
@@ -60,6 +62,7 @@ __all__ = [
     "loss_edit",
     "layer_remove_edit",
     "model_edits",
+    "fix_edits",
     "module_alias",
     "apply_edits",
     "combine",
@@ -434,8 +437,8 @@ def _uses(node: ast.AST, name: str) -> bool:
 
 def _default_data_stop(cell: _Cell, name: str) -> Optional[int]:
     """The top-level statement of the failing cell that most likely failed: the first one that
-    passes ``name`` to ``.fit`` / ``.evaluate`` / ``.predict`` / ... or calls something on it,
-    and does not rebind it."""
+    passes ``name`` to ``.fit`` / ``.evaluate`` / ``.predict`` / ..., else the first one that
+    reads ``name`` (``X = np.reshape(X, (1000, 5, 30))``)."""
     if cell.tree is None:
         return None
     body = cell.tree.body
@@ -445,7 +448,7 @@ def _default_data_stop(cell: _Cell, name: str) -> Optional[int]:
                 if node.func.attr in _DATA_CALLS and any(_uses(a, name) for a in node.args + node.keywords):
                     return i
     for i, stmt in enumerate(body):
-        if _uses(stmt, name) and not any(_binding_kind(s, name) for s, _ in _flatten(stmt, ())):
+        if _uses(stmt, name):
             return i
     return None
 
@@ -462,7 +465,9 @@ def data_edit(
     top-level ``with`` / ``if`` / ``for`` / ``try`` block, the line goes after the whole block,
     at the block's indentation: there it runs whichever branch assigned the data (the fix's
     code is written shape-generic, so it is right for every branch). The line is indented like
-    the statement it follows.
+    the statement it follows. When the failing statement itself assigns ``name``
+    (``X = np.reshape(X, (1000, 5, 30))`` raised), the fix's code takes that statement's place:
+    Apply ran it on the value ``name`` had before that statement, as the cell now will.
 
     Args:
         history: the raw input history (``In`` / ``input_hist_raw``) or ``{count: source}``.
@@ -473,7 +478,8 @@ def data_edit(
         code: the fix's line(s) in plain NumPy / TF, e.g. ``X_train = np.expand_dims(X_train, -1)``;
             it must compile and not mention kerashape.
         line: the failing call's line in cell ``cell`` (1-based, from the traceback); when None
-            the first statement passing ``name`` to ``fit`` / ``evaluate`` / ``predict`` / ...
+            the first statement passing ``name`` to ``fit`` / ``evaluate`` / ``predict`` / ...,
+            else the first one reading ``name``. Pass it when known.
 
     Returns:
         The :class:`SourceEdit`, or :class:`NoEdit` with the reason (``name`` never assigned in
@@ -509,6 +515,32 @@ def data_edit(
         if i is None or kind not in ("assign", "import", "with"):
             return _not_assigned(n, cell, i, kind, entries)
         last = max(last, i)
+    if (
+        failing is not None
+        and failing.tree is not None
+        and stop is not None
+        and stop < len(failing.tree.body)
+    ):
+        failed = failing.tree.body[stop]
+        bound = {n for n in names if any(_binding_kind(s, n) for s, _ in _flatten(failed, ()))}
+        if bound:  # the failing statement builds the data itself: the fix's code takes its place
+            others = {
+                t.id
+                for s, _ in _flatten(failed, ())
+                for t in ast.walk(s)
+                if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store) and t.id not in names
+            }
+            if others or hasattr(failed, "body") or not _alone(failing, failed):
+                return NoEdit(
+                    "the failing line of cell [%d] builds `%s` together with more" % (cell, sorted(bound)[0])
+                )
+            start = failing.starts[failed.lineno - 1]
+            end = failing.line_end(failed.end_lineno)  # type: ignore[arg-type]
+            indent = failing.indent(failed.lineno)
+            body = "".join(indent + row + "\n" for row in code.splitlines())
+            if end == len(failing.text) and not failing.text.endswith("\n"):
+                body = body[:-1]
+            return _patched(failing, [(start, end, body)])
     e = entries[last]
     return _patched(e.cell, [_insert_after(e.cell, e.top, code)])
 
@@ -799,8 +831,9 @@ def _sequential(model: _Model, entries: List[_Entry]) -> None:
             if cls in _INPUTS and not model.sites and lc is None:
                 model.inputs.append(site)
             elif c is None or isinstance(elt, ast.Starred):
-                model.unknown = (
-                    "an element of the layer list in cell [%d] is not a layer written there" % cell.count
+                model.unknown = "the layer list in cell [%d] holds `%s`, not a layer declared there" % (
+                    cell.count,
+                    cell.source(elt),
                 )
                 model.unknown_at = len(model.sites)
                 return
@@ -1637,6 +1670,161 @@ def loss_edit(history: History, cell: int, model: str, loss: str, *, line: Optio
     if isinstance(patches, NoEdit):
         return patches
     return _patched(c, patches)
+
+
+# --------------------------------------------------------------------------- a fix's code
+
+
+def _layer_refs(layers: Sequence[Tuple[str, str]]) -> Dict[str, LayerRef]:
+    """``{Keras layer name: (class name, occurrence)}`` from ``model.layers`` as pairs."""
+    refs: Dict[str, LayerRef] = {}
+    counts: Dict[str, int] = {}
+    for name, cls in layers:
+        if cls == "InputLayer":
+            continue
+        refs[name] = (cls, counts.get(cls, 0))
+        counts[cls] = counts.get(cls, 0) + 1
+    return refs
+
+
+def fix_edits(
+    history: History,
+    cell: int,
+    code: str,
+    *,
+    layers: Sequence[Tuple[str, str]] = (),
+    declared: Optional[Sequence[Optional[int]]] = None,
+    line: Optional[int] = None,
+) -> Union[Tuple[SourceEdit, ...], NoEdit]:
+    """The edits that make a fix's own code last, read from that code.
+
+    A fix's code (DESIGN.md: exactly what Apply runs) is plain data lines
+    (``X_train = np.expand_dims(X_train, -1)``, an ``import numpy as np``), and for a model fix
+    ``model = kerashape.rebuild(model, input_shape=..., edit=..., insert_after=...,
+    insert_before=..., remove=..., loss=...)`` (``kerashape_magic.actions.rebuild``). The data
+    lines go after the last assignment of the names they assign (:func:`data_edit`); the
+    rebuild's keywords become edits of the model's declaration (:func:`model_edits`). Lines
+    that only repair the kernel's model after the failed call (``kerashape.reset(model)``, a
+    ``kerashape.rebuild(model)`` without keywords) have no counterpart in a notebook re-run
+    from the top and are left out.
+
+    Args:
+        history: the raw input history.
+        cell: the failing cell's execution count.
+        code: the fix's code.
+        layers: the model's layers as ``(Keras layer name, class name)`` pairs in
+            ``model.layers`` order (``InputLayer`` entries are skipped), to place the
+            rebuild's layer names (``"lstm_1"``) in the source: the second ``LSTM``.
+        declared: the model's declared input shape without the batch axis, if known.
+        line: the failing call's line in cell ``cell`` (1-based), or None.
+
+    Returns:
+        The edits (one per cell), or :class:`NoEdit` with the reason.
+
+    Example:
+        >>> h = {1: "import numpy as np\\nX = np.zeros((8, 24))", 2: "model = keras.Sequential([LSTM(4)])"}
+        >>> code = "import kerashape\\nX = np.expand_dims(X, -1)\\nkerashape.reset(model)\\n"
+        >>> [e.after.splitlines()[-1] for e in fix_edits(h, 3, code)]
+        ['X = np.expand_dims(X, -1)']
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as error:
+        return NoEdit("the fix's code is not valid Python (%s)" % error.msg)
+    ks = {"kerashape"}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            ks.update(a.asname for a in stmt.names if a.name == "kerashape" and a.asname)
+    refs = _layer_refs(layers)
+    data: List[str] = []
+    names: List[str] = []
+    rebuilds: List[Tuple[str, ast.Call]] = []
+    for stmt in tree.body:
+        if any(isinstance(n, ast.Name) and n.id in ks for n in ast.walk(stmt)) or (
+            isinstance(stmt, (ast.Import, ast.ImportFrom))
+            and any(
+                (getattr(stmt, "module", None) or a.name).split(".")[0] == "kerashape" for a in stmt.names
+            )
+        ):
+            value = stmt.value if _simple_assign(stmt) else None  # type: ignore[attr-defined]
+            if (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Attribute)
+                and value.func.attr == "rebuild"
+                and value.keywords
+            ):
+                rebuilds.append((stmt.targets[0].id, value))  # type: ignore[attr-defined]
+            continue
+        data.append(ast.get_source_segment(code, stmt) or "")
+        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in names:
+                    names.append(node.id)
+    if not data and not rebuilds:
+        return NoEdit("the fix changes nothing that the notebook's cells declare")
+    current: Dict[int, str] = apply_edits(history, ())
+    done: List[SourceEdit] = []
+    if data:
+        if not names:
+            return NoEdit("the fix's code assigns no variable")
+        found = data_edit(current, cell, names, "\n".join(data), line=line)
+        if isinstance(found, NoEdit):
+            return found
+        done.append(found)
+        current[found.cell] = found.after
+    for model, call in rebuilds:
+        kw = {k.arg: k.value for k in call.keywords if k.arg}
+        try:
+            shape = ast.literal_eval(kw["input_shape"]) if "input_shape" in kw else None
+            edit = ast.literal_eval(kw["edit"]) if "edit" in kw else {}
+            after = ast.literal_eval(kw["insert_after"]) if "insert_after" in kw else {}
+            before = ast.literal_eval(kw["insert_before"]) if "insert_before" in kw else {}
+            remove = ast.literal_eval(kw["remove"]) if "remove" in kw else []
+        except ValueError:
+            return NoEdit("the fix's rebuild is not written with plain values")
+        loss = None
+        if "loss" in kw:
+            value = _value(kw["loss"])
+            loss = value if isinstance(value, str) else ast.get_source_segment(code, kw["loss"])
+        remove = [remove] if isinstance(remove, str) else list(remove)
+        unknown = [n for n in list(edit) + list(after) + list(before) + remove if n not in refs]
+        if unknown:
+            return NoEdit("the layer %r is not among the model's layers" % unknown[0])
+
+        def places(table: Mapping[str, object]) -> Dict[LayerRef, Union[str, Tuple[str, str]]]:
+            out: Dict[LayerRef, Union[str, Tuple[str, str]]] = {}
+            for n, what in table.items():
+                if not isinstance(what, str):
+                    raise ValueError("one class name per layer")
+                out[refs[n]] = what
+            return out
+
+        try:
+            found_all = model_edits(
+                current,
+                cell,
+                model,
+                input_shape=tuple(shape) if shape is not None else None,
+                declared=declared,
+                arguments={refs[n]: dict(c) for n, c in edit.items()},
+                insert_after=places(after),
+                insert_before=places(before),
+                remove=[refs[n] for n in remove],
+                loss=loss,
+                line=line,
+            )
+        except ValueError as error:
+            return NoEdit(str(error))
+        if isinstance(found_all, NoEdit):
+            return found_all
+        for found in found_all:
+            done.append(found)
+            current[found.cell] = found.after
+    return combine(done)
+
+
+def _simple_assign(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
 
 
 # --------------------------------------------------------------------------- several edits, rendering

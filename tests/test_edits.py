@@ -265,6 +265,27 @@ def test_data_edit_refuses_bad_code(code):
     assert isinstance(found, NoEdit)
 
 
+def test_the_failing_line_that_builds_the_data_is_replaced():
+    """Keras-team/keras#8568: the reshape itself raised; Apply ran the fix on X as it was before
+    that line, so the fix's lines take the line's place (X and y both rebound)."""
+    hist = {
+        1: "import numpy as np\nX = np.random.rand(1000, 30)\ny = np.random.rand(1000)\n",
+        2: "# windows of 5\nX = np.reshape(X, (1000, 5, 30))  # fails\nprint(X.shape)\n",
+    }
+    code = "X = np.lib.stride_tricks.sliding_window_view(X, 5, axis=0).transpose(0, 2, 1)\ny = y[4:]"
+    found = E.data_edit(hist, 2, ("X", "y"), code, line=2)
+    assert found.cell == 2
+    assert found.after == "# windows of 5\n" + code + "\nprint(X.shape)\n"
+    ns = {}
+    for n in (1, 2):
+        exec(E.apply_edits(hist, [found])[n], ns)
+    assert ns["X"].shape == (996, 5, 30) and ns["y"].shape == (996,)
+    found = E.data_edit(hist, 2, "X", "X = X[..., None]")  # no line: the first line reading X
+    assert found.after == "# windows of 5\nX = X[..., None]\nprint(X.shape)\n"
+    hist[2] = "X, Z = np.reshape(X, (1000, 5, 30)), 1"
+    assert "together with more" in E.data_edit(hist, 2, "X", "X = X[..., None]", line=1).reason
+
+
 # --------------------------------------------------------------------------- input shape
 
 SEQ_LIST = d("""
@@ -615,7 +636,8 @@ NO_ARGUMENT = [
         "in a loop",
     ),
     ({1: "model = Sequential([Dense(8)])"}, ("LSTM", 0), "no LSTM number 1"),
-    ({1: "model = Sequential([*base, Dense(8)])"}, 0, "not a layer written there"),
+    ({1: "model = Sequential([*base, Dense(8)])"}, 0, "holds `*base`, not a layer declared there"),
+    ({1: "model = Sequential([base.layers[0], Dense(8)])"}, 0, "holds `base.layers[0]`"),
 ]
 
 
@@ -878,6 +900,85 @@ def test_loss_edit_not_found():
     )
     found = E.loss_edit({1: "model.compile(loss='mse')"}, 2, "model", "kerashape.loss()")
     assert isinstance(found, NoEdit)
+
+
+# --------------------------------------------------------------------------- a fix's own code
+
+FIX_HISTORY = {
+    1: "import numpy as np\nimport keras\nfrom keras import layers\n",
+    2: "X_train = np.random.rand(64, 24)\ny_train = np.random.randint(0, 3, 64)\n",
+    3: "model = keras.Sequential([\n    layers.LSTM(16),\n    layers.LSTM(8),\n    layers.Dense(1),\n])\n"
+    "model.compile(optimizer='adam', loss='mse')\n",
+    4: "model.fit(X_train, y_train, epochs=2)",
+}
+FIX_LAYERS = [("lstm_3", "LSTM"), ("lstm_4", "LSTM"), ("dense_7", "Dense")]
+
+
+@pytest.mark.parametrize(
+    "code, cells, contains",
+    [
+        (
+            "import kerashape\nX_train = np.expand_dims(X_train, -1)\n"
+            "model = kerashape.rebuild(model)  # the failed call left model configured for the wrong shape\n",
+            [2],
+            ["X_train = np.random.rand(64, 24)\nX_train = np.expand_dims(X_train, -1)\ny_train"],
+        ),
+        (
+            "import kerashape\nmodel = kerashape.rebuild(model, input_shape=(24, 1))\n",
+            [3],
+            ["    layers.Input((24, 1)),\n    layers.LSTM(16),\n"],
+        ),
+        (
+            'import kerashape as ks\nmodel = ks.rebuild(model, edit={"lstm_3": {"return_sequences": True}, '
+            '"dense_7": {"units": 3, "activation": "softmax"}}, loss="sparse_categorical_crossentropy")\n',
+            [3],
+            [
+                "layers.LSTM(16, return_sequences=True)",
+                "layers.Dense(3, activation='softmax')",
+                "loss='sparse_categorical_crossentropy'",
+            ],
+        ),
+        (
+            "import kerashape\n"
+            'model = kerashape.rebuild(model, insert_before={"dense_7": "Flatten"}, remove="lstm_4")\n',
+            [3],
+            ["    layers.LSTM(16),\n    layers.Flatten(),\n    layers.Dense(1),\n"],
+        ),
+        (
+            "import kerashape\ny_train = keras.utils.to_categorical(y_train, num_classes=3)\n"
+            "model = kerashape.rebuild(model, loss=keras.losses.CategoricalCrossentropy())\n"
+            "kerashape.reset(model)\n",
+            [2, 3],
+            [
+                "y_train = keras.utils.to_categorical(y_train, num_classes=3)\n",
+                "loss=keras.losses.CategoricalCrossentropy()",
+            ],
+        ),
+    ],
+)
+def test_fix_edits_from_the_fix_code(code, cells, contains):
+    found = E.fix_edits(FIX_HISTORY, 4, code, layers=[("input_layer", "InputLayer")] + FIX_LAYERS)
+    assert isinstance(found, tuple), found
+    assert sorted(e.cell for e in found) == cells
+    text = "".join(e.after for e in found)
+    assert all(c in text for c in contains), text
+    for e in found:
+        assert_well_formed(FIX_HISTORY, e)
+
+
+@pytest.mark.parametrize(
+    "code, reason",
+    [
+        ("import kerashape\nkerashape.reset(model)\n", "changes nothing"),
+        ('model = kerashape.rebuild(model, edit={"gru": {"units": 2}})', "'gru' is not among"),
+        ("model = kerashape.rebuild(model, input_shape=shape)", "plain values"),
+        ("Z = (", "not valid Python"),
+        ("import numpy as np", "assigns no variable"),
+    ],
+)
+def test_fix_edits_none(code, reason):
+    found = E.fix_edits(FIX_HISTORY, 4, code, layers=FIX_LAYERS)
+    assert isinstance(found, NoEdit) and reason in found.reason
 
 
 # --------------------------------------------------------------------------- helpers
