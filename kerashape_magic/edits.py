@@ -710,6 +710,7 @@ class _Model:
     container: Optional[ast.expr] = None  # the Sequential's list literal
     container_cell: Optional[_Cell] = None
     unknown: str = ""  # why the layers from ``unknown_at`` on are not known
+    build: Tuple = ()  # (cell, shape node) of a ``model.build((None, 24, 3))`` call
     unknown_at: int = 0
 
 
@@ -774,6 +775,11 @@ def _find_model(history: History, cell: int, name: str, line: Optional[int]) -> 
         )
     if isinstance(value.func, ast.Name):
         j, k = _last_binding(entries, value.func.id, i)
+        if j is not None and k == "def" and isinstance(entries[j].stmt, ast.ClassDef):
+            return NoEdit(
+                "`%s` is a `%s` (a Model subclass defined in cell [%d]); its layers are declared "
+                "inside that class" % (name, fsrc, entries[j].cell.count)
+            )
         if j is not None and k == "def":
             return NoEdit(
                 "`%s` is the return value of `%s()` (defined in cell [%d]); its layers are declared "
@@ -854,8 +860,12 @@ def _sequential(model: _Model, entries: List[_Entry]) -> None:
                 and isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id == model.name
-                and node.func.attr in ("add", "pop")
+                and node.func.attr in ("add", "pop", "build")
             ):
+                continue
+            if node.func.attr == "build":
+                if node.args and not model.build and not any(isinstance(p, ast.For) for p in e.parents):
+                    model.build = (e.cell, node.args[0])
                 continue
             loop = any(isinstance(p, (ast.For, ast.AsyncFor, ast.While, ast.If)) for p in e.parents)
             if node.func.attr == "pop" or loop or len(node.args) != 1 or not isinstance(s, ast.Expr):
@@ -1096,7 +1106,8 @@ def input_shape_edit(
     What changes, first found wins: the ``Input((24, 3))`` / ``Input(shape=...)`` /
     ``Input(batch_shape=...)`` / ``InputLayer(...)`` (Keras 3 ``keras/src/layers/core/input_layer.py``);
     the first layer's ``input_shape=`` / ``batch_input_shape=`` / ``input_dim=`` (Keras 3
-    ``Layer.__init__`` still reads the first two); for a Sequential declaring none, a
+    ``Layer.__init__`` still reads the first two); a later ``model.build((None, 24, 3))``; for
+    a Sequential declaring none, a
     ``keras.Input((...))`` added as its first layer, written with the user's own name for
     ``Input`` (an import line is added before the model when there is none).
 
@@ -1145,6 +1156,9 @@ def input_shape_edit(
         patches = _declared_patches(m.sites[0], shape, declared, False)
         if patches is not None:
             return _patched(m.sites[0].cell, patches)
+    if m.build:  # model.build((None, 24, 3)) declares the shape, batch axis first
+        c, node = m.build
+        return _patched(c, _shape_patches(c, node, shape, declared, True))
     # a Sequential that declares no input: add one as its first layer
     name, imp = _keras_name(m.imports, "Input", m.root)
     element = "%s(%s)" % (name, _literal(shape))

@@ -454,6 +454,13 @@ SHAPE = [
         id="list-variable",
     ),
     pytest.param(
+        {1: IMPORTS, 2: "model = keras.Sequential([LSTM(8), Dense(1)])\nmodel.build((None, 24, 3))\n"},
+        dict(cell=3, model="model", shape=(24, 1)),
+        2,
+        "model = keras.Sequential([LSTM(8), Dense(1)])\nmodel.build((None, 24, 1))\n",
+        id="model-build",
+    ),
+    pytest.param(
         {
             1: "import keras\n",
             2: "a = keras.Input((8,), name='a')\nb = keras.Input((4,), name='b')\n"
@@ -486,6 +493,13 @@ NO_MODEL = [
         "return value of `build_model()` (defined in cell [1])",
     ),
     ({1: "from mymodels import model"}, "`model` is imported from a module in cell [1]"),
+    (
+        {
+            1: "class Net(keras.Model):\n    def __init__(self):\n        super().__init__()\n",
+            2: "model = Net()",
+        },
+        "a `Net` (a Model subclass defined in cell [1])",
+    ),
     ({1: "for u in (8, 16):\n    model = keras.Sequential([Dense(u)])"}, "built inside a loop in cell [1]"),
     (
         {
