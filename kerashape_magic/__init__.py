@@ -87,9 +87,17 @@ def check(model: Any, x: Any, y: Any = None) -> Optional[Diagnosis]:
 def apply(fix: Fix) -> str:
     """Run ``fix.code`` in the user's namespace, keeping the old objects for :func:`undo`.
 
+    A fix is written for the objects its diagnosis saw: if the data or the model it reads was
+    rebound since (``X`` now holds another array), nothing runs and :class:`KerashapeError`
+    says so; run the failing cell again for a fresh diagnosis.
+
     Returns:
-        One line saying what changed. Raises :class:`KerashapeError` if the code fails
-        (the namespace is rolled back).
+        One line saying what changed (``"X_train is now (100, 24, 1) float64"``; for a model,
+        what changed in it: its input shape, its loss, an edited layer).
+
+    Raises:
+        KerashapeError: an object the fix reads changed since the diagnosis, or the code failed
+            (the namespace, attributes and model state are then rolled back).
     """
     from . import actions
 
@@ -97,7 +105,19 @@ def apply(fix: Fix) -> str:
 
 
 def undo() -> str:
-    """Restore the objects the last :func:`apply` rebound (the identical objects).
+    """Restore what the last :func:`apply` changed: the identical objects, never newer work.
+
+    What it keeps: the history holds the last 3 applies
+    (``kerashape_magic.actions.HISTORY_SIZE``), each with the objects it replaced, names and
+    attributes (``h.X``) alike, and the state of a model the fix changed in place (its
+    optimizer and compiled loss after ``kerashape.reset``). ``%reset``, ``%unload_ext
+    kerashape`` and rebinding or deleting a changed name release those objects.
+
+    A name is restored only if it still holds what apply put there; one rebound since is left
+    as it is, and so is a model trained or recompiled since. The returned line says which.
+
+    Returns:
+        One line, e.g. ``"X_train is (100, 24) float64 again"``.
 
     Raises:
         KerashapeError: nothing to undo.

@@ -2,9 +2,20 @@
 
 ``apply`` runs a :class:`~kerashape_magic.core.types.Fix`'s code exactly as shown on its
 button, in the user's namespace (the IPython shell's ``user_ns``, or ``__main__``'s outside
-IPython), and remembers every name the code rebound or added, with the object it held
-before. ``undo`` puts those very objects back. Nothing is copied and nothing is mutated:
-the old array or model stays alive until the undo history is cleared.
+IPython), and remembers every name and attribute (``h.X``) the code rebound, with the object
+it held before, and the state of every Keras model the code changed in place
+(``kerashape.reset(model)``: its optimizer, compiled loss, cached functions). ``undo`` puts
+those very objects back. Nothing is copied: the old array or model stays alive while the
+undo history holds it.
+
+Nothing is lost (issue 10, items 11-14):
+
+* ``apply`` first checks that every object the fix reads is still the object the diagnosis
+  saw (:func:`remember` records them); a stale fix is refused, never run on other data.
+* ``undo`` restores a name only if it still holds what ``apply`` put there; newer work is
+  left alone, and the message says so. A model used since (trained, recompiled) keeps its state.
+* The history keeps the last :data:`HISTORY_SIZE` applies; ``%reset`` and ``%unload_ext``
+  clear it, and a name the user rebinds or deletes lets go of its old object at once.
 
 ``rebuild`` returns a *new* model with another input shape (or the same one, fresh),
 copying every weight whose shape still fits and compiling it with the same loss, metrics
@@ -23,24 +34,67 @@ Keras 3.15 facts this module relies on (measured; see DESIGN.md, "Honesty rules"
 
 from __future__ import annotations
 
+import ast
 import sys
 import threading
-from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .core.types import Fix, KerashapeError
 
 _MISSING = object()
 _lock = threading.Lock()
 
+#: How many applies :func:`undo` can take back, newest first (older ones are forgotten and
+#: their old objects released). Set ``kerashape_magic.actions.HISTORY_SIZE`` to change it.
+HISTORY_SIZE: int = 3
+
+
+def _ref(obj: Any) -> Callable[[], Any]:
+    """A weak reference when the object allows one (arrays, models), else a strong one."""
+    try:
+        return weakref.ref(obj)
+    except TypeError:
+        return lambda: obj
+
+
+@dataclass
+class _Slot:
+    """One place apply changed: a namespace name (``owner`` None) or an attribute of ``owner``."""
+
+    label: str  # "X" or "h.X"
+    key: str  # the name, or the attribute
+    old: Any  # what it held before (or _MISSING)
+    new: Callable[[], Any]  # what apply put there (a reference)
+    owner: Any = None
+    root: Optional[str] = None  # for an attribute: the namespace name that held ``owner``
+    stale: bool = False  # rebound or deleted since: undo leaves it alone
+
+
+@dataclass
+class _ModelState:
+    """A Keras model's attributes before a fix changed it in place, and what it left there."""
+
+    label: str
+    model: Callable[[], Any]
+    before: Dict[str, Any]  # attribute -> value before
+    contents: Dict[str, Any]  # attribute -> copy of a list / dict / set's contents before
+    after: Dict[str, Any] = field(default_factory=dict)  # attribute -> value apply left
+    stale: bool = False
+
 
 @dataclass
 class _Change:
     fix: Fix
-    old: Dict[str, Any]  # name -> previous object (or _MISSING if the name was new)
+    slots: List[_Slot]
+    models: List[_ModelState]
 
 
 _history: List[_Change] = []
+#: id(fix) -> (weak reference to the fix, {name: reference to what the diagnosis saw there})
+_seen: Dict[int, Tuple[Any, Dict[str, Callable[[], Any]]]] = {}
+_SEEN_LIMIT = 64
 
 
 def _user_ns() -> Dict[str, Any]:
@@ -52,6 +106,29 @@ def _user_ns() -> Dict[str, Any]:
     if shell is not None:
         return shell.user_ns
     return sys.modules["__main__"].__dict__
+
+
+def _is_keras_model(obj: Any) -> bool:
+    from .facts import is_keras_model
+
+    return is_keras_model(obj)
+
+
+def _loss_label(model: Any) -> Optional[str]:
+    from .facts import _loss_name
+
+    try:
+        name = _loss_name(getattr(model, "loss", None))
+    except Exception:
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _input_shapes(model: Any) -> Optional[List[tuple]]:
+    try:
+        return [tuple(i.shape) for i in model.inputs]
+    except Exception:
+        return None
 
 
 def describe(obj: Any) -> str:
@@ -68,11 +145,10 @@ def describe(obj: Any) -> str:
     if hasattr(obj, "layers") and hasattr(obj, "inputs"):
         kept = getattr(obj, "_kerashape_weights_kept", None)
         extra = " (%d of %d weights kept)" % kept if kept and kept[1] else ""
-        try:
-            shapes = [tuple(i.shape) for i in obj.inputs]
-            return "a model taking %s%s" % (", ".join(map(str, shapes)), extra)
-        except Exception:
+        shapes = _input_shapes(obj)
+        if shapes is None:
             return "a model that builds on its first call%s" % extra
+        return "a model taking %s%s" % (", ".join(map(str, shapes)), extra)
     shape = shape_of(obj)
     if shape is None:
         return type(obj).__name__
@@ -80,50 +156,341 @@ def describe(obj: Any) -> str:
     return ("%s %s" % (shape, getattr(dtype, "name", dtype))).strip()
 
 
+_LAYER_KEYS = ("units", "return_sequences", "activation", "filters", "target_shape")
+
+
+def _layer_configs(model: Any) -> Dict[str, Dict[str, Any]]:
+    out = {}
+    for layer in getattr(model, "layers", None) or []:
+        try:
+            cfg = layer.get_config()
+        except Exception:
+            cfg = {}
+        out[layer.name] = {k: cfg.get(k) for k in _LAYER_KEYS if k in cfg}
+    return out
+
+
+def describe_change(old: Any, new: Any) -> str:
+    """What a fix changed between two models, in one phrase (what changed, not what stayed).
+
+    A loss fix says the new loss, an input fix the new input shape, a layer edit the layer's new
+    setting (issue 11: a loss fix used to be described by the model's unchanged input shape).
+
+    Args:
+        old: the model before the fix.
+        new: the model after it.
+
+    Returns:
+        E.g. ``"now uses the loss 'sparse_categorical_crossentropy' (was
+        'categorical_crossentropy'; 4 of 4 weights kept)"``.
+    """
+    parts = []
+    old_in, new_in = _input_shapes(old), _input_shapes(new)
+    if new_in is not None and old_in != new_in:
+        was = " (was %s)" % ", ".join(map(str, old_in)) if old_in else ""
+        parts.append("now takes %s%s" % (", ".join(map(str, new_in)), was))
+    elif new_in is None and old_in is not None:
+        parts.append("now builds on its first call")
+    old_loss, new_loss = _loss_label(old), _loss_label(new)
+    if new_loss != old_loss and new_loss is not None:
+        parts.append("now uses the loss %r%s" % (new_loss, " (was %r)" % old_loss if old_loss else ""))
+    before, after = _layer_configs(old), _layer_configs(new)
+    added = [n for n in after if n not in before]
+    removed = [n for n in before if n not in after]
+    if added:
+        parts.append("gained the layer%s %s" % ("s" if len(added) > 1 else "", ", ".join(map(repr, added))))
+    if removed:
+        parts.append("lost the layer%s %s" % ("s" if len(removed) > 1 else "", ", ".join(map(repr, removed))))
+    for name, cfg in after.items():
+        for key, value in cfg.items():
+            if name in before and key in before[name] and before[name][key] != value:
+                parts.append("layer %r has %s=%r (was %r)" % (name, key, value, before[name][key]))
+    kept = getattr(new, "_kerashape_weights_kept", None)
+    text = "; ".join(parts) or describe(new)
+    if kept and kept[1]:
+        text += " (%d of %d weights kept)" % tuple(kept)
+    return text
+
+
+# --------------------------------------------------------------------------- what a fix reads
+
+
+def _chain(node: ast.AST) -> Optional[str]:
+    """``"h.X"`` for an attribute chain of names, ``"X"`` for a name, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id] + parts[::-1])
+
+
+def _reads_and_writes(code: str) -> Tuple[List[str], List[str]]:
+    """The names the code reads (roots) and the places it assigns (``X``, ``h.X``), in order."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return [], []
+    reads: List[str] = []
+    writes: List[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in reads:
+            reads.append(node.id)
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                for leaf in t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]:
+                    name = _chain(leaf)
+                    if name and name not in writes:
+                        writes.append(name)
+    return reads, writes
+
+
+def _resolve(name: str, ns: Dict[str, Any]) -> Any:
+    """What ``name`` (``"X"`` or ``"h.X"``) holds in ``ns``, read without running code, or _MISSING."""
+    from .facts import static_attr
+
+    head, *rest = name.split(".")
+    obj = ns.get(head, _MISSING)
+    for part in rest:
+        if obj is _MISSING:
+            return _MISSING
+        ok, obj = static_attr(obj, part)
+        if not ok:
+            return _MISSING
+    return obj
+
+
+def _is_module(obj: Any) -> bool:
+    return type(obj).__name__ == "module"
+
+
+def _watched(code: str, ns: Dict[str, Any]) -> List[str]:
+    """The names (and assigned attribute chains) a fix reads, that are the user's objects."""
+    reads, writes = _reads_and_writes(code)
+    out = []
+    for name in reads + [w for w in writes if "." in w]:
+        value = _resolve(name, ns)
+        if value is _MISSING or _is_module(value) or name in out:
+            continue
+        out.append(name)
+    return out
+
+
+def remember(diagnosis: Any, namespace: Dict[str, Any]) -> None:
+    """Record, for each fix of ``diagnosis``, the objects it reads as the diagnosis saw them.
+
+    Called right after a diagnosis (by the hook); :func:`apply` then refuses a fix whose
+    objects were rebound since (issue 10, item 12: a fix diagnosed for ``X`` of (10, 60)
+    must not reshape the (20, 30) array ``X`` holds later). Weak references where the object
+    allows one; the record is bounded (the last 64 fixes).
+
+    Args:
+        diagnosis: a :class:`~kerashape_magic.core.types.Diagnosis`.
+        namespace: the namespace its fixes will run in.
+    """
+    for fix in getattr(diagnosis, "fixes", ()) or ():
+        record = {name: _ref(_resolve(name, namespace)) for name in _watched(fix.code, namespace)}
+        with _lock:
+            _seen[id(fix)] = (_ref(fix), record)
+            while len(_seen) > _SEEN_LIMIT:
+                _seen.pop(next(iter(_seen)))
+
+
+def _stale_names(fix: Fix, ns: Dict[str, Any]) -> List[str]:
+    entry = _seen.get(id(fix))
+    if entry is None or entry[0]() is not fix:
+        return []
+    return [name for name, ref in entry[1].items() if _resolve(name, ns) is not ref()]
+
+
+# --------------------------------------------------------------------------- model state
+
+
+def _model_state(label: str, model: Any) -> _ModelState:
+    """The attributes of ``model`` (and the contents of its lists, dicts and sets) before a fix.
+
+    Keras 3.15's ``compile`` (which :func:`reset` calls for a never-stepped optimizer) rebinds
+    ``optimizer``, ``_compile_config``, ``_compile_loss``, ``_loss_tracker`` and
+    ``_compiled_trainable_state`` and appends to TensorFlow's checkpoint-dependency list
+    (measured); the tracker's ``stored_ids`` sets are kept too (keras/src/utils/tracking.py).
+    """
+    attrs = dict(vars(model))
+    contents = {k: _copy_contents(v) for k, v in attrs.items() if isinstance(v, (list, dict, set))}
+    tracker = attrs.get("_tracker")
+    ids = getattr(tracker, "stored_ids", None)
+    if isinstance(ids, dict):
+        contents["_tracker.stored_ids"] = {k: set(v) for k, v in ids.items() if isinstance(v, set)}
+    return _ModelState(label, _ref(model), attrs, contents)
+
+
+def _copy_contents(v: Any) -> Any:
+    return list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else set(v)
+
+
+def _put_contents(target: Any, saved: Any) -> None:
+    if isinstance(target, list):
+        target[:] = saved
+    else:
+        target.clear()
+        target.update(saved)
+
+
+def _model_changed(state: _ModelState, model: Any) -> Dict[str, Any]:
+    """Attribute -> value now, for every attribute that differs from before the fix."""
+    now = vars(model)
+    changed = {k: v for k, v in now.items() if state.before.get(k, _MISSING) is not v}
+    changed.update({k: _MISSING for k in state.before if k not in now})
+    for k, saved in state.contents.items():
+        if "." not in k and isinstance(now.get(k), (list, dict, set)) and _copy_contents(now[k]) != saved:
+            changed.setdefault(k, now[k])
+    return changed
+
+
+def _restore_model(state: _ModelState, model: Any) -> None:
+    now = vars(model)
+    for k in [k for k in now if k not in state.before]:
+        del now[k]
+    for k, v in state.before.items():
+        if now.get(k, _MISSING) is not v:
+            now[k] = v  # straight into __dict__: Keras's tracking must not see a new assignment
+    for k, saved in state.contents.items():
+        if k == "_tracker.stored_ids":
+            ids = getattr(now.get("_tracker"), "stored_ids", None)
+            if isinstance(ids, dict):
+                for key, value in saved.items():
+                    if isinstance(ids.get(key), set):
+                        _put_contents(ids[key], value)
+        elif isinstance(now.get(k), (list, dict, set)):
+            _put_contents(now[k], saved)
+
+
+def _still_as_left(state: _ModelState, model: Any) -> bool:
+    """True when nothing touched the model since apply (no fit, no compile)."""
+    now = vars(model)
+    if any(now.get(k, _MISSING) is not v for k, v in state.after.items()):
+        return False
+    return not any(
+        k not in state.after and now.get(k, _MISSING) is not state.before.get(k, _MISSING) for k in now
+    )
+
+
+# --------------------------------------------------------------------------- apply / undo
+
+
 def apply(fix: Fix, namespace: Optional[Dict[str, Any]] = None) -> str:
-    """Run ``fix.code`` in the user's namespace and remember what it rebound, for undo.
+    """Run ``fix.code`` in the user's namespace and remember what it changed, for undo.
+
+    Before running, checks that every object the fix reads (its target, the model) is still
+    the object the diagnosis saw; a fix for data that changed since is refused.
 
     Args:
         fix: a fix from a :class:`~kerashape_magic.core.types.Diagnosis`.
         namespace: the namespace to run in; default the IPython shell's ``user_ns``.
 
     Returns:
-        One line saying what changed, e.g. ``"X_train is now (100, 24, 1) float64"``.
+        One line saying what changed, e.g. ``"X_train is now (100, 24, 1) float64"``, or for a
+        loss fix ``"model now uses the loss 'sparse_categorical_crossentropy' (was ...)"``.
 
     Raises:
-        KerashapeError: ``fix`` is not a Fix, or its code raised (the namespace is then
-            restored to what it was before, and the error is chained).
+        KerashapeError: ``fix`` is not a Fix; an object it reads changed since the diagnosis
+            (nothing was run); or its code raised (everything is then restored to what it was
+            before, and the error is chained).
     """
     if not isinstance(fix, Fix):
         raise KerashapeError("apply() takes a kerashape Fix, got %r" % type(fix).__name__)
     ns = _user_ns() if namespace is None else namespace
+    stale = _stale_names(fix, ns)
+    if stale:
+        now = ", ".join(
+            "%s is now %s" % (n, describe(_resolve(n, ns)) if _resolve(n, ns) is not _MISSING else "gone")
+            for n in stale
+        )
+        raise KerashapeError(
+            "%s changed since kerashape diagnosed this error (%s), so the fix %r was not applied: it was "
+            "written and verified for the old object. Run the failing cell again for a fresh diagnosis."
+            % (" and ".join(stale), now, fix.title)
+        )
+    reads, writes = _reads_and_writes(fix.code)
+    attr_slots = []
+    for place in writes:
+        if "." in place:
+            root, *_, attr = place.split(".")
+            owner = _resolve(place.rsplit(".", 1)[0], ns)
+            if owner is not _MISSING:
+                old = _resolve(place, ns)
+                attr_slots.append((place, owner, attr, root, old))
+    models = []
+    for name in reads + [w.rsplit(".", 1)[0] for w in writes if "." in w]:
+        obj = _resolve(name, ns)
+        if obj is not _MISSING and _is_keras_model(obj) and all(m.model() is not obj for m in models):
+            models.append(_model_state(name, obj))
     before = dict(ns)
     try:
         exec(compile(fix.code, "<kerashape fix: %s>" % fix.kind, "exec"), ns)
     except BaseException as exc:
         _restore(ns, before)
+        for _place, owner, attr, _root, old in attr_slots:
+            _set_attr(owner, attr, old)
+        for state in models:
+            model = state.model()
+            if model is not None:
+                _restore_model(state, model)
         raise KerashapeError("the fix %r failed and was rolled back: %s" % (fix.title, exc)) from exc
-    old: Dict[str, Any] = {}
+    slots = []
     for name, value in ns.items():
         prev = before.get(name, _MISSING)
         if prev is not value:
-            old[name] = prev
+            slots.append(_Slot(name, name, prev, _ref(value)))
     for name in before:
         if name not in ns:
-            old[name] = before[name]
+            slots.append(_Slot(name, name, before[name], _ref(_MISSING)))
+    for place, owner, attr, root, old in attr_slots:
+        new = _resolve(place, ns)
+        if new is not old:
+            slots.append(_Slot(place, attr, old, _ref(new), owner=owner, root=root))
+    kept_models = []
+    for state in models:
+        model = state.model()
+        if model is not None:
+            state.after = _model_changed(state, model)
+            if state.after:
+                kept_models.append(state)
     with _lock:
-        _history.append(_Change(fix, old))
-    changed = [n for n in old if not n.startswith("_") and not _is_module(ns.get(n))]
-    if not changed:
-        return "%s: nothing was rebound" % fix.title
+        _history.append(_Change(fix, slots, kept_models))
+        del _history[: max(0, len(_history) - max(1, int(HISTORY_SIZE)))]
+    return _applied_line(fix, slots, kept_models, ns)
+
+
+def _applied_line(fix: Fix, slots: List[_Slot], models: List[_ModelState], ns: Dict[str, Any]) -> str:
     parts = []
-    for name in changed:
-        parts.append("%s is now %s" % (name, describe(ns[name])) if name in ns else "%s removed" % name)
-    return "; ".join(parts)
+    for slot in slots:
+        new = slot.new()
+        if slot.label.startswith("_") or _is_module(new) or _is_module(slot.old):
+            continue
+        if new is _MISSING:
+            parts.append("%s removed" % slot.label)
+        elif _is_keras_model(new) and _is_keras_model(slot.old):
+            parts.append("%s %s" % (slot.label, describe_change(slot.old, new)))
+        else:
+            parts.append("%s is now %s" % (slot.label, describe(new)))
+    for state in models:
+        if any(s.label == state.label for s in slots):
+            continue
+        what = "a fresh optimizer, " if "optimizer" in state.after else ""
+        parts.append("%s: %scached training functions cleared (weights kept)" % (state.label, what))
+    return "; ".join(parts) if parts else "%s: nothing was changed" % fix.title
 
 
-def _is_module(obj: Any) -> bool:
-    return type(obj).__name__ == "module"
+def _set_attr(owner: Any, attr: str, value: Any) -> None:
+    try:
+        if value is _MISSING:
+            delattr(owner, attr)
+        else:
+            setattr(owner, attr, value)
+    except Exception:
+        pass
 
 
 def _restore(ns: Dict[str, Any], before: Dict[str, Any]) -> None:
@@ -134,14 +501,34 @@ def _restore(ns: Dict[str, Any], before: Dict[str, Any]) -> None:
             ns[name] = value
 
 
+def _current(slot: _Slot, ns: Dict[str, Any]) -> Any:
+    if slot.owner is None:
+        return ns.get(slot.key, _MISSING)
+    if slot.root is not None and _resolve(slot.label.rsplit(".", 1)[0], ns) is not slot.owner:
+        return _MISSING  # the object is no longer where the user keeps it
+    from .facts import static_attr
+
+    ok, value = static_attr(slot.owner, slot.key)
+    return value if ok else _MISSING
+
+
 def undo(namespace: Optional[Dict[str, Any]] = None) -> str:
-    """Put back the objects the last :func:`apply` rebound (the identical objects).
+    """Put back what the last :func:`apply` changed: the identical objects, nothing newer lost.
+
+    A name (or attribute) is restored only if it still holds what ``apply`` put there; one the
+    user rebound or deleted since is left as it is, and the returned line says so. A model the
+    fix changed in place (``kerashape.reset``: optimizer, compiled loss, cached functions) gets
+    its identical old objects back, unless it was trained or recompiled since.
+
+    The history holds the last :data:`HISTORY_SIZE` applies (3), each with the objects it
+    replaced; ``%reset``, ``%unload_ext kerashape`` and :func:`clear_history` empty it.
 
     Args:
         namespace: the namespace the fix ran in; default the IPython shell's ``user_ns``.
 
     Returns:
-        One line saying what was restored, e.g. ``"X_train is (100, 24) float64 again"``.
+        One line saying what was restored, e.g. ``"X_train is (100, 24) float64 again"``, and
+        what was not (``"X was changed after the fix: kept as it is"``).
 
     Raises:
         KerashapeError: there is nothing to undo.
@@ -151,20 +538,67 @@ def undo(namespace: Optional[Dict[str, Any]] = None) -> str:
             raise KerashapeError("nothing to undo: no kerashape fix has been applied")
         change = _history.pop()
     ns = _user_ns() if namespace is None else namespace
-    shown = [
-        n
-        for n in change.old
-        if not n.startswith("_") and not _is_module(change.old[n]) and not _is_module(ns.get(n))
-    ]
-    for name, value in change.old.items():
-        if value is _MISSING:
-            ns.pop(name, None)
+    done, kept = [], []
+    for slot in change.slots:
+        if slot.stale or _current(slot, ns) is not slot.new():
+            if not slot.label.startswith("_"):
+                kept.append(slot.label)
+            continue
+        if slot.owner is None:
+            if slot.old is _MISSING:
+                ns.pop(slot.key, None)
+            else:
+                ns[slot.key] = slot.old
         else:
-            ns[name] = value
-    return (
-        "; ".join("%s is %s again" % (n, describe(ns[n])) if n in ns else "%s removed" % n for n in shown)
-        or "undone"
-    )
+            _set_attr(slot.owner, slot.key, slot.old)
+        if slot.label.startswith("_") or _is_module(slot.old) or _is_module(slot.new()):
+            continue
+        value = _current(slot, ns)
+        done.append(
+            "%s is %s again" % (slot.label, describe(value))
+            if value is not _MISSING
+            else "%s removed" % slot.label
+        )
+    for state in change.models:
+        model = state.model()
+        if model is None or state.stale or not _still_as_left(state, model):
+            kept.append("%s's state (used since the fix)" % state.label)
+            continue
+        _restore_model(state, model)
+        done.append("%s has its old optimizer and compiled state again" % state.label)
+    line = "; ".join(done) or "nothing restored"
+    if kept:
+        line += "; not restored, changed after the fix (kept as it is): %s" % ", ".join(kept)
+    return line
+
+
+def prune(namespace: Dict[str, Any]) -> None:
+    """Let go of old objects undo can no longer restore (the user rebound or deleted the name).
+
+    Run after every cell by the hook. When none of the names any apply changed is left in
+    ``namespace`` (``%reset``), the whole history is cleared.
+    """
+    with _lock:
+        if not _history:
+            return
+        alive = False
+        for change in _history:
+            for slot in change.slots:
+                if slot.stale:
+                    continue
+                if _current(slot, namespace) is not slot.new():
+                    slot.stale, slot.old = True, None
+                    continue
+                if not slot.label.startswith("_"):
+                    alive = True
+            for state in change.models:
+                model = state.model()
+                if model is None or not _still_as_left(state, model):
+                    state.stale, state.before, state.contents = True, {}, {}
+        if not alive and all(s.stale for c in _history for s in c.slots):
+            roots = {s.label.split(".")[0] for c in _history for s in c.slots}
+            if not any(r in namespace for r in roots):
+                _history.clear()
 
 
 def can_undo() -> bool:
