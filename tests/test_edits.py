@@ -17,6 +17,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kerashape_magic import edits as E
 from kerashape_magic.edits import NoEdit, SourceEdit
@@ -1222,3 +1224,79 @@ def test_real_lazy_sequential_gets_input_and_magics_run_in_ipython(tf, shell):
     results = [shell.run_cell(fixed[n], store_history=True) for n in sorted(fixed)]
     assert all(r.success for r in results), [r.error_in_exec for r in results]
     assert shell.user_ns["model"].input_shape == (None, 24, 1)
+
+
+# --------------------------------------------------------------------------- never raises
+
+SNIPPETS = [
+    "import numpy as np",
+    "import keras",
+    "from keras import layers",
+    "from keras.layers import LSTM, Dense, Input",
+    "X = np.zeros((4, 24))",
+    "X, y = load()",
+    "X /= 2",
+    "model = keras.Sequential([LSTM(8), Dense(1)])",
+    "model = keras.Sequential([\n    Input((24, 3)),\n    LSTM(8),\n])",
+    "model = keras.Sequential()",
+    "model.add(LSTM(8, input_shape=(24, 3)))",
+    "model.add(Dense(1))",
+    "inp = keras.Input((24, 3))\nmodel = keras.Model(inp, Dense(1)(LSTM(4)(inp)))",
+    "model.compile(loss='mse')",
+    "model.fit(X, y)",
+    "for i in range(3):\n    model.add(Dense(i))",
+    "if X is None:\n    X = 1",
+    "with s.scope():\n    model = keras.Sequential([Dense(1)])",
+    "%matplotlib inline",
+    "%%time",
+    "%%bash",
+    "!ls",
+    "%run x.py",
+    "X?",
+    "# a comment",
+    "",
+    "    indented = 1",
+    "def f(:",
+    "model = (",
+    "é = 'ü'",
+    "model.build((None, 3))",
+    "model = build()",
+    "model.pop()",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(SNIPPETS), max_size=5).map("\n".join), min_size=1, max_size=4),
+    st.sampled_from([None, 1, 2, 3]),
+)
+def test_finders_never_raise(cells, line):
+    """Whatever the history, every finder returns a SourceEdit or a NoEdit, and every edit parses."""
+    hist = dict(enumerate(cells, start=1))
+    n = len(cells)
+    results = [
+        E.data_edit(hist, n, "X", "X = X[..., None]", line=line),
+        E.data_edit(hist, n, ("X", "y"), "X = X[..., None]\ny = y[:, None]"),
+        E.input_shape_edit(hist, n, "model", (24, 1), line=line),
+        E.layer_argument_edit(hist, n, "model", 0, "return_sequences", True),
+        E.layer_argument_edit(hist, n, "model", ("Dense", 0), "units", 3),
+        E.layer_insert_edit(hist, n, "model", "Flatten", after=0),
+        E.layer_insert_edit(hist, n, "model", "Flatten", before=-1),
+        E.layer_remove_edit(hist, n, "model", 0),
+        E.loss_edit(hist, n, "model", "huber"),
+        E.fix_edits(
+            hist,
+            n,
+            'model = kerashape.rebuild(model, input_shape=(5,), edit={"d": {"units": 2}})',
+            layers=[("d", "Dense")],
+        ),
+    ]
+    for r in results:
+        edits = r if isinstance(r, tuple) else (r,)
+        for e in edits:
+            assert isinstance(e, (SourceEdit, NoEdit)), e
+            if isinstance(e, SourceEdit):
+                assert e.before == hist[e.cell] and "kerashape" not in e.after
+                assert E._Cell(e.cell, e.after).tree is not None
+            else:
+                assert e.reason
