@@ -2,10 +2,12 @@
 
 Each notebook's cells tagged ``raises-exception`` must fail with Keras's (or TensorFlow's)
 own error, traceback unchanged, and below it kerashape's panel: one ``display_data`` with
-the widget view, HTML and plain text, naming the received and expected shapes and a
-verified fix. Every other cell must run without error (``allow_errors=False``), so the
-apply / re-run / undo cells prove the fix works. One executed notebook is also exported
-to HTML without widget state, as a frontend without widgets would show it.
+the diagnosis as HTML and plain text (no widget view: every renderer shows it), naming the
+received and expected shapes and a verified fix, and right after it the controls: the widget
+view (Apply, Undo) with its HTML and text fallback. Every other cell must run without error
+(``allow_errors=False``), so the apply / re-run / undo cells prove the fix works. One
+executed notebook is also exported to HTML without widget state, as a frontend without
+widgets would show it.
 
 The kernel is this interpreter (``sys.executable``): a private ``python3`` kernelspec is
 put first on ``JUPYTER_PATH``, so a fresh venv needs no ``ipykernel install`` and a stale
@@ -144,7 +146,9 @@ def _sizes_pattern(sizes: Tuple[int, ...]) -> re.Pattern:
 
 
 def _check_panel_after_error(cell, where: str) -> dict:
-    """The cell failed with an unchanged traceback, then showed the panel; return its data."""
+    """The cell failed with an unchanged traceback, then showed the panel: the diagnosis as
+    static HTML and text (no widget view, so every renderer shows it), then the controls (the
+    widget view with its HTML and text fallback). Returns the diagnosis output's data."""
     outputs = cell.outputs
     errors = [i for i, o in enumerate(outputs) if o.output_type == "error"]
     kinds = [o.output_type for o in outputs]
@@ -153,15 +157,30 @@ def _check_panel_after_error(cell, where: str) -> dict:
     assert re.fullmatch(r"\w*(Error|Exception)", error.ename), "%s: ename %r" % (where, error.ename)
     traceback = ANSI.sub("", "\n".join(error.traceback))
     assert "kerashape_magic" not in traceback, "%s: kerashape frames in the user's traceback" % where
-    panels = [i for i, o in enumerate(outputs) if o.output_type == "display_data" and WIDGET in o.data]
-    assert panels, "%s: no panel (display_data with a widget view) among %s" % (
+    shown = [(o.output_type, sorted(o.get("data", {}))) for o in outputs]
+    diagnoses = [
+        i
+        for i, o in enumerate(outputs)
+        if o.output_type == "display_data" and 'class="kerashape-panel"' in _text(o.data, "text/html")
+    ]
+    assert len(diagnoses) == 1, "%s: expected one diagnosis (static HTML) among %s" % (where, shown)
+    data = outputs[diagnoses[0]].data
+    assert WIDGET not in data, "%s: the diagnosis is a widget view; exported pages would not show it" % where
+    assert errors[0] < diagnoses[0], "%s: the panel came before the traceback" % where
+    controls = [i for i, o in enumerate(outputs) if o.output_type == "display_data" and WIDGET in o.data]
+    assert controls == [diagnoses[0] + 1], "%s: no controls (a widget view) right after the diagnosis: %s" % (
         where,
-        [(o.output_type, sorted(o.get("data", {}))) for o in outputs],
+        shown,
     )
-    assert errors[0] < panels[0], "%s: the panel came before the traceback" % where
-    data = outputs[panels[0]].data
     for mime in ("text/html", "text/plain"):
-        assert _text(data, mime).strip(), "%s: the panel has no %s fallback" % (where, mime)
+        assert _text(data, mime).strip(), "%s: the diagnosis has no %s" % (where, mime)
+        assert "kerashape.apply(" in _text(outputs[controls[0]].data, mime), (
+            "%s: controls without %s fallback"
+            % (
+                where,
+                mime,
+            )
+        )
     return data
 
 

@@ -1,31 +1,44 @@
-"""Render a :class:`~kerashape_magic.core.types.Diagnosis`: text, HTML, the cube, the panel.
+"""Render a :class:`~kerashape_magic.core.types.Diagnosis`: text, HTML, the cube, the controls.
 
-``display_diagnosis(d)`` publishes one MIME bundle holding every form at once:
+``display_diagnosis(d)`` publishes two outputs under the traceback:
 
-* ``text/plain``: :func:`~kerashape_magic.render.text.render_text` (terminals);
-* ``text/html``: :func:`~kerashape_magic.render.html.render_html`, self-contained, with
-  the cube as an inline PNG; it is what nbconvert, GitHub and any frontend without
-  widgets show, and it is saved in the notebook;
-* ``application/vnd.jupyter.widget-view+json``: the interactive panel of
-  :func:`~kerashape_magic.render.widget.build_panel`, only when running in a kernel
-  (a frontend that can show widgets may be attached).
+1. **the diagnosis**, static: ``text/plain`` (:func:`~kerashape_magic.render.text.render_text`,
+   terminals) and ``text/html`` (:func:`~kerashape_magic.render.html.render_html`:
+   sentence, shape table, the cube as an inline PNG, each fix's code, Details). No widget
+   and no JavaScript, so every renderer shows it and a saved notebook keeps it: JupyterLab,
+   Notebook 7, Colab, VS Code, GitHub, nbviewer, ``nbconvert --to html`` offline.
+2. **the controls**, only in a kernel (a frontend that can show widgets may be attached)
+   and only when there are fixes: ``application/vnd.jupyter.widget-view+json`` of
+   :func:`~kerashape_magic.render.widget.build_controls` (Apply, Undo, the result line),
+   with a ``text/html`` and ``text/plain`` fallback saying how to apply a fix from code.
+
+A widget view is what a page exported with widget state shows instead of the output's
+other forms, and it needs a live kernel or JavaScript from a CDN: keeping the diagnosis
+out of the widget is what makes it readable everywhere.
 
 Importing this package imports neither matplotlib nor ipywidgets (nor TensorFlow or
-Keras); the cube and the panel import them when first drawn.
+Keras); the cube and the controls import them when first drawn.
 """
 
 from __future__ import annotations
 
 import html as _html
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from ..core.types import Diagnosis
+from ._compat import WIDGET_MIME
 from .html import render_html
 from .text import render_text
 
-__all__ = ["WIDGET_MIME", "bundle", "display_diagnosis", "render_html", "render_text"]
-
-from ._compat import WIDGET_MIME
+__all__ = [
+    "WIDGET_MIME",
+    "bundle",
+    "bundles",
+    "controls_bundle",
+    "display_diagnosis",
+    "render_html",
+    "render_text",
+]
 
 
 def widget_frontend_possible() -> bool:
@@ -39,22 +52,15 @@ def widget_frontend_possible() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def bundle(
-    d: Diagnosis, namespace: Optional[Dict[str, Any]] = None, widget: Optional[bool] = None
-) -> Dict[str, Any]:
-    """The MIME bundle for one diagnosis.
+def bundle(d: Diagnosis) -> Dict[str, Any]:
+    """The diagnosis's MIME bundle: ``text/plain`` and ``text/html``, no widget.
 
     Args:
         d: the diagnosis.
-        namespace: where the panel's Apply buttons run fixes; ``None`` for the IPython
-            user namespace.
-        widget: include the widget view; default :func:`widget_frontend_possible`.
 
     Returns:
-        ``{"text/plain": ..., "text/html": ...}`` plus :data:`WIDGET_MIME` (a
-        ``{"version_major": 2, "version_minor": 0, "model_id": ...}`` dict) when a widget
-        frontend is possible and the panel could be built. A part that fails to render
-        is left out or replaced by a plainer one; this function does not raise for that.
+        ``{"text/plain": ..., "text/html": ...}``. A part that fails to render is replaced
+        by a plainer one; this function does not raise for that.
     """
     try:
         text = render_text(d)
@@ -64,26 +70,65 @@ def bundle(
         page = render_html(d)
     except Exception:  # pragma: no cover - the cube's failures are already caught
         page = "<pre>%s</pre>" % _html.escape(text)
-    data: Dict[str, Any] = {"text/plain": text, "text/html": page}
+    return {"text/plain": text, "text/html": page}
+
+
+def controls_bundle(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, Any]]:
+    """The controls' MIME bundle: the widget view plus its ``text/html`` / ``text/plain`` fallback.
+
+    Args:
+        d: the diagnosis.
+        namespace: where Apply runs fixes; ``None`` for the IPython user namespace.
+
+    Returns:
+        ``{WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": ...},
+        "text/html": ..., "text/plain": ...}``, or ``None`` when ``d`` has no fixes or the
+        widgets could not be built (no ipywidgets, no comm). Widgets built but not returned
+        are closed, so no model is left in the frontend that nothing shows.
+    """
+    if not d.fixes:
+        return None
+    controls = None
+    try:
+        from ._compat import view_bundle
+        from .widget import build_controls, controls_fallback
+
+        controls = build_controls(d, namespace)
+        data: Dict[str, Any] = dict(controls_fallback(d))
+        data.update(view_bundle(controls))
+        return data
+    except Exception:  # no ipywidgets, or no comm: the diagnosis above stands alone
+        if controls is not None:
+            from ._compat import close_tree
+
+            close_tree(controls)
+        return None
+
+
+def bundles(
+    d: Diagnosis, namespace: Optional[Dict[str, Any]] = None, widget: Optional[bool] = None
+) -> List[Dict[str, Any]]:
+    """The outputs :func:`display_diagnosis` publishes, in order.
+
+    Args:
+        d: the diagnosis.
+        namespace: where Apply runs fixes; ``None`` for the IPython user namespace.
+        widget: include the controls; default :func:`widget_frontend_possible`.
+
+    Returns:
+        ``[bundle(d)]``, followed by :func:`controls_bundle` when asked for and available.
+    """
+    out = [bundle(d)]
     if widget_frontend_possible() if widget is None else widget:
-        panel = None
-        try:
-            from ._compat import view_bundle
-            from .widget import build_panel
-
-            panel = build_panel(d, namespace)
-            data.update(view_bundle(panel))
-        except Exception:  # no ipywidgets, or no comm: the HTML stands in
-            if panel is not None:  # built but not shown: its models leave the frontend
-                from ._compat import close_tree
-
-                close_tree(panel)
-    return data
+        controls = controls_bundle(d, namespace)
+        if controls is not None:
+            out.append(controls)
+    return out
 
 
 def display_diagnosis(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> None:
-    """Show a diagnosis under the traceback: the panel where widgets render, else the HTML
-    or text (both are always in the bundle, so a saved notebook keeps them).
+    """Show a diagnosis under the traceback: the static diagnosis, then (in a kernel, when
+    there are fixes) the controls.
 
     Args:
         d: the diagnosis.
@@ -91,4 +136,5 @@ def display_diagnosis(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) 
     """
     from IPython.display import display
 
-    display(bundle(d, namespace), raw=True)
+    for data in bundles(d, namespace):
+        display(data, raw=True)

@@ -38,15 +38,15 @@ _BAD_CELL = "background:rgba(232,89,12,.18);font-weight:700;"
 _BACKTICKS = re.compile(r"`([^`\n]+)`")
 
 
-def _esc(text: object) -> str:
-    """Escape a diagnosis string (array dumps scrubbed), with `code` spans kept."""
+def esc(text: object) -> str:
+    """Escape a diagnosis string for HTML (array dumps scrubbed); `backtick` spans become ``<code>``."""
     escaped = html.escape(scrub(str(text)))
     return _BACKTICKS.sub(r'<code style="font-family:%s">\1</code>' % _MONO, escaped)
 
 
 def sentence_html(d: Diagnosis) -> str:
     """The summary sentence as a ``<p>``."""
-    return '<p style="margin:2px 0 8px;font-weight:600">%s</p>' % _esc(d.summary or "Incompatible input.")
+    return '<p style="margin:2px 0 8px;font-weight:600">%s</p>' % esc(d.summary or "Incompatible input.")
 
 
 def table_html(d: Diagnosis) -> str:
@@ -57,8 +57,8 @@ def table_html(d: Diagnosis) -> str:
     rows = table_rows(d)
     if not rows:
         return "<p>received %s, expected %s</p>" % (
-            _esc(fmt_shape(d.received_shape)),
-            _esc(fmt_shape(d.expected_shape)),
+            esc(fmt_shape(d.received_shape)),
+            esc(fmt_shape(d.expected_shape)),
         )
     head = "".join(
         '<th style="%s">%s</th>' % (_CELL % (_BORDER, align), label)
@@ -72,8 +72,8 @@ def table_html(d: Diagnosis) -> str:
         else:  # bold, tinted and labelled: not by colour alone
             bad = _BAD_CELL + right
             styles = (left + "font-weight:700", bad, bad, left + "font-weight:700;color:" + WARN)
-            mark = "&#9888; " + _esc(status)
-        cells = zip(styles, (_esc(name), _esc(received), _esc(expected), mark))
+            mark = "&#9888; " + esc(status)
+        cells = zip(styles, (esc(name), esc(received), esc(expected), mark))
         body.append(
             '<tr data-status="%s">%s</tr>'
             % (html.escape(status), "".join('<td style="%s">%s</td>' % cell for cell in cells))
@@ -129,7 +129,7 @@ def fix_html(fix: Fix, number: int = 0) -> str:
     """One fix: title, badge, "drops data" warning, the exact code in a ``<pre>``, rationale."""
     parts = [
         '<div style="font-weight:600">%s%s%s</div>'
-        % ("%d. " % number if number else "", _esc(fix.title), badge_html(fix))
+        % ("%d. " % number if number else "", esc(fix.title), badge_html(fix))
     ]
     if fix.loses_data:
         parts.append(
@@ -138,14 +138,14 @@ def fix_html(fix: Fix, number: int = 0) -> str:
         )
     parts.append('<pre style="%s">%s</pre>' % (_PRE, html.escape(fix.code)))
     if fix.resulting_shape is not None:
-        parts.append("<div>Result: %s</div>" % _esc(fmt_shape(fix.resulting_shape)))
+        parts.append("<div>Result: %s</div>" % esc(fmt_shape(fix.resulting_shape)))
     if fix.rationale:
-        parts.append('<div style="opacity:.85">%s</div>' % _esc(fix.rationale))
+        parts.append('<div style="opacity:.85">%s</div>' % esc(fix.rationale))
     return '<div style="margin:6px 0 10px">%s</div>' % "".join(parts)
 
 
 def _items(title: str, items: Iterable[str]) -> str:
-    lis = "".join("<li>%s</li>" % _esc(i) for i in items)
+    lis = "".join("<li>%s</li>" % esc(i) for i in items)
     return '<div><b>%s</b><ul style="margin:2px 0 6px">%s</ul></div>' % (title, lis) if lis else ""
 
 
@@ -158,7 +158,7 @@ def details_html(d: Diagnosis) -> str:
     """The body of the Details section: message, findings, shape path, verification notes."""
     parts = [
         "<div>kind: <code>%s</code>%s</div>"
-        % (_esc(d.kind), " &middot; rule: <code>%s</code>" % _esc(d.rule) if d.rule else "")
+        % (esc(d.kind), " &middot; rule: <code>%s</code>" % esc(d.rule) if d.rule else "")
     ]
     if d.message:
         parts.append(
@@ -201,7 +201,7 @@ def render_html(d: Diagnosis, cube: bool = True) -> str:
         parts.append('<div style="font-weight:600;margin-top:6px">Fixes, best first</div>')
         parts += [fix_html(f, i) for i, f in enumerate(d.fixes, 1)]
     if d.uninspected:
-        parts.append("<div>Could not inspect: %s</div>" % "; ".join(_esc(u) for u in d.uninspected))
+        parts.append("<div>Could not inspect: %s</div>" % "; ".join(esc(u) for u in d.uninspected))
     parts.append(
         '<details style="margin-top:4px"><summary style="cursor:pointer">Details</summary>'
         '<div style="padding:4px 0 0 12px">%s</div></details>' % details_html(d)

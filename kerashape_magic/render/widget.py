@@ -1,11 +1,15 @@
-"""The interactive panel: stock ipywidgets only (JupyterLab, Notebook 7, Colab, VS Code).
+"""The panel's controls: stock ipywidgets only (JupyterLab, Notebook 7, Colab, VS Code).
+
+Only the controls are a widget: a widget view needs a live kernel, or JavaScript from a
+CDN in an exported page, so the diagnosis itself is static HTML (``render/html.py``), which
+every renderer shows (GitHub, nbviewer, ``nbconvert --to html`` offline).
 
 A click is a comm message, not a cell execution (STYLE.md, "Buttons"): **Apply** runs the
 fix inside the kernel with :func:`kerashape_magic.actions.apply`, **Undo** puts the old
 objects back with :func:`kerashape_magic.actions.undo`, and both write their one-line
 result (or the error) into an ``Output`` widget of the panel. A click never raises.
 
-ipywidgets is imported inside :func:`build_panel`, so importing this module is cheap.
+ipywidgets is imported inside :func:`build_controls`, so importing this module is cheap.
 """
 
 from __future__ import annotations
@@ -14,12 +18,16 @@ from typing import Any, Dict, List, Optional
 
 from ..core.types import Diagnosis, Fix, KerashapeError
 from ._compat import border_layout
-from .html import WARN, details_html, fix_html, notes_html, sentence_html, table_html
+from .html import WARN, badge_html, esc
 
 #: Shown on each fix's button; tests and users look for it.
 APPLY = "Apply"
 APPLIED = "Applied"
 UNDO = "Undo"
+#: The first line of the controls.
+CONTROLS_HEAD = (
+    "<b>Try a fix here.</b> Apply runs its code (shown above) in this kernel; Undo puts the old objects back."
+)
 
 
 class _Controller:
@@ -100,10 +108,13 @@ class _Controller:
         return on_click
 
 
-def _html(widgets: Any, value: str, **layout: Any) -> Any:
+def _line(widgets: Any, value: str, **layout: Any) -> Any:
     """An ``HTML`` widget at the panel's line height: ipywidgets 8 gives HTML widgets a
-    line height of one control (28 px), which spreads table rows and wrapped text apart."""
-    return widgets.HTML('<div style="line-height:1.45">%s</div>' % value, layout=widgets.Layout(**layout))
+    line height of one control (28 px), which spreads wrapped text apart."""
+    return widgets.HTML(
+        '<div style="line-height:1.45;overflow-wrap:anywhere">%s</div>' % value,
+        layout=widgets.Layout(**layout),
+    )
 
 
 def _fix_row(widgets: Any, fix: Fix, number: int, controller: _Controller) -> Any:
@@ -112,70 +123,76 @@ def _fix_row(widgets: Any, fix: Fix, number: int, controller: _Controller) -> An
         button_style="success" if fix.verified else "",
         icon="check" if fix.verified else "",
         tooltip="Run in your namespace: " + fix.code,
-        layout=widgets.Layout(width="auto", min_width="7em"),
+        layout=widgets.Layout(width="auto", min_width="7em", flex="0 0 auto"),
     )
     button.add_class("kerashape-apply")
     button.on_click(controller.guard(controller.on_apply, number - 1))
     controller.applies.append(button)
-    body = _html(widgets, fix_html(fix, number), width="100%")
-    # flex-start: the button keeps its own width instead of stretching across the panel.
-    return widgets.VBox([body, button], layout=widgets.Layout(margin="0 0 6px 0", align_items="flex-start"))
+    label = _line(
+        widgets, "%d. %s%s" % (number, esc(fix.title), badge_html(fix)), flex="1 1 auto", min_width="0"
+    )
+    # The label wraps beside the button; the row never gets wider than the output area.
+    return widgets.HBox(
+        [button, label], layout=widgets.Layout(align_items="center", margin="0 0 4px 0", max_width="100%")
+    )
 
 
-def build_panel(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> Any:
-    """Build the panel for one diagnosis.
+def build_controls(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> Any:
+    """Build the panel's controls for one diagnosis: the only part that is a widget.
 
-    Content, top to bottom: the sentence; the shape table; the cube (an ``Image``, left
-    out if matplotlib cannot draw it); one row per fix, best first (title, badge, the
-    exact code, rationale and an **Apply** button, green for verified fixes); **Undo**
-    (disabled until an Apply succeeded, and again after undo); an ``Output`` with the
-    clicks' results; a collapsed "Details" ``Accordion``.
+    The diagnosis itself (sentence, table, cube, each fix's code, Details) is the static
+    HTML of :func:`~kerashape_magic.render.html.render_html`, shown above the controls and
+    readable wherever the notebook is opened. The controls, top to bottom: one row per fix,
+    best first, with an **Apply** button (green for a verified fix) beside the fix's number,
+    title and badge; **Undo** (disabled until an Apply succeeded, and again after undo);
+    an ``Output`` with the clicks' results.
 
     Args:
-        d: the diagnosis.
+        d: the diagnosis; it should have fixes (without any, there is nothing to control).
         namespace: where Apply runs the code; ``None`` for the IPython user namespace
             at click time.
 
     Returns:
-        An ``ipywidgets.VBox``.
+        An ``ipywidgets.VBox`` with the class ``kerashape-controls``.
     """
     import ipywidgets as widgets
 
     output = widgets.Output(layout=widgets.Layout(margin="2px 0"))
+    output.add_class("kerashape-result")
     controller = _Controller(list(d.fixes), namespace, output)
-    children: List[Any] = [_html(widgets, sentence_html(d) + table_html(d))]
-    try:
-        from .cube import cube_png
-
-        size = widgets.Layout(width="576px", max_width="100%")
-        children.append(widgets.Image(value=cube_png(d), format="png", layout=size))
-    except Exception:  # matplotlib missing or broken: the table says the same
-        pass
-    if d.notes:
-        children.append(_html(widgets, notes_html(d)))
-    if d.fixes:
-        children.append(widgets.HTML('<div style="font-weight:600;margin-top:4px">Fixes, best first</div>'))
-        children += [_fix_row(widgets, f, i, controller) for i, f in enumerate(d.fixes, 1)]
-        undo = widgets.Button(
-            description=UNDO, icon="undo", disabled=True, tooltip="Put back the objects Apply rebound"
-        )
-        undo.add_class("kerashape-undo")
-        undo.on_click(controller.guard(controller.on_undo))
-        controller.undo_button = undo
-        children.append(undo)
-    children.append(output)
-    details = widgets.Accordion(children=[_html(widgets, details_html(d))], selected_index=None)
-    details.set_title(0, "Details")  # ipywidgets 7 and 8
-    children.append(details)
+    children: List[Any] = [_line(widgets, CONTROLS_HEAD)]
+    children += [_fix_row(widgets, f, i, controller) for i, f in enumerate(d.fixes, 1)]
+    undo = widgets.Button(
+        description=UNDO, icon="undo", disabled=True, tooltip="Put back the objects Apply rebound"
+    )
+    undo.add_class("kerashape-undo")
+    undo.on_click(controller.guard(controller.on_undo))
+    controller.undo_button = undo
+    children += [undo, output]
     border = border_layout("1px solid rgba(128,128,128,.35)", "4px solid %s" % WARN)
-    panel = widgets.VBox(
+    controls = widgets.VBox(
         children,
         layout=widgets.Layout(
-            **border,
-            padding="6px 12px",
-            margin="6px 0",
-            max_width="60em",
+            **border, padding="6px 12px", margin="0 0 6px 0", max_width="60em", overflow="hidden"
         ),
     )
-    panel.add_class("kerashape-panel")
-    return panel
+    controls.add_class("kerashape-controls")
+    return controls
+
+
+def controls_fallback(d: Diagnosis) -> Dict[str, str]:
+    """What the controls' output shows where widgets cannot run (GitHub, nbviewer, nbconvert
+    without widget state, a kernel that is gone): how to apply a fix from code.
+
+    Returns:
+        ``{"text/plain": ..., "text/html": ...}``.
+    """
+    last = len(d.fixes) - 1
+    which = "fixes[0]" if last <= 0 else "fixes[0] \u2026 fixes[%d]" % last
+    text = (
+        "Apply and Undo are buttons in a running notebook. From code: "
+        "`kerashape.apply(kerashape.last().%s)` runs a fix shown above; `kerashape.undo()` puts "
+        "the old objects back." % which
+    )
+    page = '<div class="kerashape-controls-fallback" style="opacity:.8;font-size:12px">%s</div>' % esc(text)
+    return {"text/plain": text.replace("`", ""), "text/html": page}

@@ -374,7 +374,27 @@ class NotebookPage:
         self.page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for(
             state="attached", timeout=timeout
         )
+        self.page.wait_for_timeout(500)
+        self.accept_kernel_dialog()
         self.load_errors = len(self.errors)
+
+    def accept_kernel_dialog(self) -> bool:
+        """Accept a "Select Kernel" dialog if one is open (its preselected kernel is the
+        notebook's own ``python3``).
+
+        Notebook 7 sometimes asks, on a loaded machine, when the notebook opens before the
+        server's kernel list has arrived; the dialog then covers the cells and swallows clicks.
+
+        Returns:
+            True if a dialog was accepted.
+        """
+        dialog = self.page.locator(".jp-Dialog", has_text="Select Kernel")
+        if not dialog.count() or not dialog.first.is_visible():
+            return False
+        dialog.first.locator("button.jp-mod-accept").click()
+        dialog.first.wait_for(state="detached", timeout=10_000)
+        print("a 'Select Kernel' dialog was open; its preselected kernel was accepted")
+        return True
 
     @property
     def code_cells(self) -> Any:
@@ -402,6 +422,7 @@ class NotebookPage:
         before = self.prompt(index)
         deadline = time.monotonic() + timeout
         for _attempt in range(3):
+            self.accept_kernel_dialog()
             cell.locator(".jp-InputArea-prompt").click()  # selects the cell, command mode
             self.page.wait_for_function(
                 "el => el.classList.contains('jp-mod-active')", arg=cell.element_handle(), timeout=10_000
@@ -433,6 +454,40 @@ class NotebookPage:
         """The cell's error / stderr outputs (the traceback is rendered as stderr text)."""
         return self.cell(index).locator('.jp-OutputArea-output[data-mime-type="%s"]' % STDERR_MIME)
 
+    def close_left_sidebar(self, timeout: float = 10_000) -> None:
+        """Close JupyterLab's left side bar (the file browser a new workspace opens with), as
+        a person with a narrow window does (Ctrl+B): the notebook gets the window's width."""
+        stack = self.page.locator("#jp-left-stack")
+        if not stack.count() or not stack.is_visible():
+            return
+        self.page.keyboard.press("Escape")
+        self.page.keyboard.press("Control+b")
+        stack.wait_for(state="hidden", timeout=timeout)
+
+    def set_theme(self, name: str, timeout: float = 30_000) -> None:
+        """Switch JupyterLab's theme (``"JupyterLab Light"`` / ``"JupyterLab Dark"``) through
+        its command palette, as a user would, and wait until the page uses it."""
+        current = "() => document.body.dataset.jpThemeName"
+        if self.page.evaluate(current) == name:
+            return
+        self.page.keyboard.press("Escape")  # command mode: the palette shortcut is not typed into a cell
+        self.page.keyboard.press("Control+Shift+C")
+        palette = self.page.locator(".lm-CommandPalette-input")
+        palette.wait_for(state="visible", timeout=timeout)
+        palette.fill("Use Theme: %s" % name)
+        self.page.locator(".lm-CommandPalette-item", has_text="Use Theme: %s" % name).first.click()
+        self.page.wait_for_function(
+            "name => document.body.dataset.jpThemeName === name && "
+            "getComputedStyle(document.body).getPropertyValue('--jp-layout-color0').trim() !== ''",
+            arg=name,
+            timeout=timeout,
+        )
+        self.page.wait_for_timeout(500)  # the theme's CSS applied
+
     def panel(self, index: int) -> Any:
-        """kerashape's panel (the widget view) in the cell's output."""
-        return self.cell(index).locator(".jupyter-widgets.kerashape-panel")
+        """kerashape's diagnosis in the cell's output: the static HTML panel (no widget)."""
+        return self.cell(index).locator(".jp-OutputArea-output .kerashape-panel")
+
+    def controls(self, index: int) -> Any:
+        """kerashape's controls in the cell's output: the widget view (Apply, Undo, result line)."""
+        return self.cell(index).locator(".jupyter-widgets.kerashape-controls")

@@ -5,8 +5,9 @@ reshapes the data variable ``data``, and ``seed001_lstm_input``, whose fix rebui
 ``model``), the test opens a copy of the demo in the frontend's own page, runs its cells
 through the UI up to the failing ``model.fit``, and checks with the browser's eyes:
 
-* the normal traceback is visible and the panel is below it, with the shape table, the
-  cube image and the Apply buttons (Undo disabled);
+* the normal traceback is visible and the panel is below it: the diagnosis (static HTML,
+  with the shape table and the cube image) and under it the controls, a widget with the
+  Apply buttons (Undo disabled);
 * Apply changes the variable in the kernel: the panel says the new shape and a following
   cell prints it; Undo puts the old object back (the cell prints the old shape again);
   applied once more, the failing cell, re-run, succeeds;
@@ -74,13 +75,13 @@ def picture_path() -> Optional[Path]:
 
 def write_picture(nb: NotebookPage, index: int, path: Path) -> None:
     """Save the end of cell ``index``'s traceback and the panel below it as a PNG."""
-    page, panel = nb.page, nb.panel(index)
+    page, panel, controls = nb.page, nb.panel(index), nb.controls(index)
     page.mouse.move(0, 0)  # no hover highlight
     panel.evaluate("e => e.scrollIntoView({block: 'center'})")
     page.wait_for_timeout(500)
     traceback = nb.error_output(index).bounding_box()
-    box = panel.bounding_box()
-    assert traceback and box, "traceback or panel not on the page"
+    box = controls.bounding_box()
+    assert traceback and box, "traceback or controls not on the page"
     left = traceback["x"]
     top = max(traceback["y"], traceback["y"] + traceback["height"] - PICTURE_TRACEBACK_PX)
     bottom = box["y"] + box["height"] + 6
@@ -127,28 +128,36 @@ def _check_panel(nb: NotebookPage, server, path: Path, scenario, frontend: str) 
     assert traceback.is_visible(), "the traceback is not visible"
     text = traceback.inner_text()
     assert "Traceback" in text and "model.fit(" in text and re.search(r"\w+Error", text), text[-2000:]
-    panel = nb.panel(failing)
+    panel, controls = nb.panel(failing), nb.controls(failing)
     panel.wait_for(state="visible", timeout=60_000)
-    tb_box, panel_box = traceback.bounding_box(), panel.bounding_box()
+    controls.wait_for(state="visible", timeout=60_000)
+    tb_box, panel_box, controls_box = traceback.bounding_box(), panel.bounding_box(), controls.bounding_box()
     assert panel_box["y"] >= tb_box["y"] + tb_box["height"] - 1, "the panel is not below the traceback"
+    assert controls_box["y"] >= panel_box["y"] + panel_box["height"] - 1, (
+        "the controls are not below the panel"
+    )
 
     # The shape table with a mismatched axis, the cube, the fix buttons.
     table = panel.locator("table")
     assert table.is_visible(), "no shape table"
     assert table.locator("tr[data-status]").count() >= 2, "the table has no axis rows"
     assert table.locator('tr[data-status]:not([data-status="ok"])').count() >= 1, "no mismatched axis"
-    cube = panel.locator("img")
-    assert cube.count() == 1 and cube.is_visible(), "no cube image"
-    assert cube.evaluate("img => img.complete && img.naturalWidth > 100"), "the cube image did not load"
-    applies = panel.locator("button.kerashape-apply")
+    cube = panel.locator("img.kerashape-cube")
+    assert cube.count() == 2, "the cube is not two pictures (received, expected)"
+    for i in range(2):
+        assert cube.nth(i).is_visible(), "cube picture %d is not visible" % i
+        assert cube.nth(i).evaluate("img => img.complete && img.naturalWidth > 100"), (
+            "cube %d did not load" % i
+        )
+    applies = controls.locator("button.kerashape-apply")
     assert applies.count() >= 1, "no Apply button"
     for i in range(applies.count()):
         assert applies.nth(i).is_visible() and applies.nth(i).inner_text().strip() == "Apply"
-    verified = panel.locator("button.kerashape-apply.mod-success").first  # green: verified
+    verified = controls.locator("button.kerashape-apply.mod-success").first  # green: verified
     assert verified.is_visible(), "no verified fix (green Apply button)"
-    undo = panel.locator("button.kerashape-undo")
+    undo = controls.locator("button.kerashape-undo")
     assert undo.is_visible() and undo.is_disabled(), "Undo should be shown, disabled"
-    assert "verified" in panel.inner_text()
+    assert "verified" in panel.inner_text() and "verified" in controls.inner_text()
 
     picture = picture_path()
     if picture is not None and (frontend, scenario.seed) == PICTURE:
@@ -159,11 +168,11 @@ def _check_panel(nb: NotebookPage, server, path: Path, scenario, frontend: str) 
     assert scenario.before in nb.outputs_text(probe)
 
     # Apply: the panel says the new shape, the kernel has it.
-    clicks = panel.locator(".widget-output")
+    clicks = controls.locator(".widget-output")
     verified.click()
     _wait_text(clicks, "\u2713", "the panel's result line after Apply")
     assert scenario.shown in clicks.inner_text(), clicks.inner_text()
-    assert panel.locator("button.kerashape-apply", has_text="Applied").count() == 1
+    assert controls.locator("button.kerashape-apply", has_text="Applied").count() == 1
     assert undo.is_enabled(), "Undo is still disabled after Apply"
     nb.run(probe)
     assert scenario.after in nb.outputs_text(probe), nb.outputs_text(probe)

@@ -3,17 +3,18 @@ GitHub, ``jupyter nbconvert``.
 
 A real Colab or VS Code cannot run here, so this makes sure of what can be made sure:
 
-* the panel is stock ipywidgets only: every model in the widget state that nbclient saves
+* the controls are stock ipywidgets only: every model in the widget state that nbclient saves
   (``store_widget_state=True``, as ``jupyter nbconvert --execute`` does) is one of
   ``@jupyter-widgets/base``, ``/controls`` or ``/output``, so nothing needs custom JavaScript;
-* the panel's output keeps its ``text/html`` and ``text/plain`` fallback in the saved file;
+* the diagnosis is an output of its own with no widget view, only ``text/html`` and
+  ``text/plain``; the controls' output keeps its ``text/html`` and ``text/plain`` fallback;
 * ``jupyter nbconvert --to html`` of the executed demo, opened in headless Chromium with every
   network request refused and no kernel running, shows the diagnosis: sentence, shape table,
-  cube and fixes (``tests/test_notebooks.py`` checks the exported text; this looks at the page).
-  That holds for a notebook saved without widget state (JupyterLab's and Notebook 7's default)
-  and for one whose widget state nbconvert drops (``--ClearMetadataPreprocessor.enabled=True``).
-  With the widget state kept, nbconvert exports the widget view, not the fallback, and that
-  view needs JavaScript from unpkg.com: a strict xfail records it.
+  cube and fix code (``tests/test_notebooks.py`` checks the exported text; this looks at the
+  page). That holds for a notebook saved without widget state (JupyterLab's and Notebook 7's
+  default), for one whose widget state nbconvert drops (``--ClearMetadataPreprocessor.enabled=True``)
+  and for one saved with its widget state, whose widget views need JavaScript from unpkg.com
+  that an offline page never gets: only the controls are a widget view.
 
 Marked ``browser`` with the rest of this folder: it needs Chromium and runs a kernel.
 """
@@ -60,12 +61,22 @@ def executed(tf, tmp_path_factory) -> Path:
     return path
 
 
-def _panel_output(nb) -> dict:
+def _output(nb, test, what: str) -> dict:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            if output.output_type == "display_data" and WIDGET_VIEW in output.data:
+            if output.output_type == "display_data" and test(output.data):
                 return output
-    raise AssertionError("no output with a widget view in the executed notebook")
+    raise AssertionError("no %s in the executed notebook" % what)
+
+
+def _diagnosis_output(nb) -> dict:
+    """The output holding the diagnosis: the static HTML panel."""
+    return _output(nb, lambda data: 'class="kerashape-panel"' in data.get("text/html", ""), "diagnosis")
+
+
+def _controls_output(nb) -> dict:
+    """The output holding the controls: a widget view."""
+    return _output(nb, lambda data: WIDGET_VIEW in data, "output with a widget view")
 
 
 def test_saved_widget_state_is_stock_ipywidgets(executed):
@@ -85,12 +96,17 @@ def test_saved_widget_state_is_stock_ipywidgets(executed):
     for model in state.values():
         assert not {"_esm", "_css", "_anywidget_id"} & set(model["state"]), "custom JavaScript in %r" % model
 
-    # The panel is a stock VBox, and its output keeps the HTML and text fallbacks.
-    output = _panel_output(nb)
-    panel = state[output.data[WIDGET_VIEW]["model_id"]]
-    assert panel["model_name"] == "VBoxModel" and "kerashape-panel" in panel["state"]["_dom_classes"]
-    assert 'class="kerashape-panel"' in output.data["text/html"]
-    assert "(100, 60)" in output.data["text/plain"]
+    # The controls are a stock VBox whose output keeps an HTML and a text fallback; the
+    # diagnosis is no widget at all.
+    controls = _controls_output(nb)
+    box = state[controls.data[WIDGET_VIEW]["model_id"]]
+    assert box["model_name"] == "VBoxModel" and "kerashape-controls" in box["state"]["_dom_classes"]
+    assert (
+        "kerashape.apply(" in controls.data["text/html"] and "kerashape.apply(" in controls.data["text/plain"]
+    )
+    diagnosis = _diagnosis_output(nb)
+    assert set(diagnosis.data) == {"text/html", "text/plain"}
+    assert "(100, 60)" in diagnosis.data["text/plain"]
 
 
 def _export_html(executed: Path, tmp_path: Path, keep_widget_state: bool, *options: str) -> Path:
@@ -134,24 +150,9 @@ EXPORTS = {
     "widget-state-cleared-by-nbconvert": (True, ("--ClearMetadataPreprocessor.enabled=True",)),
     "saved-with-widget-state": (True, ()),
 }
-WITH_STATE_XFAIL = (
-    "With widget state in the notebook, nbconvert's HTML shows the panel's widget view instead of "
-    "its text/html fallback; the view is drawn by @jupyter-widgets/html-manager, loaded from unpkg.com "
-    "at view time, so without the internet (or without JavaScript) nothing of the diagnosis shows. "
-    "Strict: this fails loudly once the page shows the diagnosis."
-)
 
 
-@pytest.mark.parametrize(
-    "export",
-    [
-        "saved-without-widget-state",
-        "widget-state-cleared-by-nbconvert",
-        pytest.param(
-            "saved-with-widget-state", marks=pytest.mark.xfail(reason=WITH_STATE_XFAIL, strict=True)
-        ),
-    ],
-)
+@pytest.mark.parametrize("export", list(EXPORTS))
 def test_nbconvert_html_shows_the_diagnosis_offline(export, executed, tmp_path, offline_page):
     import nbformat
 
@@ -159,7 +160,7 @@ def test_nbconvert_html_shows_the_diagnosis_offline(export, executed, tmp_path, 
     page_file = _export_html(executed, tmp_path, keep_state, *options)
     page = offline_page
     # The diagnosis sentence: the first line of the saved text fallback, without its backticks.
-    plain = _panel_output(nbformat.read(executed, as_version=4)).data["text/plain"]
+    plain = _diagnosis_output(nbformat.read(executed, as_version=4)).data["text/plain"]
     sentence = " ".join(plain.strip().splitlines()[0].replace("`", "").split())
     page.goto(page_file.as_uri(), wait_until="load")
     panel = page.locator(".kerashape-panel")

@@ -11,31 +11,71 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from kerashape_magic.core.types import Diagnosis
-from kerashape_magic.render import WIDGET_MIME, bundle, display_diagnosis, render_text
+from kerashape_magic.render import (
+    WIDGET_MIME,
+    bundle,
+    bundles,
+    controls_bundle,
+    display_diagnosis,
+    render_text,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _widget_instances() -> dict:
+    """Every open widget, by model id (ipywidgets 8: ``_instances``; 7: ``Widget.widgets``)."""
+    import ipywidgets as widgets
+
+    try:
+        from ipywidgets.widgets.widget import _instances
+    except ImportError:  # ipywidgets 7 (Colab)
+        _instances = widgets.Widget.widgets
+    return _instances
+
+
 def test_terminal_ipython_gets_text_and_html_only(seed001):
     InteractiveShell.instance()
-    data = bundle(seed001)
+    (data,) = bundles(seed001)
+    assert data == bundle(seed001)
     assert set(data) == {"text/plain", "text/html"}
     assert data["text/plain"] == render_text(seed001)
     assert "data:image/png;base64," in data["text/html"]
 
 
-def test_widget_view_when_asked(seed001):
+def test_in_a_kernel_the_controls_follow_the_static_diagnosis(seed001):
     import ipywidgets as widgets
 
-    view = bundle(seed001, namespace={}, widget=True)[WIDGET_MIME]
+    diagnosis, controls = bundles(seed001, namespace={}, widget=True)
+    assert set(diagnosis) == {"text/plain", "text/html"}  # no widget: every renderer shows it
+    assert set(controls) == {WIDGET_MIME, "text/plain", "text/html"}
+    view = controls[WIDGET_MIME]
     assert view["version_major"] == 2
-    try:  # ipywidgets 8
-        from ipywidgets.widgets.widget import _instances
-    except ImportError:  # ipywidgets 7 (Colab)
-        _instances = widgets.Widget.widgets
+    box = _widget_instances()[view["model_id"]]
+    assert isinstance(box, widgets.VBox) and "kerashape-controls" in box._dom_classes
+    # The fallback says how to do from code what the buttons do.
+    assert "kerashape.apply(kerashape.last().fixes[0]" in controls["text/plain"]
+    assert "<code" in controls["text/html"] and "kerashape.undo()" in controls["text/html"]
 
-    panel = _instances[view["model_id"]]
-    assert isinstance(panel, widgets.VBox)
+
+def test_no_fixes_no_controls_and_no_widget_models(cases):
+    before = set(_widget_instances())
+    assert len(bundles(cases["rank1"], widget=True)) == 1
+    assert controls_bundle(cases["rank1"]) is None
+    assert set(_widget_instances()) == before
+
+
+def test_controls_that_cannot_be_shown_close_their_models(seed001, monkeypatch):
+    """A view that cannot be published leaves no widget model behind (none sent for nothing)."""
+    import kerashape_magic.render._compat as compat
+
+    def no_view(widget):
+        raise ValueError("no comm")
+
+    monkeypatch.setattr(compat, "view_bundle", no_view)
+    before = set(_widget_instances())
+    assert controls_bundle(seed001, namespace={}) is None
+    assert set(_widget_instances()) == before
 
 
 def test_display_diagnosis_publishes_the_bundle(seed001):
@@ -54,7 +94,7 @@ def test_display_never_raises_for_a_cube_that_cannot_be_drawn():
         display_diagnosis(d)
     (output,) = captured.outputs
     assert "Broken sizes." in output.data["text/html"] and "<img" not in output.data["text/html"]
-    assert "Broken sizes." in bundle(d, widget=True)["text/plain"]
+    assert "Broken sizes." in bundles(d, widget=True)[0]["text/plain"]
 
 
 _KERNEL_CODE = """
@@ -67,8 +107,9 @@ display_diagnosis(d)
 """
 
 
-def test_in_a_real_kernel_the_bundle_holds_the_widget_and_the_fallbacks():
-    """Runs a real ipykernel: the published display_data carries all three forms."""
+def test_in_a_real_kernel_the_diagnosis_is_static_and_the_controls_a_widget():
+    """Runs a real ipykernel: two display_data, the diagnosis (HTML, text) and then the
+    controls (the widget view with its HTML and text fallback)."""
     script = """
 import json, os, sys
 from jupyter_client.manager import start_new_kernel
@@ -92,5 +133,8 @@ finally:
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["status"] == "ok", report["errors"]
-    assert report["mimes"] == [sorted(["text/plain", "text/html", WIDGET_MIME])]
-    assert report["view"][0]["model_id"]
+    assert report["mimes"] == [
+        sorted(["text/plain", "text/html"]),
+        sorted(["text/plain", "text/html", WIDGET_MIME]),
+    ]
+    assert report["view"][0] is None and report["view"][1]["model_id"]
