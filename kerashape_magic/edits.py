@@ -50,7 +50,7 @@ import ast
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 __all__ = [
     "SourceEdit",
@@ -115,6 +115,7 @@ Found = Union[SourceEdit, NoEdit]
 _PY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 _BARRIER = re.compile(r"^%(run|load|store|reset)\b")
 _ASSIGN_MAGIC = re.compile(r"^([A-Za-z_][\w]*(?:\s*,\s*[A-Za-z_][\w]*)*)\s*=\s*[%!]")
+_WORD = re.compile(r"[A-Za-z_]\w*")
 _HELP = re.compile(r"^(\?{1,2}[\w.]*|[\w.\[\]()]+\?{1,2})\s*$")
 
 
@@ -128,7 +129,8 @@ class _Cell:
         self.starts = [0]
         for line in self.raw:
             self.starts.append(self.starts[-1] + len(line))
-        self.barriers: List[Tuple[int, str]] = []  # (lineno, magic name)
+        # (lineno, what, the names it may rebind or None for any): %run, %store, an unreadable cell
+        self.barriers: List[Tuple[int, str, Optional[FrozenSet[str]]]] = []
         self.error = ""
         first = next((line for line in self.raw if line.strip()), "")
         prefix = first[: len(first) - len(first.lstrip(" \t"))]
@@ -147,12 +149,16 @@ class _Cell:
                     name = re.match(r"%%(\w*)", body).group(1)  # type: ignore[union-attr]
                     if name not in _PY_CELL_MAGICS:
                         self.error = "cell [%d] is a %%%%%s cell, not Python" % (count, name)
+                    words = frozenset(_WORD.findall(body[2 + len(name) :]))
+                    if words:  # %%capture out
+                        self.barriers.append((i + 1, "%%" + name, words))
                     parsed.append(newline)
                     continue
             if body.startswith(("%", "!")):
                 m = _BARRIER.match(body)
                 if m:
-                    self.barriers.append((i + 1, m.group(1)))
+                    words = frozenset(_WORD.findall(body[m.end() :])) if m.group(1) == "store" else None
+                    self.barriers.append((i + 1, "%" + m.group(1), words))
                 parsed.append(indent + "pass" + newline)
             elif _HELP.match(stripped):
                 parsed.append(indent + "pass" + newline)
@@ -166,6 +172,8 @@ class _Cell:
                 self.tree = ast.parse("".join(parsed))
             except SyntaxError as error:
                 self.error = "cell [%d] is not valid Python (%s)" % (count, error.msg)
+                # it may still have run in IPython (a form read here as not Python) and assigned names
+                self.barriers = [(1, "", frozenset(_WORD.findall(text)))]
 
     def offset(self, lineno: int, col: int) -> int:
         """The offset in ``text`` of an ast position (``col`` counts UTF-8 bytes)."""
@@ -208,7 +216,8 @@ class _Entry:
     stmt: Optional[ast.stmt]  # None: a barrier magic (%run...) at ``line``
     parents: Tuple[ast.stmt, ...]
     line: int
-    magic: str = ""
+    magic: str = ""  # a barrier: "%run", "%store", "%%capture", "" for a cell not read
+    words: Optional[FrozenSet[str]] = None  # the names a barrier may rebind; None: any
 
     @property
     def top(self) -> ast.stmt:
@@ -251,6 +260,8 @@ def _entries(cells: List[_Cell], upto: int, stop: Optional[int]) -> Tuple[List[_
         if cell.count > upto:
             break
         if cell.tree is None:
+            if cell.count < upto:
+                out.extend(_Entry(cell, None, (), line, what, words) for line, what, words in cell.barriers)
             continue
         body = cell.tree.body
         limit = len(body) if cell.count < upto or stop is None else stop
@@ -259,9 +270,9 @@ def _entries(cells: List[_Cell], upto: int, stop: Optional[int]) -> Tuple[List[_
         for top in body[:limit]:
             for stmt, parents in _flatten(top, ()):
                 events.append(_Entry(cell, stmt, parents, stmt.lineno))
-        for line, magic in cell.barriers:
+        for line, what, words in cell.barriers:
             if cell.count < upto or stop is None or line <= (last_line or 0):
-                events.append(_Entry(cell, None, (), line, magic))
+                events.append(_Entry(cell, None, (), line, what, words))
         events.sort(key=lambda e: (e.line, e.stmt is not None))
         out.extend(events)
     return out, None
@@ -334,7 +345,7 @@ def _last_binding(
     for i in range(stop - 1, -1, -1):
         e = entries[i]
         if e.stmt is None:
-            if e.magic == "store" and name not in e.cell.raw[e.line - 1]:
+            if e.words is not None and name not in e.words:
                 continue
             return i, "barrier"
         kind = _binding_kind(e.stmt, name)
@@ -356,9 +367,14 @@ def _not_assigned(name: str, cell: int, i: Optional[int], kind: str, entries: Li
     if i is None:
         return NoEdit("`%s` is not assigned in any cell run before [%d]" % (name, cell))
     e = entries[i]
+    if kind == "barrier" and not e.magic:
+        return NoEdit(
+            "cell [%d] could not be read as Python and may rebind `%s`, so the cell that built it "
+            "is not known" % (e.cell.count, name)
+        )
     if kind == "barrier":
         return NoEdit(
-            "`%%%s` in cell [%d] may rebind `%s`, so the cell that built it is not known"
+            "`%s` in cell [%d] may rebind `%s`, so the cell that built it is not known"
             % (e.magic, e.cell.count, name)
         )
     return NoEdit("`%s` %s in cell [%d]" % (name, _KIND_WORDS.get(kind, "is bound"), e.cell.count))

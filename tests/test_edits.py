@@ -236,6 +236,11 @@ def test_walrus_binding_is_found():
 
 NO_DATA = [
     ({1: "X = 1", 2: "%run prep.py", 3: "model.fit(X)"}, "`%run` in cell [2] may rebind `X`"),
+    ({1: "X = 1", 2: "%%capture X\nprint(1)", 3: "model.fit(X)"}, "`%%capture` in cell [2] may rebind `X`"),
+    (
+        {1: "X = 1", 2: "s = ('%d'\n     % 3)\nX = s", 3: "model.fit(X)"},
+        "cell [2] could not be read as Python",
+    ),
     (
         {1: "for X in batches:\n    model.train_on_batch(X)", 2: "model.fit(X)"},
         "`X` is a loop variable in cell [1]",
@@ -256,9 +261,9 @@ def test_data_edit_not_found(history, reason):
     assert reason in found.reason
 
 
-def test_store_of_another_name_is_not_a_barrier():
-    history = {1: "X = 1", 2: "%store -r other", 3: "model.fit(X)"}
-    assert E.data_edit(history, 3, "X", "X = X + 1").cell == 1
+def test_barriers_for_other_names_are_passed():
+    history = {1: "X = 1", 2: "%store -r other\n%%capture out", 3: "s = ('%d'\n % 3)", 4: "model.fit(X)"}
+    assert E.data_edit(history, 4, "X", "X = X + 1").cell == 1
 
 
 @pytest.mark.parametrize("code", ["import kerashape\nX = kerashape.fix(X)", "X = (", "X ="])
