@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import textwrap
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..core.types import Diagnosis, Shape
@@ -39,6 +40,13 @@ _DEPTH = 0.62  # depth edges are foreshortened (cabinet projection)
 _GAP = 0.24  # between the boxes of an image stack
 _BOX_SLOTS = {"samples": "z", "features": "y", "channels": "y", "units": "y"}
 _IMAGE_SLOTS = {"samples": "n", "height": "y", "width": "x", "channels": "z"}
+#: Font sizes (points). The figure is 6 in wide and shown at 576 CSS px (96 px an inch), each
+#: half at 288 px: a point is 4/3 CSS px, so 7.5 pt is 10 px and no text of the cube is smaller
+#: while a half keeps its own width, i.e. down to an output area about 320 px wide.
+LABEL_PT = 8.0
+MIN_FONT_PT = 7.5
+#: Titles longer than this many characters a line are wrapped, not shrunk below MIN_FONT_PT.
+_TITLE_CHARS = 40
 
 
 def _length(size: Optional[int]) -> float:
@@ -124,7 +132,7 @@ def _label(ax: Any, xy: Tuple[float, float], text: str, place: tuple, bad: bool)
         textcoords="offset points",
         ha=ha,
         va=va,
-        fontsize=8,
+        fontsize=LABEL_PT,
         annotation_clip=False,
         color=WARN if bad else INK,
         fontweight="bold" if bad else "normal",
@@ -201,6 +209,7 @@ def draw_shape(
     ax.set_axis_off()
     if title:
         # ax.text, not set_title: placing a title measures the (hidden) tick labels.
+        title = "\n".join(textwrap.fill(line, _TITLE_CHARS) for line in title.splitlines())
         longest = max(len(line) for line in title.splitlines())
         ax.text(
             0.5,
@@ -208,7 +217,7 @@ def draw_shape(
             title,
             ha="center",
             va="bottom",
-            fontsize=max(6.5, min(9.0, 9.0 * 36 / longest)),
+            fontsize=max(MIN_FONT_PT, min(9.0, 9.0 * 36 / longest)),
             color=INK,
             fontweight="bold",
             transform=ax.transAxes,
@@ -295,34 +304,49 @@ def cube_figure(d: Diagnosis, size: Tuple[float, float] = (6.0, 2.4), dpi: float
     return fig
 
 
-def _render_png(d: Diagnosis, dpi: int) -> bytes:
-    """Draw the cube on its Agg canvas and encode the pixels as PNG.
+def _draw_rgba(d: Diagnosis, dpi: int) -> Any:
+    """Draw the cube on its Agg canvas once; return the pixels as a Pillow RGBA image.
 
-    The canvas is drawn once and its RGBA buffer handed to Pillow (a matplotlib dependency)
-    at zlib level 1: ``savefig`` would draw the figure again and compress at level 6, for a
-    file ~22 % smaller that takes about twice as long to compress. The figure's background
-    is fully transparent and there are no Axes (see :class:`~._fit.Plane`), so the PNG is
-    transparent as with ``savefig(transparent=True)``.
+    The canvas's RGBA buffer is handed to Pillow (a matplotlib dependency): ``savefig``
+    would draw the figure again. The figure's background is fully transparent and there are
+    no Axes (see :class:`~._fit.Plane`), so the image is transparent as with
+    ``savefig(transparent=True)``.
     """
     from PIL import Image
 
     fig = cube_figure(d, dpi=dpi)
     fig.canvas.draw()
     width, height = fig.canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    return Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+
+
+def _encode(image: Any) -> bytes:
+    """PNG bytes at zlib level 1: level 6 (``savefig``'s) makes a file ~22 % smaller in
+    about twice the time."""
     buf = io.BytesIO()
     image.save(buf, format="png", compress_level=1)
     return buf.getvalue()
 
 
-_cached_png = functools.lru_cache(maxsize=8)(_render_png)
+def _render_png(d: Diagnosis, dpi: int) -> bytes:
+    return _encode(_draw_rgba(d, dpi))
+
+
+def _render_pngs(d: Diagnosis, dpi: int) -> Tuple[bytes, bytes]:
+    """The received half and the expected half of one drawing (one common scale), as two PNGs."""
+    image = _draw_rgba(d, dpi)
+    width, height = image.size
+    middle = width // 2  # the two Planes meet at half the figure's width (see cube_figure)
+    return _encode(image.crop((0, 0, middle, height))), _encode(image.crop((middle, 0, width, height)))
+
+
+_cached_pngs = functools.lru_cache(maxsize=8)(_render_pngs)
+#: The cache the benchmarks clear (``benchmarks/_worker.py``) to time a drawing from scratch.
+_cached_png = _cached_pngs
 
 
 def cube_png(d: Diagnosis, dpi: int = 144) -> bytes:
-    """The :func:`cube_figure` as PNG bytes with a transparent background.
-
-    The last few results are cached (a panel shows the same picture in its widget and in
-    its HTML fallback).
+    """The :func:`cube_figure` as one PNG with a transparent background (not cached).
 
     Args:
         d: the diagnosis.
@@ -331,8 +355,27 @@ def cube_png(d: Diagnosis, dpi: int = 144) -> bytes:
     Returns:
         The PNG file's bytes.
     """
+    return _render_png(d, dpi)
+
+
+def cube_pngs(d: Diagnosis, dpi: int = 144) -> Tuple[bytes, bytes]:
+    """The :func:`cube_figure` cut in two PNGs, the received array and the expected one.
+
+    Both halves are drawn at one scale in one figure, so sizes compare by eye; as two
+    pictures, the panel can put them side by side in a wide window and one under the other
+    in a narrow one, each at its own size (labels stay >= 10 CSS px: see ``MIN_FONT_PT``).
+    The last few results are cached.
+
+    Args:
+        d: the diagnosis.
+        dpi: dots per inch; each half is 3 x 2.4 in, i.e. 432 x 345 px at 144 (shown at
+            288 CSS px wide).
+
+    Returns:
+        ``(received_png, expected_png)``.
+    """
     try:
         hash(d)
     except TypeError:  # a diagnosis holding an unhashable value: draw it every time
-        return _render_png(d, dpi)
-    return _cached_png(d, dpi)
+        return _render_pngs(d, dpi)
+    return _cached_pngs(d, dpi)

@@ -23,15 +23,19 @@ OK = "#2f9e44"
 
 _BORDER = "1px solid rgba(128,128,128,.35)"
 _MONO = "var(--jp-code-font-family, SFMono-Regular, Menlo, Consolas, monospace)"
+# Narrow windows: the panel is never wider than its output area (border-box, max-width 100%),
+# code wraps inside its own box (pre-wrap, long words broken anywhere) instead of widening
+# the panel, and the badge (nowrap) moves to the next line as a whole.
 _PANEL = (
     "font-family:var(--jp-ui-font-family, system-ui, sans-serif);font-size:13px;"
     "line-height:1.45;color:inherit;border:%s;border-left:4px solid %s;border-radius:6px;"
-    "padding:8px 12px;margin:6px 0;max-width:60em" % (_BORDER, WARN)
+    "padding:8px 12px;margin:6px 0 2px;box-sizing:border-box;max-width:60em;"
+    "overflow-wrap:break-word" % (_BORDER, WARN)
 )
 _PRE = (
     "margin:4px 0;padding:6px 8px;background:rgba(128,128,128,.12);border-radius:4px;"
-    "overflow-x:auto;white-space:pre;user-select:text;font-family:%s;font-size:12px;"
-    "color:inherit" % _MONO
+    "white-space:pre-wrap;overflow-wrap:anywhere;max-width:100%%;box-sizing:border-box;"
+    "user-select:text;font-family:%s;font-size:12px;line-height:1.4;color:inherit" % _MONO
 )
 _CELL = "padding:2px 10px;border-bottom:%s;text-align:%s;"
 _BAD_CELL = "background:rgba(232,89,12,.18);font-weight:700;"
@@ -41,7 +45,7 @@ _BACKTICKS = re.compile(r"`([^`\n]+)`")
 def esc(text: object) -> str:
     """Escape a diagnosis string for HTML (array dumps scrubbed); `backtick` spans become ``<code>``."""
     escaped = html.escape(scrub(str(text)))
-    return _BACKTICKS.sub(r'<code style="font-family:%s">\1</code>' % _MONO, escaped)
+    return _BACKTICKS.sub(r'<code style="font-family:%s;overflow-wrap:anywhere">\1</code>' % _MONO, escaped)
 
 
 def sentence_html(d: Diagnosis) -> str:
@@ -85,31 +89,56 @@ def table_html(d: Diagnosis) -> str:
     )
 
 
-def cube_alt(d: Diagnosis) -> str:
-    """Alternative text for the cube picture: both shapes and the axes that differ."""
+def cube_alt(d: Diagnosis, side: str = "") -> str:
+    """Alternative text for the cube: both shapes and the axes that differ.
+
+    Args:
+        d: the diagnosis.
+        side: ``"received"`` or ``"expected"`` for the text of one half; ``""`` for both.
+    """
     _, statuses, names = side_axes(d, "expected")
     bad = [n for n, s in zip(names, statuses) if s != "ok"]
+    differs = "; differs on: %s" % ", ".join(bad) if bad else ""
+    received = "received %s%s" % (
+        d.received_name + " " if d.received_name else "",
+        fmt_shape(d.received_shape),
+    )
+    expected = "expected %s by %s" % (fmt_shape(d.expected_shape), layer_label(d))
+    if side in ("received", "expected"):
+        text = received if side == "received" else expected
+        return text[0].upper() + text[1:] + differs
     text = "Received %s%s beside the expected %s for %s" % (
         d.received_name + " " if d.received_name else "",
         fmt_shape(d.received_shape),
         fmt_shape(d.expected_shape),
         layer_label(d),
     )
-    return text + ("; differs on: %s" % ", ".join(bad) if bad else "")
+    return text + differs
 
 
 def cube_img(d: Diagnosis) -> str:
-    """The cube as an ``<img>`` with an inline base64 PNG, or ``""`` if drawing fails."""
-    try:
-        from .cube import cube_png
+    """The cube as two ``<img>`` (received, expected) with inline base64 PNGs, or ``""``
+    if drawing fails.
 
-        data = base64.b64encode(cube_png(d)).decode("ascii")
+    Side by side where there is room, one under the other where there is not (``flex-wrap``;
+    where styles are stripped, as on GitHub, two inline images wrap the same way), each at its
+    own 288 CSS px: the labels keep their size in narrow windows instead of shrinking with
+    one wide picture.
+    """
+    try:
+        from .cube import cube_pngs
+
+        halves = cube_pngs(d)
     except Exception:  # matplotlib missing or broken: the table says the same
         return ""
+    imgs = "".join(
+        '<img class="kerashape-cube" alt="%s" src="data:image/png;base64,%s" width="288" '
+        'style="max-width:100%%;height:auto;display:block">'
+        % (html.escape(cube_alt(d, side)), base64.b64encode(png).decode("ascii"))
+        for side, png in zip(("received", "expected"), halves)
+    )
     return (
-        '<img alt="%s" src="data:image/png;base64,%s" width="576" '
-        'style="max-width:100%%;height:auto;display:block;margin:4px 0 8px">'
-        % (html.escape(cube_alt(d)), data)
+        '<div style="display:flex;flex-wrap:wrap;gap:0 8px;margin:4px 0 8px;max-width:100%%">%s</div>' % imgs
     )
 
 
@@ -162,8 +191,7 @@ def details_html(d: Diagnosis) -> str:
     ]
     if d.message:
         parts.append(
-            '<div><b>Message</b></div><pre style="%s;white-space:pre-wrap">%s</pre>'
-            % (_PRE, html.escape(scrub(d.message)))
+            '<div><b>Message</b></div><pre style="%s">%s</pre>' % (_PRE, html.escape(scrub(d.message)))
         )
     parts.append(_items("Found", d.details))
     path = ("%s: %s" % (name, fmt_shape(shape)) for name, shape in d.shape_path)

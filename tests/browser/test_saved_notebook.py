@@ -173,5 +173,8 @@ def test_nbconvert_html_shows_the_diagnosis_offline(export, executed, tmp_path, 
     assert table.is_visible(), "no shape table on the page"
     assert table.locator('tr[data-status]:not([data-status="ok"])').count() >= 1, "no mismatched axis"
     cube = panel.locator("img")
-    assert cube.is_visible() and cube.evaluate("img => img.complete && img.naturalWidth > 100"), "no cube"
+    assert cube.count() == 2, "the cube is not two pictures (received, expected)"
+    for i in range(2):
+        loaded = cube.nth(i).evaluate("img => img.complete && img.naturalWidth > 100")
+        assert cube.nth(i).is_visible() and loaded, "cube picture %d is not shown" % i
     assert "Fixes, best first" in text and "data = data.reshape(100, 20, 3)" in text and "verified" in text

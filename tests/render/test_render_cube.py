@@ -11,7 +11,7 @@ import pytest
 
 from kerashape_magic.core.types import Diagnosis
 from kerashape_magic.render._fit import fit_axes
-from kerashape_magic.render.cube import BLUE, WARN, cube_figure, cube_png, draw_shape
+from kerashape_magic.render.cube import BLUE, MIN_FONT_PT, WARN, cube_figure, cube_png, cube_pngs, draw_shape
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -116,18 +116,49 @@ def test_log_scale_keeps_both_sides_on_one_scale(cases):
     assert received.scale()[0] == pytest.approx(expected.scale()[0])
 
 
-def test_every_label_lies_inside_the_picture(cases):
+def test_every_label_lies_inside_its_half_of_the_picture(cases):
+    """The picture is cut in two at its middle (cube_pngs): no text may cross the cut."""
     from matplotlib.transforms import Bbox
 
     for d in cases.values():
         fig = cube_figure(d)
         renderer = fig.canvas.get_renderer()
-        frame = Bbox.from_bounds(0, 0, *fig.canvas.get_width_height(physical=True))
-        for side in (Side(fig, "received"), Side(fig, "expected")):
+        width, height = fig.canvas.get_width_height(physical=True)
+        halves = (
+            Bbox.from_bounds(0, 0, width / 2, height),
+            Bbox.from_bounds(width / 2, 0, width / 2, height),
+        )
+        for side, frame in zip((Side(fig, "received"), Side(fig, "expected")), halves):
             for t in side.texts:
                 box = t.get_window_extent(renderer)
                 assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, (d.kind, t.get_text())
                 assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1, (d.kind, t.get_text())
+
+
+def test_no_text_smaller_than_ten_css_pixels_at_the_shown_size(cases):
+    """Each half is shown 288 CSS px wide (3 in at 96 px an inch): a point is 4/3 px."""
+    long_name = Diagnosis(
+        "feature_mismatch",
+        "a_rather_long_layer_name_from_a_functional_model",
+        (100, 24, 1),
+        (None, 24, 3),
+        2,
+        "Long names.",
+        received_name="training_windows_after_standardisation",
+        layer_class="Bidirectional",
+    )
+    for d in list(cases.values()) + [long_name]:
+        from matplotlib.text import Text
+
+        sizes = [t.get_fontsize() for t in cube_figure(d).findobj(Text) if t.get_text()]
+        assert sizes and min(sizes) >= MIN_FONT_PT, (d.kind, min(sizes))
+    assert MIN_FONT_PT * 96 / 72 >= 10
+
+
+def test_cube_pngs_are_the_two_halves(cases):
+    received, expected = cube_pngs(cases["seed001"])
+    assert _png_size(received) == (432, _png_size(cube_png(cases["seed001"]))[1])
+    assert _png_size(expected)[0] == 432 and received != expected
 
 
 def test_draw_shape_draws_on_the_axes_it_is_handed():

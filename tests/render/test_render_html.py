@@ -71,14 +71,25 @@ def test_mismatched_cells_are_marked_not_only_coloured(cases):
     assert '<tr data-status="missing">' in missing and ">\u2014</td>" in missing
 
 
-def test_cube_is_an_inline_png_with_alt_text(seed001):
+def test_cube_is_two_inline_pngs_with_alt_text(seed001):
     imgs = [a for t, a in _parse(render_html(seed001)).tags if t == "img"]
-    assert len(imgs) == 1
-    src = imgs[0]["src"]
-    assert src.startswith("data:image/png;base64,")
-    assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "(100, 24, 1)" in imgs[0]["alt"] and "features" in imgs[0]["alt"]
+    assert len(imgs) == 2  # received, expected: they wrap one under the other in narrow windows
+    for img in imgs:
+        src = img["src"]
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+        assert img["width"] == "288" and "max-width:100%" in img["style"]
+        assert "features" in img["alt"]
+    assert "(100, 24, 1)" in imgs[0]["alt"] and "X_train" in imgs[0]["alt"]
+    assert "(None, 24, 3)" in imgs[1]["alt"] and "LSTM 'lstm'" in imgs[1]["alt"]
     assert "<img" not in render_html(seed001, cube=False)
+
+
+def test_code_wraps_inside_its_own_box(seed001):
+    page = render_html(seed001)
+    pres = re.findall(r'<pre style="([^"]*)"', page)
+    assert pres and all("white-space:pre-wrap" in p and "overflow-wrap:anywhere" in p for p in pres)
+    assert "white-space:pre;" not in page
 
 
 def test_self_contained_no_script_no_external_assets(cases):
