@@ -50,7 +50,8 @@ import ast
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from functools import lru_cache
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 __all__ = [
     "SourceEdit",
@@ -125,6 +126,7 @@ class _Cell:
     def __init__(self, count: int, text: str) -> None:
         self.count = count
         self.text = text
+        self.walrus = ":=" in text  # only then can an expression bind a name
         self.raw = text.splitlines(keepends=True)
         self.starts = [0]
         for line in self.raw:
@@ -199,13 +201,19 @@ class _Cell:
         return self.starts[lineno]
 
 
+@lru_cache(maxsize=1024)
+def _cell(count: int, text: str) -> _Cell:
+    """The parsed cell, cached: every finder reads the whole history, cells never change."""
+    return _Cell(count, text)
+
+
 def _cells(history: History) -> List[_Cell]:
     items: Iterable[Tuple[int, str]]
     if isinstance(history, Mapping):
         items = history.items()
     else:
         items = enumerate(history)
-    return [_Cell(int(n), t) for n, t in sorted(items) if isinstance(t, str) and t.strip()]
+    return [_cell(int(n), t) for n, t in sorted(items) if isinstance(t, str) and t.strip()]
 
 
 @dataclass
@@ -261,21 +269,30 @@ def _entries(cells: List[_Cell], upto: int, stop: Optional[int]) -> Tuple[List[_
             break
         if cell.tree is None:
             if cell.count < upto:
-                out.extend(_Entry(cell, None, (), line, what, words) for line, what, words in cell.barriers)
+                out.extend(_cell_entries(cell, None))
             continue
-        body = cell.tree.body
-        limit = len(body) if cell.count < upto or stop is None else stop
-        last_line = body[limit - 1].end_lineno if limit else 0  # type: ignore[index]
-        events: List[_Entry] = []
-        for top in body[:limit]:
-            for stmt, parents in _flatten(top, ()):
-                events.append(_Entry(cell, stmt, parents, stmt.lineno))
-        for line, what, words in cell.barriers:
-            if cell.count < upto or stop is None or line <= (last_line or 0):
-                events.append(_Entry(cell, None, (), line, what, words))
-        events.sort(key=lambda e: (e.line, e.stmt is not None))
-        out.extend(events)
+        out.extend(_cell_entries(cell, None if cell.count < upto else stop))
     return out, None
+
+
+@lru_cache(maxsize=2048)
+def _cell_entries(cell: _Cell, stop: Optional[int]) -> Tuple[_Entry, ...]:
+    """The entries of one cell (cached with the cell): its statements before top-level statement
+    ``stop`` (all when None), flattened, with its barriers, in line order."""
+    if cell.tree is None:
+        return tuple(_Entry(cell, None, (), line, what, words) for line, what, words in cell.barriers)
+    body = cell.tree.body
+    limit = len(body) if stop is None else stop
+    last_line = body[limit - 1].end_lineno if limit else 0  # type: ignore[index]
+    events: List[_Entry] = []
+    for top in body[:limit]:
+        for stmt, parents in _flatten(top, ()):
+            events.append(_Entry(cell, stmt, parents, stmt.lineno))
+    for line, what, words in cell.barriers:
+        if stop is None or line <= (last_line or 0):
+            events.append(_Entry(cell, None, (), line, what, words))
+    events.sort(key=lambda e: (e.line, e.stmt is not None))
+    return tuple(events)
 
 
 # --------------------------------------------------------------------------- bindings
@@ -291,7 +308,7 @@ def _target_names(target: ast.AST) -> Iterator[str]:
         yield from _target_names(target.value)
 
 
-def _binding_kind(stmt: ast.stmt, name: str) -> Optional[str]:
+def _binding_kind(stmt: ast.stmt, name: str, walrus: bool = True) -> Optional[str]:
     """How ``stmt`` itself (not the statements nested in it) binds ``name``, or None.
 
     Kinds: ``assign`` (``=``, ``+=``, ``x: T = ...``, ``:=``), ``import``, ``loop`` (a ``for``
@@ -329,7 +346,7 @@ def _binding_kind(stmt: ast.stmt, name: str) -> Optional[str]:
         heads = []
     else:
         heads = [stmt]
-    for head in heads:
+    for head in heads if walrus else ():
         for node in ast.walk(head):
             if isinstance(node, ast.NamedExpr) and node.target.id == name:
                 return "assign"
@@ -348,7 +365,7 @@ def _last_binding(
             if e.words is not None and name not in e.words:
                 continue
             return i, "barrier"
-        kind = _binding_kind(e.stmt, name)
+        kind = _binding_kind(e.stmt, name, e.cell.walrus)
         if kind:
             return i, kind
     return None, ""
@@ -592,11 +609,31 @@ def _imports(entries: List[_Entry], stop: int) -> Dict[str, str]:
             for alias in stmt.names:
                 if alias.name != "*":
                     names[alias.asname or alias.name] = stmt.module + "." + alias.name
-        else:
-            for local in list(names):
-                if _binding_kind(stmt, local):
-                    del names[local]
+        elif names:
+            for local in _bound_names(stmt, e.cell.walrus) & names.keys():
+                del names[local]
     return names
+
+
+def _bound_names(stmt: ast.stmt, walrus: bool = True) -> Set[str]:
+    """The names ``stmt`` itself binds (as :func:`_binding_kind` reads them)."""
+    out: Set[str] = set()
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {stmt.name}
+    targets: List[ast.AST] = []
+    if isinstance(stmt, (ast.Assign, ast.Delete)):
+        targets = list(stmt.targets)
+    elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+        targets = [stmt.target]
+    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+        targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
+    for t in targets:
+        out.update(_target_names(t))
+    heads = [stmt] if not hasattr(stmt, "body") else [getattr(stmt, "test", None)]
+    for head in heads if walrus else ():
+        if head is not None:
+            out.update(n.target.id for n in ast.walk(head) if isinstance(n, ast.NamedExpr))
+    return out
 
 
 def _qualified(node: ast.AST, imports: Mapping[str, str]) -> Optional[str]:
@@ -866,7 +903,7 @@ def _sequential(model: _Model, entries: List[_Entry]) -> None:
         s = e.stmt
         if s is None:
             continue
-        if _binding_kind(s, model.name):
+        if _binding_kind(s, model.name, e.cell.walrus):
             break
         if hasattr(s, "body"):  # compound: its nested statements are entries of their own
             continue
