@@ -907,6 +907,11 @@ def _sequential(model: _Model, entries: List[_Entry]) -> None:
             break
         if hasattr(s, "body"):  # compound: its nested statements are entries of their own
             continue
+        handed = _handed_to(s, model.name)
+        if handed:
+            model.unknown = "`%s(%s)` in cell [%d] may add layers to it" % (handed, model.name, e.cell.count)
+            model.unknown_at = len(model.sites)
+            return
         for node in ast.walk(s):
             if not (
                 isinstance(node, ast.Call)
@@ -948,6 +953,26 @@ def _sequential(model: _Model, entries: List[_Entry]) -> None:
                 model.sites.append(site)
 
 
+#: Functions that look at a model without changing its layers.
+_LOOKERS = frozenset(
+    {"print", "len", "type", "isinstance", "id", "repr", "str", "display", "plot_model", "hasattr"}
+)
+
+
+def _handed_to(stmt: ast.stmt, name: str) -> str:
+    """The function ``stmt`` passes the model ``name`` to, which may add layers to it, or ``""``."""
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Call) and any(
+            isinstance(a, ast.Name) and a.id == name
+            for a in list(node.args) + [k.value for k in node.keywords]
+        ):
+            f = node.func
+            fname = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if fname not in _LOOKERS:
+                return fname or "a call"
+    return ""
+
+
 def _functional(model: _Model, entries: List[_Entry]) -> Union[_Model, NoEdit]:
     call = model.call
     kw = {k.arg: k.value for k in call.keywords}
@@ -964,12 +989,21 @@ def _functional(model: _Model, entries: List[_Entry]) -> Union[_Model, NoEdit]:
     def walk(node: ast.AST, cell: _Cell, pos: int, assign: Optional[ast.stmt]) -> None:
         if isinstance(node, ast.Name):
             j, kind = _last_binding(entries, node.id, pos)
-            if j is None or kind != "assign" or id(entries[j].stmt) in seen:
+            if j is not None and id(entries[j].stmt) in seen:
                 return
-            seen[id(entries[j].stmt)] = True
-            v = _value_of(entries[j], node.id)
-            if v is not None:
-                walk(v, entries[j].cell, j, entries[j].stmt)
+            v = _value_of(entries[j], node.id) if j is not None and kind == "assign" else None
+            if v is None:  # a tensor from elsewhere: the layers before it are not all known
+                if not model.unknown:
+                    model.unknown = (
+                        "`%s` in the model of cell [%d] is not built by a plain assignment there"
+                        % (
+                            node.id,
+                            model.cell.count,
+                        )
+                    )
+                return
+            seen[id(entries[j].stmt)] = True  # type: ignore[index]
+            walk(v, entries[j].cell, j, entries[j].stmt)  # type: ignore[index]
             return
         if isinstance(node, ast.Call):
             f = node.func
@@ -1031,8 +1065,8 @@ def _site(model: _Model, layer: LayerRef) -> Union[_Site, NoEdit]:
         return sites[i]
     cls, occurrence = layer
     seen = 0
-    for s in sites:
-        if s.cls is None and s.call is not None:
+    for i, s in enumerate(sites):
+        if (s.cls is None and s.call is not None) or (model.unknown and i >= model.unknown_at):
             break
         if s.cls == cls:
             if seen == occurrence:

@@ -637,6 +637,17 @@ ARGUMENT = [
         "model = Sequential()\nmodel.add(Dense(4))\nfor _ in range(2):\n    model.add(Dense(8))\n",
         id="before-a-loop-is-known",
     ),
+    pytest.param(
+        {
+            1: "model = Sequential()\nmodel.add(Dense(8))\nprint(model)\n"
+            "plot_model(model, 'm.png')\nmodel.add(Dense(2))\n"
+        },
+        dict(cell=2, model="model", layer=1, keyword="units", value=4),
+        1,
+        "model = Sequential()\nmodel.add(Dense(8))\nprint(model)\n"
+        "plot_model(model, 'm.png')\nmodel.add(Dense(4))\n",
+        id="looking-at-the-model-changes-nothing",
+    ),
 ]
 
 
@@ -659,6 +670,21 @@ NO_ARGUMENT = [
     ({1: "model = Sequential([Dense(8)])"}, ("LSTM", 0), "no LSTM number 1"),
     ({1: "model = Sequential([*base, Dense(8)])"}, 0, "holds `*base`, not a layer declared there"),
     ({1: "model = Sequential([base.layers[0], Dense(8)])"}, 0, "holds `base.layers[0]`"),
+    (
+        {1: "model = Sequential()\nmodel.add(Dense(8))\nadd_block(model)\nmodel.add(Dense(2))"},
+        1,
+        "`add_block(model)`",
+    ),
+    (
+        {1: "model = Sequential()\nmodel.add(Dense(8))\nadd_block(model)\nmodel.add(Dense(2))"},
+        ("Dense", 1),
+        "add_block",
+    ),
+    (
+        {1: "x, state = LSTM(4, return_state=True)(inp)\nmodel = Model(inp, Dense(1)(x))"},
+        ("Dense", 0),
+        "`x` in the model of cell [1] is not built by a plain assignment",
+    ),
 ]
 
 
