@@ -1171,6 +1171,10 @@ def _declared_patches(
         if len(shape) == 1:
             return _shape_patches(cell, k.value, shape, declared, False)
         return [(cell.start(k), cell.end(k), "input_shape=" + _literal(tuple(shape)))]
+    inner = call.args[0] if call.args else getattr(_keyword(call, "layer"), "value", None)
+    if site.cls in _WRAPPERS and not is_input and isinstance(inner, ast.Call):
+        # Bidirectional(LSTM(50, input_shape=(24, 3))): the wrapped layer declares it
+        return _declared_patches(_Site(cell, inner, None), shape, declared, False)
     return None
 
 
@@ -1338,6 +1342,7 @@ _POSITIONAL: Dict[str, Tuple[str, ...]] = {
     "Bidirectional": ("layer", "merge_mode"),
     "TimeDistributed": ("layer",),
 }
+_WRAPPERS = frozenset({"Bidirectional", "TimeDistributed"})
 #: Keywords a wrapper (Bidirectional, TimeDistributed) passes on to the layer it wraps.
 _WRAPPED = frozenset({"units", "return_sequences", "return_state", "activation", "go_backwards", "stateful"})
 
@@ -1429,7 +1434,7 @@ def layer_argument_edit(
     if s.call is None:
         return NoEdit("that layer of `%s` is not a constructor call written in the notebook" % model)
     call, cls = s.call, s.cls
-    if cls in ("Bidirectional", "TimeDistributed") and keyword in _WRAPPED:
+    if cls in _WRAPPERS and keyword in _WRAPPED:
         inner = call.args[0] if call.args else getattr(_keyword(call, "layer"), "value", None)
         if not isinstance(inner, ast.Call):
             return NoEdit("the layer wrapped by `%s` in cell [%d] is not written there" % (cls, s.cell.count))

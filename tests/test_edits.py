@@ -468,6 +468,20 @@ SHAPE = [
         id="model-build",
     ),
     pytest.param(
+        {1: IMPORTS, 2: "model = keras.Sequential([Bidirectional(LSTM(8, input_shape=(24, 3))), Dense(1)])"},
+        dict(cell=3, model="model", shape=(24, 1)),
+        2,
+        "model = keras.Sequential([Bidirectional(LSTM(8, input_shape=(24, 1))), Dense(1)])",
+        id="inside-a-wrapper",
+    ),
+    pytest.param(
+        {1: IMPORTS, 2: "model = keras.Sequential([Bidirectional(LSTM(8), input_shape=(24, 3)), Dense(1)])"},
+        dict(cell=3, model="model", shape=(24, 1)),
+        2,
+        "model = keras.Sequential([Bidirectional(LSTM(8), input_shape=(24, 1)), Dense(1)])",
+        id="on-a-wrapper",
+    ),
+    pytest.param(
         {
             1: "import keras\n",
             2: "a = keras.Input((8,), name='a')\nb = keras.Input((4,), name='b')\n"
