@@ -579,8 +579,6 @@ def prune(namespace: Dict[str, Any]) -> None:
     ``namespace`` (``%reset``), the whole history is cleared.
     """
     with _lock:
-        if not _history:
-            return
         alive = False
         for change in _history:
             for slot in change.slots:
@@ -595,6 +593,10 @@ def prune(namespace: Dict[str, Any]) -> None:
                 model = state.model()
                 if model is None or not _still_as_left(state, model):
                     state.stale, state.before, state.contents = True, {}, {}
+        for key in [
+            k for k, (_, record) in _seen.items() if all(n.split(".")[0] not in namespace for n in record)
+        ]:
+            del _seen[key]  # every object that fix read is gone from the namespace (%reset, del)
         if not alive and all(s.stale for c in _history for s in c.slots):
             roots = {s.label.split(".")[0] for c in _history for s in c.slots}
             if not any(r in namespace for r in roots):
@@ -607,9 +609,10 @@ def can_undo() -> bool:
 
 
 def clear_history() -> None:
-    """Forget every applied fix (the old objects can then be garbage-collected)."""
+    """Forget every applied fix and every diagnosis record (their objects can then be collected)."""
     with _lock:
         _history.clear()
+        _seen.clear()
 
 
 # --------------------------------------------------------------------------- models

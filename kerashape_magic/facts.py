@@ -96,6 +96,7 @@ def diagnosis_clock(seconds: Any = "default") -> Iterator[None]:
     finally:
         _clock.active = False
         _clock.end = None
+        _clock.gathered = None  # it holds the user's objects: let them go with the diagnosis
 
 
 def time_left() -> Optional[float]:
@@ -122,7 +123,7 @@ def skipped() -> Tuple[str, ...]:
 
 
 def last_gathered() -> "Optional[Gathered]":
-    """The facts the current (or last) diagnosis on this thread gathered, if it got that far."""
+    """The facts the current diagnosis on this thread gathered, if it got that far (else None)."""
     return getattr(_clock, "gathered", None)
 
 
