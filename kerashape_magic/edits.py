@@ -354,10 +354,12 @@ def _binding_kind(stmt: ast.stmt, name: str, walrus: bool = True) -> Optional[st
 
 
 def _last_binding(
-    entries: List[_Entry], name: str, before: Optional[int] = None
+    entries: List[_Entry], name: str, before: Optional[int] = None, mutations: bool = False
 ) -> Tuple[Optional[int], str]:
     """(index into ``entries`` of the last statement binding ``name`` before ``before``, kind);
-    kind ``"barrier"`` when a ``%run`` / ``%load`` / ``%store`` / ``%reset`` comes later."""
+    kind ``"barrier"`` when a ``%run`` / ``%load`` / ``%store`` / ``%reset`` comes later, and
+    with ``mutations`` ``"mutate"`` for a statement changing the object in place
+    (``X.append(row)``, ``X[i] = row``, ``X.shape = ...``)."""
     stop = len(entries) if before is None else before
     for i in range(stop - 1, -1, -1):
         e = entries[i]
@@ -368,7 +370,28 @@ def _last_binding(
         kind = _binding_kind(e.stmt, name, e.cell.walrus)
         if kind:
             return i, kind
+        if mutations and _mutates(e.stmt, name):
+            return i, "mutate"
     return None, ""
+
+
+def _root_name(node: ast.AST) -> Optional[str]:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _mutates(stmt: ast.stmt, name: str) -> bool:
+    """Whether ``stmt`` (a simple statement) changes ``name``'s object in place: an item or
+    attribute assignment (``X[i] = row``), or a method call whose result is dropped
+    (``X.append(row)``, ``X.resize(...)``)."""
+    if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return any(isinstance(t, (ast.Subscript, ast.Attribute)) and _root_name(t) == name for t in targets)
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        f = stmt.value.func
+        return isinstance(f, ast.Attribute) and _root_name(f.value) == name
+    return False
 
 
 _KIND_WORDS = {
@@ -493,7 +516,8 @@ def data_edit(
 
     The line (or lines) ``code`` goes after the last top-level statement that assigns ``name``
     (``=``, tuple unpacking ``X_train, X_test, y_train, y_test = train_test_split(...)``,
-    ``+=``, ``:=``, an import) in the cells run before ``cell``, or in cell ``cell`` itself
+    ``+=``, ``:=``, an import) or changes it in place (``X.append(row)`` in a loop,
+    ``X[i] = row``) in the cells run before ``cell``, or in cell ``cell`` itself
     before the failing statement when the data is built there. When the assignment sits inside a
     top-level ``with`` / ``if`` / ``for`` / ``try`` block, the line goes after the whole block,
     at the block's indentation: there it runs whichever branch assigned the data (the fix's
@@ -544,8 +568,8 @@ def data_edit(
     entries, _ = _entries(cells, cell, stop if stop is not None else 0)
     last = -1
     for n in names:
-        i, kind = _last_binding(entries, n)
-        if i is None or kind not in ("assign", "import", "with"):
+        i, kind = _last_binding(entries, n, mutations=True)
+        if i is None or kind not in ("assign", "import", "with", "mutate"):
             return _not_assigned(n, cell, i, kind, entries)
         last = max(last, i)
     if (

@@ -226,6 +226,26 @@ def test_data_edit(history, kwargs, cell, expected):
     assert_well_formed(history, found)
 
 
+def test_data_built_in_place_goes_after_the_loop():
+    history = {
+        1: "import numpy as np\nseries = np.random.rand(100)\n",
+        2: "X, y = [], []\nfor i in range(len(series) - 24):\n    X.append(series[i : i + 24])\n"
+        "    y.append(series[i + 24])\ny = np.array(y)\nprint(len(X))\n",
+        3: "X = np.array(X)",
+        4: "model.fit(X, y)",
+    }
+    found = E.data_edit(history, 4, "X", "X = np.expand_dims(X, -1)")
+    assert found.cell == 3 and found.after == "X = np.array(X)\nX = np.expand_dims(X, -1)"
+    del history[3]
+    found = E.data_edit(history, 4, "X", "X = np.expand_dims(np.array(X), -1)")
+    assert found.after == (
+        "X, y = [], []\nfor i in range(len(series) - 24):\n    X.append(series[i : i + 24])\n"
+        "    y.append(series[i + 24])\nX = np.expand_dims(np.array(X), -1)\ny = np.array(y)\nprint(len(X))\n"
+    )
+    history[3] = "X[0] = X[1]\nX.shape"
+    assert E.data_edit(history, 4, "X", "X = X[..., None]").after == "X[0] = X[1]\nX = X[..., None]\nX.shape"
+
+
 def test_walrus_binding_is_found():
     history = {1: "import numpy as np\nif (X := np.zeros(3)).any():\n    pass\nprint(1)", 2: "model.fit(X)"}
     found = E.data_edit(history, 2, "X", "X = X[:, None]")
