@@ -1867,6 +1867,7 @@ def fix_edits(
             ks.update(a.asname for a in stmt.names if a.name == "kerashape" and a.asname)
     refs = _layer_refs(layers)
     data: List[str] = []
+    kept: List[ast.stmt] = []
     names: List[str] = []
     rebuilds: List[Tuple[str, ast.Call]] = []
     for stmt in tree.body:
@@ -1886,6 +1887,7 @@ def fix_edits(
                 rebuilds.append((stmt.targets[0].id, value))  # type: ignore[attr-defined]
             continue
         data.append(ast.get_source_segment(code, stmt) or "")
+        kept.append(stmt)
         if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in names:
@@ -1894,9 +1896,10 @@ def fix_edits(
         return NoEdit("the fix changes nothing that the notebook's cells declare")
     current: Dict[int, str] = apply_edits(history, ())
     done: List[SourceEdit] = []
-    if data:
-        if not names:
-            return NoEdit("the fix's code assigns no variable")
+    imports = [d for d, stmt in zip(data, kept) if isinstance(stmt, (ast.Import, ast.ImportFrom))]
+    if data and not names and not (rebuilds and len(imports) == len(data)):
+        return NoEdit("the fix's code assigns no variable")
+    if data and names:
         found = data_edit(current, cell, names, "\n".join(data), line=line)
         if isinstance(found, NoEdit):
             return found
@@ -1948,9 +1951,24 @@ def fix_edits(
         if isinstance(found_all, NoEdit):
             return found_all
         for found in found_all:
+            if imports and not names:  # the rebuild's expression needs them (import keras)
+                found = _imports_added(found, imports)
             done.append(found)
             current[found.cell] = found.after
     return combine(done)
+
+
+def _imports_added(edit: SourceEdit, imports: Sequence[str]) -> SourceEdit:
+    """``edit`` with ``imports`` put before the first statement of its cell (after any leading
+    magic and comment lines)."""
+    c = _Cell(edit.cell, edit.after)
+    if c.tree is None:
+        return edit
+    body = [s for s in c.tree.body if not c.raw[s.lineno - 1].lstrip(" \t").startswith(("%", "!"))]
+    if not body:
+        return edit
+    at, _, text = _insert_before(c, body[0], "\n".join(imports))
+    return SourceEdit(edit.cell, edit.before, edit.after[:at] + text + edit.after[at:])
 
 
 def _simple_assign(stmt: ast.stmt) -> bool:

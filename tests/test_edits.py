@@ -1026,6 +1026,15 @@ FIX_LAYERS = [("lstm_3", "LSTM"), ("lstm_4", "LSTM"), ("dense_7", "Dense")]
             ["    layers.LSTM(16),\n    layers.Flatten(),\n    layers.Dense(1),\n"],
         ),
         (
+            "import kerashape\nimport keras\n"
+            "model = kerashape.rebuild(model, loss=keras.losses.CategoricalCrossentropy(from_logits=True))\n",
+            [3],
+            [
+                "import keras\nmodel = keras.Sequential([",
+                "loss=keras.losses.CategoricalCrossentropy(from_logits=True))",
+            ],
+        ),
+        (
             "import kerashape\ny_train = keras.utils.to_categorical(y_train, num_classes=3)\n"
             "model = kerashape.rebuild(model, loss=keras.losses.CategoricalCrossentropy())\n"
             "kerashape.reset(model)\n",
