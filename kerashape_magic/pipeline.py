@@ -75,7 +75,8 @@ def claims(error: BaseException, tb: Optional[TracebackType] = None) -> bool:
     Keras's code (the objects then decide: :func:`diagnose_error`)."""
     if shape_exception(error)[1] is not None:
         return True
-    return isinstance(error, (ValueError, TypeError, RuntimeError)) and raised_in_keras(
+    framework_error = any(c.__name__ == "OpError" for c in type(error).__mro__)  # TF's errors_impl.OpError
+    return (isinstance(error, (ValueError, TypeError, RuntimeError)) or framework_error) and raised_in_keras(
         tb if tb is not None else error.__traceback__
     )
 

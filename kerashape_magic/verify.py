@@ -157,13 +157,21 @@ def slice_like(obj: Any, n: int) -> Any:
     return obj
 
 
+def _copy(obj: Any) -> Any:
+    """A copy of a small object (one sample) that fix code may rebind or write into."""
+    np = _np()
+    return np.array(obj) if isinstance(obj, np.ndarray) else obj
+
+
 def _rows_for(fix: Fix, name: str) -> int:
     """How many leading rows of ``name`` the slice keeps for ``fix`` (its own samples)."""
     verb = fix.op[0] if fix.op else ""
+    if verb == "window":  # x and its per-row labels alike: the windows' rows
+        return int(fix.op[2]) + SLICE - 1
     if name != fix.target:
         return 1 if verb == "split_windows" else SLICE
-    if verb == "window":
-        return int(fix.op[2]) + SLICE - 1
+    if verb == "expand_dims" and fix.op[1] == 0:
+        return 0  # one sample without its batch axis: the whole object, never a slice of it
     if verb == "split_windows":
         return 1
     return SLICE * max(int(fix.sample_rows), 1)
@@ -185,7 +193,9 @@ def run_fix_code(fix: Fix, gathered: Gathered) -> Dict[str, Any]:
     ns = dict(gathered.namespace)
     for d in gathered.facts.data:
         if d.name and d.name.isidentifier() and d.name in ns:
-            ns[d.name] = slice_like(ns[d.name], _rows_for(fix, d.name))
+            rows = _rows_for(fix, d.name)
+            obj = ns[d.name]
+            ns[d.name] = slice_like(obj, rows) if rows else _copy(obj)
     proxy = _VerifyKerashape()
     real_import = builtins.__import__
 

@@ -9,7 +9,8 @@
    weights counts as a loss.
 3. A trained model keeps its weights: data moves first. A model never trained whose
    declaration disagrees with the data's sizes gets its declaration fixed first — resizing or
-   cropping the data would throw information away to fit a typo. When the data holds
+   cropping the data would throw information away to fit a typo, so once a lossless rebuild is
+   verified, such lossy data moves are not offered at all (Details says why). When the data holds
    exactly the expected values in another arrangement (axes swapped, flattened, stacked, a
    size-1 axis missing), the data is rearranged first whatever the model.
 4. Fewer and smaller changes first (:data:`COST`); then the order the rule and the moves
@@ -40,6 +41,8 @@ COST = {
     "split_windows": 4,
     "resize_images": 4,
     "unflatten_feature_major": 5,
+    "window_rows": 2,
+    "dataset_batching": 0,
 }
 
 #: Moves that keep every weight of the model they rebuild.
@@ -106,8 +109,9 @@ def rank(d: Diagnosis, facts: Facts) -> Diagnosis:
         ...     Fix("resize", "Resize", "", "", verified=True, loses_data=True, move="resize_images"),
         ...     Fix("rebuild_input", "Rebuild", "", "", verified=True, move="declare_input")))
         >>> fresh = Facts(model=ModelFact("model", "Sequential"))
-        >>> [f.kind for f in rank(d, fresh).fixes]
-        ['rebuild_input', 'resize']
+        >>> r = rank(d, fresh)
+        >>> [f.kind for f in r.fixes], r.ruled_out[0][0]
+        (['rebuild_input'], 'Resize')
         >>> trained = Facts(model=ModelFact("model", "Sequential", trained=True))
         >>> [f.kind for f in rank(d, trained).fixes]
         ['resize', 'rebuild_input']
@@ -131,5 +135,29 @@ def rank(d: Diagnosis, facts: Facts) -> Diagnosis:
             i,
         )
         offered.append((key, fix))
+    if _declaration_fixed(d, facts, [f for _, f in offered]):
+        kept = []
+        for key, fix in offered:
+            if fix.loses_data and not fix.changes_model:
+                ruled.append((fix.title, LOSSY_FOR_A_TYPO))
+            else:
+                kept.append((key, fix))
+        offered = kept
     offered.sort(key=lambda pair: pair[0])
     return replace(d, fixes=tuple(f for _, f in offered), ruled_out=tuple(ruled))
+
+
+LOSSY_FOR_A_TYPO = (
+    "it would throw data away to fit the declaration of a model that was never trained; fixing the "
+    "declaration keeps every value"
+)
+
+
+def _declaration_fixed(d: Diagnosis, facts: Facts, fixes: List[Fix]) -> bool:
+    """Rule 3's strong form: a never-trained model whose declaration a verified, lossless
+    rebuild fixes. Then a lossy data move (resize, cutting timesteps) is not offered at all."""
+    if facts.model is None or facts.model.trained or d.kind not in SIZE_KINDS:
+        return False
+    if d.received_shape is None or d.expected_shape is None or len(d.received_shape) != len(d.expected_shape):
+        return False
+    return any(f.verified and f.changes_model and not f.loses_data for f in fixes)

@@ -70,7 +70,7 @@ TABLE = [
         "wrong size, never trained: the declaration, not a lossy resize",
         diag("spatial_mismatch", [RESIZE, DECLARE]),
         facts(),
-        ["declare_input", "resize_images"],
+        ["declare_input"],  # the lossy resize is listed in Details, not offered
     ),
     (
         "wrong size, trained: resize keeps the weights",

@@ -36,6 +36,8 @@ INPUT_RULES = (
     "axis_sizes",
     "missing_last_axis",
     "missing_batch_axis",
+    "missing_inner_axis",
+    "series_rows",
     "stacked_rows",
     "flat_rows",
     "rank_lower",

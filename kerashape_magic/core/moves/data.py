@@ -64,8 +64,13 @@ def add_axis(s: Situation) -> Iterable[Optional[Fix]]:
     R, E = s.received, s.expected
     if len(R) + 1 != len(E):
         return
+    made = set()
     for p in range(len(R), -1, -1):
         shape = R[:p] + (1,) + R[p:]
+        if p < len(R) and R[p] == 1:
+            continue  # the same array as inserting after that size-1 axis
+        if p == 0 and s.tname == "Dataset":
+            continue  # a dataset without a batch axis is batched (dataset_batching)
         if p == 0:
             if not (all(fits(a, b) for a, b in zip(R, E[1:])) and all(d is not None for d in E[1:])):
                 continue
@@ -78,6 +83,9 @@ def add_axis(s: Situation) -> Iterable[Optional[Fix]]:
             why = "The data has no %s axis: add one of size 1. No value moves." % axname
         else:
             continue
+        if shape in made:
+            continue
+        made.add(shape)
         axis = -1 if p == len(R) else p
         yield _tag(F.expand_dims(s.facts, s.name, s.tname, axis, shape, why), "add_axis")
 
@@ -127,7 +135,7 @@ def flatten(s: Situation) -> Iterable[Optional[Fix]]:
     """
     R, E = s.received, s.expected
     r, e = len(R), len(E)
-    if r <= e or e < 2 or not shape_fits(R[: e - 1], E[: e - 1]):
+    if r <= e or e < 2 or None in R[1:] or not shape_fits(R[: e - 1], E[: e - 1]):
         return
     merged = prod(R[e - 1 :])
     if merged is None or not fits(merged, E[-1]):
@@ -182,7 +190,7 @@ def group_rows(s: Situation) -> Iterable[Optional[Fix]]:
     """Stacked rows ``(N*T, F) -> (N, T, F)``: consecutive rows of one sample grouped, the
     feature axis untouched (seed 003, example 1)."""
     R, E = s.received, s.expected
-    if len(R) + 1 != len(E) or len(E) < 3 or R[0] is None:
+    if len(R) + 1 != len(E) or len(E) < 3 or None in R:
         return
     t = E[1]
     if (
@@ -194,6 +202,9 @@ def group_rows(s: Situation) -> Iterable[Optional[Fix]]:
     ):
         return
     n = R[0] // t
+    y = s.facts.role("y")
+    if y is not None and y.shape and y.shape[0] == R[0] and s.x.role == "x":
+        return  # one label per row: a time series, cut into windows (window_rows)
     why = (
         "Rows are stacked sample after sample (%d rows per sample); the reshape groups each sample's %d rows "
         "without moving any value within a row." % (t, t)
@@ -203,6 +214,49 @@ def group_rows(s: Situation) -> Iterable[Optional[Fix]]:
         s.facts, s.name, s.tname, (-1, t) + tuple(R[1:]), why, "Reshape %s to %s" % (s.name, _fmt(result))
     )
     yield _tag(fix, "group_rows", resulting_shape=result, sample_rows=t) if fix is not None else None
+
+
+def window_rows(s: Situation) -> Iterable[Optional[Fix]]:
+    """Rows of a time series ``(rows, F)`` with one label per row into a model that takes
+    ``(N, T, F)``: one window of ``T`` consecutive rows ending at every row from the ``T``-th
+    on, each labelled with its last row's label (the labels are cut to match), so x and y
+    stay aligned and no value moves between features."""
+    R, E = s.received, s.expected
+    if len(R) != 2 or len(E) != 3 or E[1] is None or R[0] is None or not fits(R[1], E[2]) or R[0] <= E[1]:
+        return
+    y = s.facts.role("y")
+    if y is None or not y.shape or y.shape[0] != R[0] or s.x.role != "x":
+        return
+    yield _tag(F.label_windows(s.facts, s.x, y, E[1], R), "window_rows", sample_rows=1)
+
+
+def dataset_batching(s: Situation) -> Iterable[Optional[Fix]]:
+    """A ``tf.data.Dataset`` batched the wrong number of times: ``batch`` one whose elements
+    are single samples (``padded_batch`` when their lengths vary), ``unbatch`` one batched
+    twice (keras/src/trainers/data_adapters/tf_dataset_adapter.py takes batched datasets)."""
+    R, E = s.received, s.expected
+    if s.tname != "Dataset" or not F.is_identifier(s.name):
+        return
+    if len(R) + 1 == len(E):
+        varying = any(d is None for d in R)
+        if varying:
+            why = (
+                "The dataset yields one sample at a time, of different lengths: padded_batch groups 32 "
+                "of them and pads each batch with zeros to its longest element."
+            )
+            yield _tag(F.batch_dataset(s.facts, s.name, 32, why, padded=True), "dataset_batching")
+        elif shape_fits((None,) + tuple(R), E):
+            why = (
+                "The dataset yields one sample at a time; Keras trains on batches: batch(32) groups them "
+                "(the last batch may be smaller). No value changes."
+            )
+            yield _tag(F.batch_dataset(s.facts, s.name, 32, why), "dataset_batching")
+    elif len(R) == len(E) + 1 and R[0] is None and shape_fits((None,) + tuple(R[2:]), E):
+        why = (
+            "The dataset was batched twice: each element is a batch of batches. unbatch() takes the "
+            "outer batching back (then batch it once, e.g. .unbatch().batch(32), if you want other sizes)."
+        )
+        yield _tag(F.unbatch_dataset(s.facts, s.name, why), "dataset_batching")
 
 
 def repeat_channel(s: Situation) -> Iterable[Optional[Fix]]:
@@ -289,6 +343,8 @@ DATA_MOVES = (
     flatten,  # trailing axes merged for a Dense layer
     unflatten,  # flat rows split into (timesteps, features) or (height, width, channels)
     group_rows,  # stacked rows grouped into samples
+    window_rows,  # rows of a series cut into windows, labels realigned
+    dataset_batching,  # batch, padded_batch or unbatch a tf.data.Dataset
     repeat_channel,  # one grey channel to three
     resize_images,  # height and width resampled
     fit_timesteps,  # pad or truncate timesteps, or windows with repeated labels

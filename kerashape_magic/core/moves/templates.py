@@ -529,3 +529,75 @@ def split_windows(facts: Facts, x, y, steps: int, received: Shape) -> Optional[F
         target=x.name,
         op=("split_windows", steps, k, y.name),
     )
+
+
+def label_windows(facts: Facts, x: object, y: object, steps: int, received: Shape) -> Optional[Fix]:
+    """Windows of ``steps`` consecutive rows, each labelled with its last row's label.
+
+    ``X = np.lib.stride_tricks.sliding_window_view(X, 10, axis=0).transpose(0, 2, 1)`` gives
+    ``(rows - steps + 1, steps, features)``; ``y = y[steps - 1:]`` keeps the label of each
+    window's last row (the usual alignment for a value measured at the window's end).
+    """
+    xname, yname = getattr(x, "name", None), getattr(y, "name", None)
+    if not (is_identifier(xname) and is_identifier(yname)):
+        return None
+    t = _int(steps)
+    rows, feats = received
+    np_, imp = _module(facts, "numpy", "np")
+    xtype, ytype = getattr(x, "type_name", ""), getattr(y, "type_name", "")
+    src = (
+        "%s%s = %s.lib.stride_tricks.sliding_window_view(%s, %d, axis=0).transpose(0, 2, 1)\n"
+        "%s = %s[%d:]\n"
+        % (imp, xname, np_, _data_expr(str(xname), xtype), t, yname, _data_expr(str(yname), ytype), t - 1)
+    )
+    n = None if rows is None else rows - t + 1
+    rationale = (
+        "Sample i holds rows i to i+%d (%s overlapping windows of %d timesteps x %s features; no value moves "
+        "between features) and takes the label of its last row: the labels lose their first %d rows so "
+        "that x and y stay aligned. Label the window by the row after it instead if you forecast the next "
+        "step. The windows are a read-only view: call .copy() before writing into them."
+        % (t - 1, n if n is not None else "rows - %d" % (t - 1), t, feats, t - 1)
+    )
+    return data_fix(
+        facts,
+        "window",
+        "Cut %s into windows of %d rows, labelled by their last row" % (xname, t),
+        src,
+        rationale,
+        (n, t, feats),
+        target=xname,
+        op=("window", "sliding", t, feats),
+    )
+
+
+def batch_dataset(facts: Facts, name: str, size: int, rationale: str, padded: bool = False) -> Optional[Fix]:
+    """``ds = ds.batch(32)`` (``padded_batch`` when the elements' lengths vary)."""
+    if not is_identifier(name):
+        return None
+    how = "padded_batch" if padded else "batch"
+    return data_fix(
+        facts,
+        "padded_batch" if padded else "batch",
+        "%s %s into batches of %d" % ("Pad and batch" if padded else "Batch", name, _int(size)),
+        "%s = %s.%s(%d)\n" % (name, name, how, size),
+        rationale,
+        None,
+        target=name,
+        op=(how + "_dataset", size),
+    )
+
+
+def unbatch_dataset(facts: Facts, name: str, rationale: str) -> Optional[Fix]:
+    """``ds = ds.unbatch()``: undo a second ``batch``."""
+    if not is_identifier(name):
+        return None
+    return data_fix(
+        facts,
+        "unbatch",
+        "Unbatch %s (it was batched twice)" % name,
+        "%s = %s.unbatch()\n" % (name, name),
+        rationale,
+        None,
+        target=name,
+        op=("unbatch",),
+    )

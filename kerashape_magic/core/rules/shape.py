@@ -21,7 +21,20 @@ from dataclasses import replace
 from typing import List, Optional
 
 from ..messages import ParsedMessage
-from ..shapes import align, axis_names, expects, fits, fmt, name_of, permutation, plural, prod, singular, who
+from ..shapes import (
+    align,
+    axis_names,
+    expects,
+    fits,
+    fmt,
+    name_of,
+    permutation,
+    plural,
+    prod,
+    shape_fits,
+    singular,
+    who,
+)
 from ..types import DataFact, Diagnosis, Facts, Shape
 from ..vocab import LABEL_FAMILIES
 from .build import diagnosis, message_only
@@ -174,6 +187,37 @@ def compare(
                 rows=align(R, E, names, skip=(0,)),
                 axis=0,
             )
+        y = facts.role("y")
+        if (
+            e == 3
+            and E[1] is not None
+            and fits(R[-1], E[-1])
+            and R[0] is not None
+            and R[0] > E[1]
+            and y is not None
+            and y.shape
+            and y.shape[0] == R[0]
+            and x is not None
+            and x.role == "x"
+        ):
+            return make(
+                "missing_axis",
+                "series_rows",
+                "%s: %d rows of %s with one label per row, a time series without its %s axis: each sample "
+                "is a window of %d consecutive rows."
+                % (intro, R[0], plural(R[-1], "feature"), names[1], E[1]),
+                rows=align(R, E, names, skip=(1,)),
+                axis=1,
+            )
+        for p in range(1, r):
+            if E[p] in (1, None) and shape_fits(R[:p] + (1,) + R[p:], E):
+                return make(
+                    "missing_axis",
+                    "missing_inner_axis",
+                    "%s: the %s axis is missing." % (intro, name_of(names, p)),
+                    rows=align(R, E, names, skip=(p,)),
+                    axis=p,
+                )
         if (
             e == 3
             and E[1] is not None
@@ -183,7 +227,6 @@ def compare(
             and R[0] > E[1]
         ):
             n = R[0] // E[1]
-            y = facts.role("y")
             agrees = y is not None and y.shape is not None and y.shape[0] == n
             note = (
                 "`%s` has %d rows: %d samples of %d %s, matching the labels."

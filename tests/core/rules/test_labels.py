@@ -370,7 +370,7 @@ def test_cardinality_x_over_reshaped_gets_a_reshape():
     )
     assert "`X_train` is off" in d.summary
     assert d.fixes[0].kind == "reshape" and d.fixes[0].resulting_shape == (100, 48, 1)
-    assert d.fixes[0].code == "X_train = X_train.reshape(100, 48, 1)\n"
+    assert d.fixes[0].code == "X_train = X_train.reshape(-1, 48, 1)\n"  # shape-generic
 
 
 def test_cardinality_flattened_labels_get_a_reshape():
