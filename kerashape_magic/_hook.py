@@ -103,13 +103,15 @@ def _is_ours(value: BaseException, tb: Any = None, user_ns: Optional[Dict[str, A
     """True when ``value`` (or its cause/context) is a shape error of the user's Keras work.
 
     The message decides whether it is a shape error (``messages.is_shape_error`` then
-    ``parse``, bounded whatever its size); the traceback's frames and the failing call's
+    ``parse``, bounded whatever its size); an error whose message no parser reads is still a
+    candidate when it came out of Keras's code (:func:`kerashape_magic.pipeline.claims`: the
+    objects then decide, as ``check`` would). The traceback's frames and the failing call's
     objects decide whether it is Keras's (:func:`kerashape_magic.facts.involves_keras`).
     """
-    from .pipeline import shape_exception
+    from .pipeline import claims, shape_exception
 
-    if shape_exception(value)[1] is None:
-        return False
+    if shape_exception(value)[1] is None and not claims(value, tb):
+        return False  # neither a shape message nor an error out of Keras's code
     if tb is None:
         return True
     from .facts import involves_keras

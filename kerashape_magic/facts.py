@@ -507,9 +507,9 @@ def involves_keras(tb: Optional[TracebackType], user_ns: Optional[Dict[str, Any]
     """Is this failure the user's Keras work? Decided from frames and objects, not the message.
 
     True when a Keras frame is in the traceback (``model.fit``, ``keras.Sequential([...])``,
-    a layer called directly), when the failing call in the user's frame involves a Keras model
-    or layer (as its owner or an argument), or when it is a data-preparation call kerashape
-    has fixes for (:data:`DATA_CALLS`: ``np.array(sequences)``, ``X.reshape(...)``,
+    a layer called directly), when the failing expression in the user's frame involves a Keras
+    model, a layer or a ``tf.data`` dataset (``for x, y in ds.batch(32)``), or when it is a
+    data-preparation call kerashape has fixes for (:data:`DATA_CALLS`: ``np.array(sequences)``, ``X.reshape(...)``,
     ``tf.data.Dataset.from_tensor_slices(...)``). A NumPy broadcast in plain arithmetic
     (``np.ones((4, 3)) + np.ones(5)``) is none of these (issue 10, item 6).
 
@@ -532,16 +532,18 @@ def involves_keras(tb: Optional[TracebackType], user_ns: Optional[Dict[str, Any]
         import executing
 
         node = executing.Source.executing(entry).node
-        if not isinstance(node, ast.Call):
+        if node is None:
             return False
-        if _method_name(node) in DATA_CALLS:
+        if isinstance(node, ast.Call) and _method_name(node) in DATA_CALLS:
             return True
         frame = entry.tb_frame
-        callee = node.func.value if isinstance(node.func, ast.Attribute) else node.func
-        for part in [callee] + list(node.args) + [k.value for k in node.keywords]:
-            ok, obj = _lookup(part, frame)
-            if ok and (is_keras_model(obj) or _is_keras_layer(obj)):
-                return True
+        for i, part in enumerate(ast.walk(node)):
+            if i > 200:
+                break
+            if isinstance(part, (ast.Name, ast.Attribute)):
+                ok, obj = _lookup(part, frame)
+                if ok and (is_keras_model(obj) or _is_keras_layer(obj) or _element_spec(obj) is not None):
+                    return True
         return False
     except Exception:
         return False
@@ -799,7 +801,7 @@ def data_fact(
                         break
         if shape is not None and any(d is None for d in shape[1 if batched else 0 :]):
             ragged = (None, None, None, tuple(shape[2:]) if batched else tuple(shape[1:]))
-    elif shape is None:
+    elif shape is None or dtype == "object":  # a list, or an object array of sequences
         ragged = ragged_info(obj)
     count = None
     if shape is not None and all(d is not None for d in shape):
