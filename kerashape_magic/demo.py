@@ -8,8 +8,8 @@ would:
    ``LSTM(50, input_shape=(24, 3))`` declared for three features;
 3. the failing cell ``model.fit(X_train, y_train, epochs=1, verbose=0)``: Keras's own
    traceback, unchanged, then kerashape's text panel below it;
-4. ``kerashape.apply()`` of the first *verified* fix, and the same cell again, which now
-   trains;
+4. what *verified* means, then ``kerashape.apply()`` of the first verified fix, and the
+   same cell again, which now trains;
 5. ``kerashape.undo()``, which puts the original objects back.
 
 Needs TensorFlow (``pip install -e ".[demo]"``). Exits 0 when every step did what it says,
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 import warnings
 from typing import Any, List, Optional
 
@@ -39,6 +40,14 @@ model = keras.Sequential([
 model.compile(optimizer="adam", loss="mse")"""
 
 CELL = "model.fit(X_train, y_train, epochs=1, verbose=0)"
+
+#: What [verified] in the panel means, said once before the fix is applied.
+VERIFIED_MEANS = (
+    "[verified] means: kerashape ran this very code here, on a slice of your data (at most 2",
+    "samples), and then your own call (here model.fit) worked on the result, with your real",
+    "model or a rebuilt copy. Nothing of yours changed: only Apply rebinds X_train or model,",
+    "and Undo puts the old objects back. [not verified] fixes did not pass that test.",
+)
 
 _RULE = "-" * 78
 
@@ -124,6 +133,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     fix = verified[0]
 
     _step("4. Apply the first verified fix, then run the same cell again")
+    _say(*VERIFIED_MEANS)
+    if fix.verification:
+        from .render._common import plain_paths
+
+        how = "This one: %s." % plain_paths(fix.verification).rstrip(".")
+        _say(*textwrap.wrap(how, width=88))
+    _say("")
     _say("kerashape.last().kind == %r" % diagnosis.kind)
     _say("first verified fix: %s (%s)" % (fix.title, fix.kind), "code it runs:")
     _say(*("    " + line for line in fix.code.splitlines()))
@@ -150,8 +166,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return _fail("undo failed: %s" % error)
     _say(
         "",
-        "In a notebook the same panel shows a table, a drawing of both shapes and one button",
-        "per fix (apply / undo). Try demo_notebooks/ in Jupyter.",
+        "In a notebook the same panel shows the table, a drawing of both shapes, an Apply",
+        "button per fix and an Undo button. Try demo_notebooks/ in Jupyter.",
     )
     return 0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence, Tuple
 
-from ..core.types import Diagnosis, Shape
+from ..core.types import Diagnosis, Fix, Shape
 
 #: Shown for a size the layer leaves free (``None`` in Keras's shapes).
 ANY = "any"
@@ -167,3 +167,124 @@ def layer_label(d: Diagnosis) -> str:
     if d.layer_name:
         return "layer %r" % d.layer_name
     return d.layer_class or "the model"
+
+
+# ---------------------------------------------------------------------------- words
+
+#: A library source path (``.../site-packages/keras/src/layers/rnn/rnn.py:199``,
+#: ``keras/src/...``, ``tensorflow/python/...``): nothing a learner can open or change.
+_LIBRARY_PATH = re.compile(
+    r"(?:[\w.~-]*/)*?(?:(?:site|dist)-packages/)?"
+    r"(keras|tf_keras|tensorflow|numpy|IPython|ipykernel)/(?:src/|python/|_src/)?[\w./-]*\.py"
+    r"(?:[:,]\s*(?:line\s*)?\d+)?"
+)
+_LIBRARY_NAMES = {
+    "keras": "Keras",
+    "tf_keras": "Keras",
+    "tensorflow": "TensorFlow",
+    "numpy": "NumPy",
+    "IPython": "IPython",
+    "ipykernel": "IPython",
+}
+
+
+def plain_paths(text: str) -> str:
+    """Replace library source paths with the library's name in words.
+
+    Example:
+        >>> plain_paths("raised in /venv/lib/python3.11/site-packages/keras/src/layers/rnn/rnn.py:199")
+        "raised in Keras's own code"
+    """
+    return _LIBRARY_PATH.sub(lambda m: "%s's own code" % _LIBRARY_NAMES[m.group(1)], text)
+
+
+#: TensorFlow's node names in a message:
+#: ``{{node sequential_1/lstm_1/lstm_cell_1/MatMul}} = MatMul[...](...)``.
+_NODE = re.compile(r"\{\{node ([\w./-]+)\}\}")
+_NODE_OP = re.compile(r" for '\{\{node [\w./-]+\}\}[^']*'")
+#: Lines of a Keras 3 message that only frame it ("Exception encountered when calling ...",
+#: "Arguments received by ...", the bullet list of arguments).
+_FRAME_LINE = re.compile(r"^\s*(Exception encountered when calling|Arguments received by|[\u2022*-] )")
+
+
+def key_message_line(message: str) -> str:
+    """The line of an error message that says what is wrong, without its framing.
+
+    Keras 3 wraps a layer's error in "Exception encountered when calling X.call()" and a list
+    of the arguments; TensorFlow names the graph node and its op (``for '{{node ...}} =
+    MatMul[T=DT_FLOAT, ...](...)'``), which :func:`graph_name` says in words instead. The full
+    message is in the traceback above the panel; this is the one line to quote.
+
+    Example:
+        >>> key_message_line("Exception encountered when calling LSTMCell.call().\\n\\n"
+        ...     "Dimensions must be equal, but are 1 and 3 for '{{node s/lstm_1/MatMul}} = "
+        ...     "MatMul[T=DT_FLOAT](a, b)' with input shapes: [?,1].\\n\\n"
+        ...     "Arguments received by LSTMCell.call():\\n  \\u2022 training=True")
+        'Dimensions must be equal, but are 1 and 3 with input shapes: [?,1].'
+    """
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    useful = [line for line in lines if not _FRAME_LINE.match(line)] or lines or [""]
+    return plain_paths(_NODE_OP.sub("", useful[0]))
+
+
+def graph_name(d: Diagnosis) -> Optional[str]:
+    """TensorFlow's graph name of the failing layer, when the message names it and it differs.
+
+    TensorFlow names graph nodes after the layer path with a per-session counter
+    (``sequential_1/lstm_1`` for the layer ``lstm`` of the model ``sequential``); the traceback
+    shows those names, the panel Keras's ``layer.name``.
+
+    Example:
+        >>> from kerashape_magic.core.types import Diagnosis
+        >>> d = Diagnosis("feature_mismatch", "lstm", (2, 24, 1), (None, 24, 3), 2, "s",
+        ...     message="... for '{{node sequential_1/lstm_1/lstm_cell_1/MatMul}} = MatMul[...]' ...")
+        >>> graph_name(d)
+        'sequential_1/lstm_1'
+    """
+    if not d.layer_name or not d.message:
+        return None
+    layer = re.compile(r"%s(?:_\d+)?" % re.escape(d.layer_name))
+    for node in _NODE.findall(d.message):
+        parts = node.split("/")
+        for i, part in enumerate(parts):
+            if layer.fullmatch(part):
+                name = "/".join(parts[: i + 1])
+                return None if name == d.layer_name else name
+    return None
+
+
+def graph_sentence(d: Diagnosis, graph: str) -> str:
+    """``In the traceback above, TensorFlow calls this layer `sequential_1/lstm_1` (its graph
+    name for Keras's layer `lstm`).``"""
+    return (
+        "In the traceback above, TensorFlow calls this layer `%s` (its graph name for Keras's layer `%s`)."
+        % (
+            graph,
+            d.layer_name,
+        )
+    )
+
+
+_LOSS_FIX_KINDS = ("sparse_loss", "categorical_loss", "binary_loss")
+
+
+def result_phrase(d: Diagnosis, fix: Fix) -> Optional[str]:
+    """What ``fix.resulting_shape`` means, in words: ``the model now takes (None, 24, 1)``,
+    ``X_train becomes (100, 24, 1)``; ``None`` when there is nothing to say.
+
+    Args:
+        d: the diagnosis (for the model's and the data's names).
+        fix: the fix.
+
+    Returns:
+        A phrase with `backticked` names, without a final full stop.
+    """
+    shape = fix.resulting_shape
+    if shape is None or fix.kind in _LOSS_FIX_KINDS:
+        return None
+    changes_model = getattr(fix, "changes_model", fix.kind in ("rebuild_input", "edit_layer"))
+    if changes_model:
+        name = fix.target or d.model_name
+        return "after Apply, %s takes %s" % ("`%s`" % name if name else "the model", fmt_shape(shape))
+    name = fix.target or d.received_name
+    return "after Apply, %s becomes %s" % ("`%s`" % name if name else "the data", fmt_shape(shape))

@@ -11,15 +11,32 @@ from __future__ import annotations
 import base64
 import html
 import re
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 from ..core.types import Diagnosis, Fix
-from ._common import fmt_shape, layer_label, scrub, side_axes, table_rows
+from ._common import (
+    fmt_shape,
+    graph_name,
+    graph_sentence,
+    key_message_line,
+    layer_label,
+    plain_paths,
+    result_phrase,
+    scrub,
+    side_axes,
+    table_rows,
+)
 
 #: Warning colour (mismatched axes, "drops data"); the cube uses the same one.
 WARN = "#e8590c"
 #: Colour of the "verified" badge.
 OK = "#2f9e44"
+#: What the badges mean (their tooltip; the terminal demo says the same).
+VERIFIED_MEANS = (
+    "verified: this very code ran here on a slice of your data (at most 2 samples) and then your own "
+    "call worked on the result"
+)
+NOT_VERIFIED_MEANS = "not verified: this code did not run that way here; Details says why"
 
 _BORDER = "1px solid rgba(128,128,128,.35)"
 _MONO = "var(--jp-code-font-family, SFMono-Regular, Menlo, Consolas, monospace)"
@@ -49,8 +66,13 @@ def esc(text: object) -> str:
 
 
 def sentence_html(d: Diagnosis) -> str:
-    """The summary sentence as a ``<p>``."""
-    return '<p style="margin:2px 0 8px;font-weight:600">%s</p>' % esc(d.summary or "Incompatible input.")
+    """The summary sentence as a ``<p>``, and, when the traceback names the layer otherwise
+    (TensorFlow's graph name, ``sequential_1/lstm_1`` for ``lstm``), both names once."""
+    page = '<p style="margin:2px 0 8px;font-weight:600">%s</p>' % esc(d.summary or "Incompatible input.")
+    graph = graph_name(d)
+    if graph:
+        page += '<p style="margin:-4px 0 8px;opacity:.85">%s</p>' % esc(graph_sentence(d, graph))
+    return page
 
 
 def table_html(d: Diagnosis) -> str:
@@ -149,13 +171,15 @@ def badge_html(fix: Fix) -> str:
     else:
         style, label = "border:1px solid rgba(128,128,128,.6);opacity:.8", "not verified"
     return (
-        '<span style="%s;border-radius:9px;padding:0 7px;font-size:11px;font-weight:600;'
-        'margin-left:6px;white-space:nowrap">%s</span>' % (style, label)
+        '<span title="%s" style="%s;border-radius:9px;padding:0 7px;font-size:11px;font-weight:600;'
+        'margin-left:6px;white-space:nowrap">%s</span>'
+        % (html.escape(VERIFIED_MEANS if fix.verified else NOT_VERIFIED_MEANS), style, label)
     )
 
 
-def fix_html(fix: Fix, number: int = 0) -> str:
-    """One fix: title, badge, "drops data" warning, the exact code in a ``<pre>``, rationale."""
+def fix_html(fix: Fix, number: int = 0, d: Optional[Diagnosis] = None) -> str:
+    """One fix: title, badge, "drops data" warning, the exact code in a ``<pre>``, what it
+    changes (``After Apply, `X_train` becomes (100, 24, 1).``, with ``d`` for the names), rationale."""
     parts = [
         '<div style="font-weight:600">%s%s%s</div>'
         % ("%d. " % number if number else "", esc(fix.title), badge_html(fix))
@@ -167,7 +191,11 @@ def fix_html(fix: Fix, number: int = 0) -> str:
         )
     parts.append('<pre style="%s">%s</pre>' % (_PRE, html.escape(fix.code)))
     if fix.resulting_shape is not None:
-        parts.append("<div>Result: %s</div>" % esc(fmt_shape(fix.resulting_shape)))
+        phrase = result_phrase(d, fix) if d is not None else None
+        text = (
+            phrase[0].upper() + phrase[1:] + "." if phrase else "Result: %s" % fmt_shape(fix.resulting_shape)
+        )
+        parts.append('<div class="kerashape-result-shape">%s</div>' % esc(text))
     if fix.rationale:
         parts.append('<div style="opacity:.85">%s</div>' % esc(fix.rationale))
     return '<div style="margin:6px 0 10px">%s</div>' % "".join(parts)
@@ -191,19 +219,26 @@ def details_html(d: Diagnosis) -> str:
     ]
     if d.message:
         parts.append(
-            '<div><b>Message</b></div><pre style="%s">%s</pre>' % (_PRE, html.escape(scrub(d.message)))
+            "<div><b>Keras's message</b> (in full in the traceback above)</div>"
+            '<pre style="%s">%s</pre>' % (_PRE, html.escape(scrub(key_message_line(d.message))))
         )
-    parts.append(_items("Found", d.details))
+    parts.append(_items("Found", (plain_paths(item) for item in d.details)))
     path = ("%s: %s" % (name, fmt_shape(shape)) for name, shape in d.shape_path)
     parts.append(_items("Shape path (layer: output shape)", path))
     parts.append(_items("Could not inspect", d.uninspected))
     parts.append(
         _items(
             "Why not verified",
-            ("%s: %s" % (f.title, f.verification or "not tried") for f in d.fixes if not f.verified),
+            (
+                "%s: %s" % (f.title, plain_paths(f.verification or "not tried"))
+                for f in d.fixes
+                if not f.verified
+            ),
         )
     )
-    how = ("%s: %s" % (f.title, f.verification) for f in d.fixes if f.verified and f.verification)
+    how = (
+        "%s: %s" % (f.title, plain_paths(f.verification)) for f in d.fixes if f.verified and f.verification
+    )
     parts.append(_items("How verified", how))
     return "".join(parts)
 
@@ -227,7 +262,7 @@ def render_html(d: Diagnosis, cube: bool = True) -> str:
     parts.append(notes_html(d))
     if d.fixes:
         parts.append('<div style="font-weight:600;margin-top:6px">Fixes, best first</div>')
-        parts += [fix_html(f, i) for i, f in enumerate(d.fixes, 1)]
+        parts += [fix_html(f, i, d) for i, f in enumerate(d.fixes, 1)]
     if d.uninspected:
         parts.append("<div>Could not inspect: %s</div>" % "; ".join(esc(u) for u in d.uninspected))
     parts.append(

@@ -10,7 +10,7 @@ import textwrap
 from typing import List
 
 from ..core.types import Diagnosis, Fix
-from ._common import fmt_shape, scrub, table_rows
+from ._common import fmt_shape, graph_name, graph_sentence, result_phrase, scrub, table_rows
 
 #: Marks a table row whose axis does not match (``status != "ok"``).
 MARK = "!"
@@ -35,7 +35,7 @@ def _table(d: Diagnosis) -> List[str]:
     return ["  " + line for line in lines]
 
 
-def _fix_lines(number: int, fix: Fix) -> List[str]:
+def _fix_lines(number: int, fix: Fix, d: Diagnosis) -> List[str]:
     badge = "[verified]" if fix.verified else "[not verified]"
     head = "%d. %s %s" % (number, badge, fix.title)
     if fix.loses_data:
@@ -43,7 +43,10 @@ def _fix_lines(number: int, fix: Fix) -> List[str]:
     lines = ["  " + head]
     # The code keeps its own indentation: every line is shifted by the same prefix.
     lines += [(_INDENT + line).rstrip() for line in fix.code.splitlines()]
-    if fix.resulting_shape is not None:
+    phrase = result_phrase(d, fix)
+    if phrase:
+        lines.append("     %s" % phrase)
+    elif fix.resulting_shape is not None:
         lines.append("     result: %s" % fmt_shape(fix.resulting_shape))
     if fix.rationale:
         lines += textwrap.wrap(
@@ -82,7 +85,11 @@ def render_text(d: Diagnosis) -> str:
             timesteps         24        24
           ! features           1         3  <- mismatch
     """
-    lines = [scrub(d.summary or "Incompatible input."), ""]
+    lines = [scrub(d.summary or "Incompatible input.")]
+    graph = graph_name(d)
+    if graph:
+        lines.append(graph_sentence(d, graph))
+    lines.append("")
     lines += _table(d)
     if d.notes:
         lines.append("")
@@ -90,7 +97,7 @@ def render_text(d: Diagnosis) -> str:
     if d.fixes:
         lines += ["", "Fixes, best first:"]
         for i, fix in enumerate(d.fixes, 1):
-            lines += _fix_lines(i, fix)
+            lines += _fix_lines(i, fix, d)
     if d.uninspected:
         lines += ["", "could not inspect: " + "; ".join(scrub(u) for u in d.uninspected)]
     return "\n".join(lines)

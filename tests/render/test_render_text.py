@@ -28,7 +28,8 @@ def test_seed001_shows_sentence_table_fixes_and_badges(seed001):
     assert "2. [not verified] Copy the feature 3 times" in out
     assert out.index("[verified]") < out.index("[not verified]")
     assert "      model = kerashape.rebuild(model, input_shape=(24, 1))" in out.splitlines()
-    assert "result: (None, 24, 1)" in out
+    assert "after Apply, `model` takes (None, 24, 1)" in out
+    assert "after Apply, `X_train` becomes (100, 24, 3)" in out
     assert "why: Your data has 1 feature per timestep" in out
     assert "note: y_train is (100, 1)" in out
     assert "could not inspect: validation_data=(make_val(), y_val)" in out
