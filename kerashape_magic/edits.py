@@ -156,15 +156,17 @@ class _Cell:
                     name = re.match(r"%%(\w*)", body).group(1)  # type: ignore[union-attr]
                     if name not in _PY_CELL_MAGICS:
                         self.error = "cell [%d] is a %%%%%s cell, not Python" % (count, name)
-                    words = frozenset(_WORD.findall(body[2 + len(name) :]))
-                    if words:  # %%capture out
-                        self.barriers.append((i + 1, "%%" + name, words))
+                    mentioned = frozenset(_WORD.findall(body[2 + len(name) :]))
+                    if mentioned:  # %%capture out
+                        self.barriers.append((i + 1, "%%" + name, mentioned))
                     parsed.append(newline)
                     continue
             if body.startswith(("%", "!")):
                 m = _BARRIER.match(body)
                 if m:
-                    words = frozenset(_WORD.findall(body[m.end() :])) if m.group(1) == "store" else None
+                    words: Optional[FrozenSet[str]] = None
+                    if m.group(1) == "store":
+                        words = frozenset(_WORD.findall(body[m.end() :]))
                     self.barriers.append((i + 1, "%" + m.group(1), words))
                 parsed.append(indent + "pass" + newline)
             elif _HELP.match(stripped):
@@ -1031,8 +1033,9 @@ def _functional(model: _Model, entries: List[_Entry]) -> Union[_Model, NoEdit]:
                         )
                     )
                 return
-            seen[id(entries[j].stmt)] = True  # type: ignore[index]
-            walk(v, entries[j].cell, j, entries[j].stmt)  # type: ignore[index]
+            assert j is not None
+            seen[id(entries[j].stmt)] = True
+            walk(v, entries[j].cell, j, entries[j].stmt)
             return
         if isinstance(node, ast.Call):
             f = node.func
@@ -1068,9 +1071,9 @@ def _functional(model: _Model, entries: List[_Entry]) -> Union[_Model, NoEdit]:
         while isinstance(node, ast.Name):
             j, kind = _last_binding(entries, node.id, pos)
             v = _value_of(entries[j], node.id) if j is not None and kind == "assign" else None
-            if v is None:
+            if v is None or j is None:
                 break
-            cell, node, pos = entries[j].cell, v, j  # type: ignore[index]
+            cell, node, pos = entries[j].cell, v, j
         if isinstance(node, ast.Call) and _class_name(node.func, model.imports) in _INPUTS:
             model.inputs.append(_Site(cell, node, _class_name(node.func, model.imports)))
         else:
@@ -1797,8 +1800,11 @@ def loss_edit(history: History, cell: int, model: str, loss: str, *, line: Optio
         return NoEdit("`%s.compile(...)` is not in the cells run before [%d]" % (model, cell))
     c, call = found
     text = _literal(loss, _quote(c)) if is_name else loss
-    k = _keyword(call, "loss")
-    if k is None and len(call.args) >= 2 and not any(isinstance(a, ast.Starred) for a in call.args[:2]):
+    if (
+        _keyword(call, "loss") is None
+        and len(call.args) >= 2
+        and not any(isinstance(a, ast.Starred) for a in call.args[:2])
+    ):
         node = call.args[1]
         return _patched(c, [(c.start(node), c.end(node), text)])
     patches = _argument_patches(c, call, "compile", "loss", text)
