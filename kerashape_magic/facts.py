@@ -509,8 +509,8 @@ def involves_keras(tb: Optional[TracebackType], user_ns: Optional[Dict[str, Any]
     True when a Keras frame is in the traceback (``model.fit``, ``keras.Sequential([...])``,
     a layer called directly), when the failing expression in the user's frame involves a Keras
     model, a layer or a ``tf.data`` dataset (``for x, y in ds.batch(32)``), or when it is a
-    data-preparation call kerashape has fixes for (:data:`DATA_CALLS`: ``np.array(sequences)``, ``X.reshape(...)``,
-    ``tf.data.Dataset.from_tensor_slices(...)``). A NumPy broadcast in plain arithmetic
+    data-preparation call kerashape has fixes for (:data:`DATA_CALLS`: ``np.array(sequences)``,
+    ``X.reshape(...)``, ``tf.data.Dataset.from_tensor_slices(...)``). A NumPy broadcast in plain arithmetic
     (``np.ones((4, 3)) + np.ones(5)``) is none of these (issue 10, item 6).
 
     Args:

@@ -75,3 +75,18 @@ def test_involves_keras_reads_frames_and_the_failing_calls_objects(tf):
         ns["f"]()
     except ValueError as e:
         assert not facts.involves_keras(e.__traceback__, ns)
+
+
+def test_iterating_a_tf_data_pipeline_that_cannot_batch_is_explained(shell, tf):
+    cell = """
+import numpy as np
+import tensorflow as tf
+ds = tf.data.Dataset.from_generator(lambda: (np.ones((n, 3)) for n in (5, 7)),
+                                    output_signature=tf.TensorSpec((None, 3), tf.float64))
+for batch in ds.batch(2):
+    pass
+"""
+    _state.last_diagnosis = None
+    result, out = run(shell, cell)
+    assert not result.success and "Cannot batch tensors" in out
+    assert _state.last_diagnosis is not None
