@@ -1900,9 +1900,8 @@ def fix_edits(
         data.append(ast.get_source_segment(code, stmt) or "")
         kept.append(stmt)
         if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            for node in ast.walk(stmt):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in names:
-                    names.append(node.id)
+            for stmt_, _ in _flatten(stmt, ()):
+                names.extend(n for n in sorted(_bound_names(stmt_)) if n not in names)
     if not data and not rebuilds:
         return NoEdit("the fix changes nothing that the notebook's cells declare")
     current: Dict[int, str] = apply_edits(history, ())

@@ -1026,6 +1026,14 @@ FIX_LAYERS = [("lstm_3", "LSTM"), ("lstm_4", "LSTM"), ("dense_7", "Dense")]
             ["    layers.LSTM(16),\n    layers.Flatten(),\n    layers.Dense(1),\n"],
         ),
         (
+            "import tensorflow as tf\nX_train = tf.stack([tf.expand_dims(r, -1) for r in X_train])\n",
+            [2],
+            [
+                "X_train = np.random.rand(64, 24)\nimport tensorflow as tf\n"
+                "X_train = tf.stack([tf.expand_dims(r, -1)"
+            ],
+        ),
+        (
             "import kerashape\nimport keras\n"
             "model = kerashape.rebuild(model, loss=keras.losses.CategoricalCrossentropy(from_logits=True))\n",
             [3],
