@@ -11,3 +11,7 @@ last_diagnosis: Optional[Diagnosis] = None
 
 #: True while the hook explains errors (%kerashape on / off).
 enabled: bool = True
+
+#: True while fixes are verified on a slice of the user's data before they are offered
+#: (%kerashape verify on / off); the pipeline reads it.
+verify_enabled: bool = True

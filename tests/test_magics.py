@@ -3,6 +3,10 @@
 import contextlib
 import io
 
+from IPython.core.error import UsageError
+
+from kerashape_magic import _state
+
 SETUP = """
 import numpy as np
 import keras
@@ -43,9 +47,46 @@ def test_check_with_fitting_data_says_so(shell, tf):
 
 def test_check_usage_and_bad_names(shell, tf):
     run(shell, SETUP)
-    _, out = run(shell, "%kerashape check model")
-    assert "usage: %kerashape check MODEL X [Y]" in out
+    result, out = run(shell, "%kerashape check model")
+    assert not result.success and "UsageError" in out and "%kerashape check MODEL X [Y]" in out
     _, out = run(shell, "%kerashape check model no_such_name")
     assert "could not evaluate" in out and "no_such_name" in out
-    _, out = run(shell, "%kerashape frobnicate")
-    assert out.startswith("usage: %kerashape on | off | status")
+
+
+def test_bad_arguments_get_ipythons_own_usage_error(shell):
+    result, out = run(shell, "%kerashape frobnicate")
+    assert not result.success and isinstance(result.error_in_exec, UsageError)
+    assert "invalid choice: 'frobnicate'" in out and "'check', 'last', 'verify'" in out
+    result, out = run(shell, "%kerashape on please")
+    assert isinstance(result.error_in_exec, UsageError) and "takes no arguments" in out
+    result, out = run(shell, "%kerashape verify sometimes")
+    assert isinstance(result.error_in_exec, UsageError) and "on or off" in out
+    assert _state.enabled and _state.verify_enabled  # nothing changed
+
+
+def test_the_manual_is_the_magics_help(shell):
+    usage = "%kerashape [{status,on,off,check,last,verify}] [args ...]"
+    doc = shell.find_line_magic("kerashape").__doc__
+    assert usage in doc  # written by magic_arguments from the declared arguments
+    for text in ("check MODEL X [Y]", "verify on|off", "%kerashape last", "positional arguments"):
+        assert text in doc, text
+    _, out = run(shell, "%kerashape?")  # IPython's pinfo prints the same manual
+    assert usage in out and "verify on|off" in out
+
+
+def test_on_off_verify_and_status(shell):
+    try:
+        _, out = run(shell, "%kerashape verify off")
+        assert _state.verify_enabled is False and "verification off" in out
+        _, out = run(shell, "%kerashape")
+        assert out.startswith("kerashape: on; hook installed; verification off; last diagnosis:")
+        _, out = run(shell, "%kerashape verify")
+        assert out.strip() == "kerashape: verification off"
+        _, out = run(shell, "%kerashape off")
+        assert _state.enabled is False and "kerashape: off" in out
+        _, out = run(shell, "%kerashape status")
+        assert out.startswith("kerashape: off; hook installed; verification off")
+    finally:
+        run(shell, "%kerashape on")
+        run(shell, "%kerashape verify on")
+    assert _state.enabled is True and _state.verify_enabled is True
