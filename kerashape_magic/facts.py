@@ -770,6 +770,25 @@ def _type_name(obj: Any) -> str:
     return name
 
 
+def batch_depth(ds: Any, limit: int = 64) -> Optional[int]:
+    """How many times a ``tf.data.Dataset`` was batched: the batch datasets (``batch``,
+    ``padded_batch``, ``ragged_batch``) on its chain of ``_input_dataset`` parents
+    (tensorflow/python/data/ops/batch_op.py and padded_batch_op.py), read without iterating.
+    ``None`` when the chain cannot be read (a dataset of several inputs, ``from_generator``).
+    """
+    depth, n = 0, 0
+    while ds is not None and n < limit:
+        if "Batch" in type(ds).__name__ and "Unbatch" not in type(ds).__name__:
+            depth += 1
+        elif "Unbatch" in type(ds).__name__:
+            depth -= 1
+        parent = getattr(ds, "_input_dataset", None)
+        if parent is None:
+            return max(depth, 0) if getattr(ds, "_variant_tensor", None) is not None else None
+        ds, n = parent, n + 1
+    return None
+
+
 def data_fact(
     obj: Any, name: Optional[str], source: str, role: str, namespace: Optional[Dict[str, Any]] = None
 ) -> DataFact:
@@ -786,6 +805,7 @@ def data_fact(
     ragged = None
     batched = None
     unbatched_name = None
+    depth = batch_depth(obj) if _element_spec(obj) is not None else None
     if _element_spec(obj) is not None:
         parent = getattr(obj, "_input_dataset", None)
         size = getattr(obj, "_batch_size", None)
@@ -799,7 +819,9 @@ def data_fact(
                     if v is parent and not k.startswith("_"):
                         unbatched_name = k
                         break
-        if shape is not None and any(d is None for d in shape[1 if batched else 0 :]):
+        if shape is not None and any(
+            d is None for d in shape[depth if depth is not None else (1 if batched else 0) :]
+        ):
             ragged = (None, None, None, tuple(shape[2:]) if batched else tuple(shape[1:]))
     elif shape is None or dtype == "object":  # a list, or an object array of sequences
         ragged = ragged_info(obj)
@@ -828,6 +850,7 @@ def data_fact(
         count,
         labels,
         components,
+        batch_depth=depth,
     )
 
 
@@ -1017,6 +1040,8 @@ def _gather(
                 if isinstance(vd, (ast.Tuple, ast.List)) and vd.elts:
                     for role, node in zip(("val_x", "val_y"), vd.elts):
                         _add_data(node, role, frame, data, objects, uninspected, ns, passed=passed)
+                elif vd is not None:  # a dataset (or generator) of (x, y) pairs
+                    _add_data(vd, "val_x", frame, data, objects, uninspected, ns, passed=passed)
             else:
                 # a data constructor (from_tensor_slices, np.array, ...) or a library call that
                 # got the model: every plain name among its arguments is data, a model is the model

@@ -139,6 +139,46 @@ class _VerifyKerashape:
         return model
 
 
+#: Ops that run Python or a generator: reading such a dataset again has side effects (it
+#: consumes a one-shot iterator, runs the user's function): tensorflow/python/ops/script_ops.py,
+#: tensorflow/python/data/ops/from_generator_op.py.
+_PYTHON_OPS = ("PyFunc", "EagerPyFunc", "PyFuncStateless", "GeneratorDataset")
+
+
+def rereadable(ds: Any, limit: int = 64) -> bool:
+    """Whether reading ``ds`` again is free of side effects: no function on its chain of
+    ``_input_dataset`` parents runs Python (``from_generator``, ``py_function``,
+    ``numpy_function``). Read from the dataset's function graphs; nothing is iterated."""
+    n = 0
+    while ds is not None and n < limit:
+        for attr in ("_map_func", "_predicate", "_func", "_reduce_func", "_key_func"):
+            fn = getattr(ds, attr, None)
+            graph = getattr(getattr(fn, "function", None), "graph", None)
+            if graph is None:
+                continue
+            try:
+                ops = {node.op for node in graph.as_graph_def().node}
+                for f in graph.as_graph_def().library.function:
+                    ops.update(node.op for node in f.node_def)
+            except Exception:
+                return False
+            if ops & set(_PYTHON_OPS):
+                return False
+        ds, n = getattr(ds, "_input_dataset", None), n + 1
+    return n < limit
+
+
+def _check_rereadable(gathered: Gathered) -> None:
+    for obj in list(gathered.objects.values()) + [
+        gathered.namespace.get(d.name) for d in gathered.facts.data if d.name
+    ]:
+        if obj is not None and _is_dataset(obj) and not rereadable(obj):
+            raise Unverifiable(
+                "verifying would consume your data: the dataset runs Python (a generator or py_function), "
+                "so kerashape does not read it"
+            )
+
+
 def slice_like(obj: Any, n: int) -> Any:
     """The first ``n`` samples of ``obj`` in its own container: a DataFrame stays a
     DataFrame, a tensor a tensor, a list a list, a ``tf.data.Dataset`` becomes its first
@@ -575,6 +615,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
     model_name = mf.name if mf is not None else None
     y = gathered.objects.get("y")
     try:
+        _check_rereadable(gathered)
         verb = fix.op[0] if fix.op else ""
         if verb in VERIFIERS:
             return fix.with_verification(True, VERIFIERS[verb](fix, gathered))
@@ -652,6 +693,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             if (
                 ny
                 and verb != "split_windows"
+                and not (y_fact is not None and y_fact.name and "\n%s = " % y_fact.name in "\n" + fix.code)
                 and fix.resulting_shape[0] is not None
                 and ny[0] != fix.resulting_shape[0]
             ):

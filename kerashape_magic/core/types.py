@@ -224,6 +224,8 @@ class DataFact:
             (2 for ``(x, y)`` pairs); 0 for other objects.
         input_key: for one input of a model with several inputs: the list position
             (``"0"``, ``"1"``) or the dict key (``"image"``) it was passed under.
+        batch_depth: for a ``tf.data.Dataset``: how many times it was batched (0: it yields
+            single samples; 2: batches of batches), ``None`` when unknown or not a dataset.
     """
 
     name: Optional[str]
@@ -240,6 +242,7 @@ class DataFact:
     labels: Optional[Tuple[str, Optional[int]]] = None
     components: int = 0
     input_key: Optional[str] = None
+    batch_depth: Optional[int] = None
 
 
 @dataclass(frozen=True)

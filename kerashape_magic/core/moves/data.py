@@ -178,7 +178,7 @@ def unflatten(s: Situation) -> Iterable[Optional[Fix]]:
     result = (R[0],) + tuple(E[1:])
     fix = F.reshape(s.facts, s.name, s.tname, target, why, "Reshape %s to %s" % (s.name, _fmt(result)))
     yield _tag(fix, "unflatten", resulting_shape=result) if fix is not None else None
-    if e == 3:
+    if e == 3 and E[1] != 1 and E[2] != 1:  # with one timestep or one feature both layouts agree
         yield _tag(
             F.reshape_feature_major(s.facts, s.name, s.tname, target),
             "unflatten_feature_major",
@@ -281,20 +281,21 @@ def repeat_channel(s: Situation) -> Iterable[Optional[Fix]]:
 
 
 def resize_images(s: Situation) -> Iterable[Optional[Fix]]:
-    """Resample images to the expected height and width (bilinear); lossy when shrinking."""
+    """Resample images to the expected height and width (bilinear). Always marked lossy:
+    resampling replaces every pixel value (shrinking drops detail, enlarging interpolates)."""
     R, E = s.received, s.expected
     if len(R) != 4 or len(E) != 4 or E[1] is None or E[2] is None or R[1] is None or R[2] is None:
         return
     if (R[1], R[2]) == (E[1], E[2]) or not fits(R[3], E[3]) or s.layer_class in SEQUENCE_LAYERS:
         return
     smaller = R[1] * R[2] > E[1] * E[2]
-    why = "Resamples every image to %dx%d (bilinear), the size the model was built for.%s" % (
+    why = "Resamples every image to %dx%d (bilinear), the size the model was built for: %s" % (
         E[1],
         E[2],
-        " Shrinking drops fine detail." if smaller else "",
+        "shrinking drops fine detail." if smaller else "enlarging invents pixels between the real ones.",
     )
     yield _tag(
-        F.resize(s.facts, s.name, s.tname, (E[1], E[2]), (R[0], E[1], E[2], R[3]), why, smaller),
+        F.resize(s.facts, s.name, s.tname, (E[1], E[2]), (R[0], E[1], E[2], R[3]), why, True),
         "resize_images",
     )
 

@@ -6,14 +6,32 @@ from typing import List, Optional
 
 from ..moves import templates as F
 from ..shapes import fmt
-from ..types import Diagnosis, Facts, Fix
+from ..types import DataFact, Diagnosis, Facts, Fix
 from ..vocab import RAGGED_FAMILIES
 from .build import diagnosis
 from .context import Context
 
 
+def _varies(d: DataFact, facts: Facts) -> bool:
+    """Whether ``d`` really holds elements of different lengths.
+
+    A dataset's element spec has a ``None`` for each batch axis too: with the model's input
+    rank known, the axes before the sample's own are batch axes (none for an unbatched
+    dataset, two for one batched twice), and only a ``None`` after them varies.
+    """
+    if d.type_name != "Dataset" or d.shape is None:
+        return True
+    if d.batch_depth is not None:
+        return any(v is None for v in d.shape[d.batch_depth :])
+    m = facts.model
+    if m is None or len(m.input_shapes) != 1:
+        return True
+    batch_axes = max(len(d.shape) - (len(m.input_shapes[0]) - 1), 0)
+    return any(v is None for v in d.shape[batch_axes:])
+
+
 def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
-    ragged = [d for d in facts.data if d.ragged is not None]
+    ragged = [d for d in facts.data if d.ragged is not None and _varies(d, facts)]
     if family not in RAGGED_FAMILIES and not ragged:
         return None
     m = facts.model
@@ -26,7 +44,26 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
     target = ragged[0] if ragged else None
     if target is not None and target.type_name == "Dataset":
         src = target.unbatched_name
-        if target.batched and src and target.name:
+        unbatched = target.batch_depth == 0 or (
+            target.batch_depth is None
+            and not target.batched
+            and m is not None
+            and len(m.input_shapes) == 1
+            and target.shape is not None
+            and len(target.shape) == len(m.input_shapes[0]) - 1
+        )
+        if unbatched and target.name:  # single samples of different lengths
+            fixes.append(
+                F.batch_dataset(
+                    facts,
+                    target.name,
+                    32,
+                    "The dataset yields one sequence at a time, of different lengths: padded_batch groups "
+                    "32 of them and pads each batch with zeros to its longest element.",
+                    padded=True,
+                )
+            )
+        elif target.batched and src and target.name:
             fixes.append(
                 F.padded_batch(
                     facts,
