@@ -1047,7 +1047,8 @@ def _functional(model: _Model, entries: List[_Entry]) -> Union[_Model, NoEdit]:
                     walk(a, cell, pos, None)
                 cls = _class_name(ctor.func, model.imports)
                 simple = assign if assign is not None and getattr(assign, "value", None) is node else None
-                sites.append(_Site(ctor_cell or cell, ctor, cls, applied=node, assign=simple))
+                if not any(site.call is ctor for site in sites):  # a shared layer is one layer
+                    sites.append(_Site(ctor_cell or cell, ctor, cls, applied=node, assign=simple))
                 return
             cls = _class_name(f, model.imports)
             if cls in _INPUTS:

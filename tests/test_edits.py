@@ -665,6 +665,20 @@ ARGUMENT = [
         id="layer-variable",
     ),
     pytest.param(
+        {
+            1: "import keras\nfrom keras import layers",
+            2: "a = keras.Input((4,))\nb = keras.Input((4,))\nshared = layers.Dense(8)\n"
+            "x = layers.concatenate([shared(a), shared(b)])\nout = layers.Dense(1)(x)\n"
+            "model = keras.Model([a, b], out)",
+        },
+        dict(cell=3, model="model", layer=("Dense", 1), keyword="units", value=2),
+        2,
+        "a = keras.Input((4,))\nb = keras.Input((4,))\nshared = layers.Dense(8)\n"
+        "x = layers.concatenate([shared(a), shared(b)])\nout = layers.Dense(2)(x)\n"
+        "model = keras.Model([a, b], out)",
+        id="shared-layer-counted-once",
+    ),
+    pytest.param(
         {1: "model = Sequential()\nmodel.add(Dense(8))\nfor _ in range(2):\n    model.add(Dense(8))\n"},
         dict(cell=2, model="model", layer=0, keyword="units", value=4),
         1,
