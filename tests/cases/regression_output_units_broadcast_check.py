@@ -1,5 +1,5 @@
 # source: https://github.com/tensorflow/tensorflow/issues/45813
-# family: regression_output_units_silent_broadcast
+# family: regression_output_units_mismatch
 # "Shape of model output can differ from target data shape": the regression tutorial with Dense(units=3) fits
 # targets of shape (batch, 1) without an error (mse broadcasts (N, 1) against (N, 3)). Keras 3.15 still trains
 # silently. The pre-flight check should report it; the model was never trained and one target per row means

@@ -22,7 +22,7 @@ model = keras.Sequential([
 model.compile(optimizer="adam", loss="binary_crossentropy")
 """
 CELL = "model.fit(frames, clip_labels, epochs=1, batch_size=4, verbose=0)"
-KINDS = {"cardinality_mismatch"}
+KINDS = {"cardinality_mismatch", "flattened_input"}
 FIXES = {"reshape"}
 FORBID = {"expand_dims", "repeat", "rebuild_input", "edit_layer", "transpose"}
 AFTER = """assert frames.shape == (8, 4, 16, 16, 1), frames.shape
