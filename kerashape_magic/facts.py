@@ -730,8 +730,10 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
             layers[0].name, layers[0].class_name, _spec_shape(model.layers[0]), None, layers[0].config
         )
     output_shape = None
+    output_shapes: tuple = ()
     try:
-        output_shape = tuple(_dim(d) for d in model.outputs[0].shape)
+        output_shapes = tuple(tuple(_dim(d) for d in o.shape) for o in model.outputs)
+        output_shape = output_shapes[0]
     except Exception:
         pass
     stale = failed_call and any(
@@ -752,6 +754,7 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
         stale=stale,
         layers=tuple(layers),
         output_shape=output_shape,
+        output_shapes=output_shapes,
         loss=loss,
         loss_config=loss_config,
         input_layer_shape=_input_layer_shape(raw_layers[0]) if has_input_layer else None,

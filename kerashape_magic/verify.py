@@ -553,8 +553,36 @@ def _check_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
     return _run_model(candidate, xs, ys, loss_model)
 
 
+def _losses(model: Any) -> Any:
+    """The compiled loss per output of a multi-output model (a list), or None."""
+    cfg = getattr(getattr(model, "_compile_config", None), "config", None)
+    loss = cfg.get("loss") if isinstance(cfg, dict) else getattr(model, "loss", None)
+    if isinstance(loss, dict):
+        names = list(getattr(model, "output_names", None) or [])
+        loss = [loss.get(n) for n in names] if names and all(n in loss for n in names) else None
+    if not isinstance(loss, (list, tuple)):
+        return None
+    import keras
+
+    return [keras.losses.get(v) if isinstance(v, str) else v for v in loss]
+
+
 def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
     out = _infer(candidate, xs)
+    if isinstance(out, (list, tuple)):  # several outputs: one label array each, as CompileLoss pairs them
+        note = "outputs %s" % ", ".join(str(tuple(getattr(o, "shape", ()))) for o in out)
+        fns = _losses(loss_model)
+        if ys is not None:
+            if not isinstance(ys, (list, tuple)) or len(ys) != len(out):
+                raise ValueError(
+                    "the model has %d outputs but the labels are not a list of %d" % (len(out), len(out))
+                )
+            if fns is not None and len(fns) == len(out):
+                for fn, y_i, o in zip(fns, ys, out):
+                    if fn is not None:
+                        _np().asarray(fn(_align_ranks(y_i, o), o))
+                note += ", each output's loss computed on its labels"
+        return note
     shape = tuple(getattr(out, "shape", ()))
     note = "output %s" % (shape,)
     if ys is not None:
@@ -677,6 +705,14 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
                 fixed, ys_override = _as_arrays(next(iter(fixed)))
                 fixed = head(fixed)
                 ys_override = head(ys_override) if ys_override is not None else None
+            elif fact is not None and fact.role in ("y", "val_y"):
+                # a label fix: the model runs on the data's slice, the fixed labels meet its output
+                x_fact = gathered.facts.role("val_x" if fact.role == "val_y" else "x")
+                ys_override = fixed
+                if x_fact is not None and x_fact.name in ns:
+                    fixed = ns[x_fact.name]
+                else:
+                    fixed = head(gathered.objects.get("val_x" if fact.role == "val_y" else "x"))
             elif y_fact is not None and y_fact.name and y_fact.name in ns and y_fact.name in fix.code:
                 ys_override = ns[y_fact.name]  # the fix rewrote the labels too (windows)
         else:
@@ -686,7 +722,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
         if (
             fix.resulting_shape
             and y is not None
-            and fix.target != gathered.facts.role("y")
+            and not (fact is not None and fact.role in ("y", "val_y"))
             and gathered.facts.role("y")
         ):
             ny = shape_of(y)

@@ -26,7 +26,7 @@ from typing import Any, Optional, Tuple
 
 from .core.types import Fix
 from .facts import Gathered, shape_of
-from .verify import SLICE, Unverifiable, _check_model, fresh_copy, head, register
+from .verify import SLICE, Unverifiable, _check_model, fresh_copy, head, register, run_fix_code
 
 
 def _plan(fix: Fix) -> dict:
@@ -88,10 +88,14 @@ def verify_rebuild(fix: Fix, gathered: Gathered) -> str:
     model = gathered.model
     if model is None:
         raise Unverifiable("no model to rebuild")
-    plan = _plan(fix)
-    candidate = actions.rebuild(
-        model, plan.pop("input_shape"), **{k: v for k, v in plan.items() if v is not None}
-    )
+    name = gathered.facts.model.name if gathered.facts.model is not None else None
+    if name and name.isidentifier() and name in gathered.namespace:
+        candidate = run_fix_code(fix, gathered)[name]  # the fix's own code
+    else:
+        plan = _plan(fix)
+        candidate = actions.rebuild(
+            model, plan.pop("input_shape"), **{k: v for k, v in plan.items() if v is not None}
+        )
     kept, total = getattr(candidate, "_kerashape_weights_kept", (0, 0))
     xs, where, is_x = _input_slice(candidate, gathered)
     y = gathered.objects.get("y") if is_x else None

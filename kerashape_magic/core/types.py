@@ -294,6 +294,8 @@ class ModelFact:
             ``(("from_logits", True),)``; empty for a loss given by name.
         input_layer_shape: for a Sequential that holds an ``InputLayer`` (declared, or
             left by a failed build), that layer's shape with the batch axis; else None.
+        output_shapes: every output's shape, in order (``model.outputs``); more than one for
+            a multi-output model.
         trained: the model carries learned weights: its optimizer took steps
             (``optimizer.iterations > 0``), or a layer is frozen (``trainable=False``, the
             transfer-learning pattern). Its weights are kept: data moves rank first.
@@ -313,6 +315,7 @@ class ModelFact:
     loss_config: Tuple[Tuple[str, object], ...] = ()
     input_layer_shape: Optional[Shape] = None
     trained: bool = False
+    output_shapes: Tuple[Shape, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,10 @@ INSERTABLE = (
     "GlobalMaxPooling3D",
 )
 
+#: Layers a fix may insert with one size argument: ``RepeatVector(n)``
+#: (keras/src/layers/reshaping/repeat_vector.py).
+INSERTABLE_WITH_SIZE = ("RepeatVector",)
+
 #: Model methods that train (keras/src/trainers/trainer.py and the backend trainers).
 TRAINING_METHODS = ("fit", "train_on_batch")
 

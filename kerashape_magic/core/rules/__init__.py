@@ -13,7 +13,7 @@ from typing import Callable, Dict, Optional, Tuple
 
 from ..messages import ParsedMessage
 from ..types import Diagnosis, Facts
-from . import cardinality, labels, model, ragged, reshape_size, shape
+from . import cardinality, labels, model, outputs, ragged, reshape_size, shape
 from .build import message_only
 from .context import NO_MESSAGE, Context
 
@@ -33,6 +33,8 @@ RULES: Tuple[Tuple[str, Rule], ...] = (
     ("cardinality", cardinality.rule),
     # NumPy's reshape of rows into windows of the wrong size
     ("reshape_size", reshape_size.rule),
+    # one label array for a model with several outputs
+    ("output_structure", outputs.rule),
     # the mistake is inside the model: a layer against the one before it, the output vs labels
     ("model", model.rule),
     # the labels against the model's output and loss

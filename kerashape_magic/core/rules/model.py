@@ -58,7 +58,16 @@ from ..shapes import expects as _expects
 from ..shapes import fits as _fits
 from ..shapes import who as _who
 from ..types import AxisRow, DataFact, Diagnosis, Facts, Fix, LayerFact, Shape
-from ..vocab import CONV1D, IMAGE2D, IMAGE3D, INSERTABLE, LABEL_FAMILIES, PER_POSITION, RECURRENT
+from ..vocab import (
+    CONV1D,
+    IMAGE2D,
+    IMAGE3D,
+    INSERTABLE,
+    INSERTABLE_WITH_SIZE,
+    LABEL_FAMILIES,
+    PER_POSITION,
+    RECURRENT,
+)
 from .build import diagnosis
 from .context import Context
 
@@ -152,13 +161,21 @@ def edit_layer(
                 )
             parts.append("edit={%s}" % ", ".join(inner))
         placed = []
+        keras_name, keras_import = F._module(facts, "keras", "keras")
         for kw, arg in (("insert_after", insert_after), ("insert_before", insert_before)):
             items = tuple(sorted((arg or {}).items()))
-            for _, cls in items:
-                if cls not in INSERTABLE:
+            specs = []
+            for n, cls in items:
+                if isinstance(cls, tuple) and len(cls) == 2 and cls[0] in INSERTABLE_WITH_SIZE:
+                    specs.append(
+                        "%s: %s.layers.%s(%d)" % (_name(n, known), keras_name, cls[0], F._int(cls[1]))
+                    )
+                elif cls in INSERTABLE:
+                    specs.append('%s: "%s"' % (_name(n, known), cls))
+                else:
                     raise ValueError("not insertable: %r" % (cls,))
             if items:
-                parts.append("%s={%s}" % (kw, ", ".join('%s: "%s"' % (_name(n, known), c) for n, c in items)))
+                parts.append("%s={%s}" % (kw, ", ".join(specs)))
             placed.append(items)
         removed = tuple(remove)
         if len(removed) == 1:
@@ -170,6 +187,8 @@ def edit_layer(
     if not parts:
         return None
     ks, imp = F._module(facts, "kerashape", "kerashape")
+    if any(isinstance(c, tuple) for items in placed for _, c in items):
+        imp += keras_import
     src = "%s%s = %s.rebuild(%s, %s)\n" % (imp, m.name, ks, m.name, ", ".join(parts))
     return Fix(
         "edit_layer",
@@ -473,10 +492,34 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
             edit={P.name: {"return_sequences": True}},
             resulting_shape=(got[0], None, units) if e == 3 else None,
         )
+        fixes_rs: List[Optional[Fix]] = [fix]
+        y = facts.role("y")
+        steps = y.shape[1] if y is not None and y.shape is not None and len(y.shape) == 3 else None
+        if isinstance(steps, int) and e == 3:
+            # sequence labels (a sequence autoencoder, seq2seq): keep the bottleneck and repeat it
+            # once per output timestep (keras/src/layers/reshaping/repeat_vector.py); that keeps
+            # the model's meaning, where return_sequences=True would remove the bottleneck
+            fixes_rs.insert(
+                0,
+                edit_layer(
+                    facts,
+                    "%s encodes each sequence into one vector of %s values (the bottleneck) and %s wants a "
+                    "sequence: RepeatVector(%d) repeats that vector once per output timestep, the encoder-"
+                    "decoder pattern. return_sequences=True would also run, but it passes every timestep "
+                    "through and removes the bottleneck."
+                    % (_who(P.class_name, P.name, None), units, who, steps),
+                    "Insert RepeatVector(%d) after %r" % (steps, P.name),
+                    insert_after={P.name: ("RepeatVector", steps)},
+                    resulting_shape=(got[0], steps, units),
+                ),
+            )
         return done(
             "stacked_recurrent",
-            "%s: set return_sequences=True on %r.%s" % (intro, P.name, data),
-            [fix],
+            "%s: set return_sequences=True on %r, or repeat its output with RepeatVector.%s"
+            % (intro, P.name, data)
+            if len(fixes_rs) > 1
+            else "%s: set return_sequences=True on %r.%s" % (intro, P.name, data),
+            fixes_rs,
             rows=align(got, exp, names, skip=(1,)) if e == 3 else rows,
         )
 
