@@ -560,7 +560,7 @@ _RULES = [
     _rule(
         "functional_shape",
         _same,
-        r"Invalid input shape for input [^\n]{0,600}?"
+        r"Invalid input shape for input (?:(?!Invalid input shape)[^\n]){0,600}?"
         r"(?: with name (?P<name>'[^'\n]*') and path '[^'\n]*')?\. Expected shape (?P<expected_shape>@S), "
         r"but input has incompatible shape (?P<received_shape>@S)",
     ),
@@ -594,19 +594,22 @@ _RULES = [
         r"to use input shape (?P<expected_shape>@S)\. You cannot build it with input_shape "
         r"(?P<received_shape>@S)",
     ),
-    # 1b: keras/src/layers/input_spec.py (K3, also "N named input(s) with keys"); K2.6-2.15 same text
+    # 1b: keras/src/layers/input_spec.py (K3, also "N named input(s) with keys"); K2.6-2.15 same text.
+    # The gaps stop at the next repeat of their opening words, so that a message repeating them
+    # costs one pass, not 2000 characters per repeat (issue 10, item 5).
     _rule(
         "input_count",
         _same,
         r"Layer (?P<layer_name>@Q) expects (?P<expected_count>\d+)(?: named)? "
-        r"input\(s\)[^\n]{0,2000}?, but it received (?P<received_count>\d+) input tensors",
+        r"input\(s\)(?:(?!input\(s\))[^\n]){0,2000}?, but it received (?P<received_count>\d+) input tensors",
     ),
     # 1g: K1.2.2 training.py / K2.3.1 training_utils.py list-of-arrays check
     _rule(
         "input_count",
         _same,
         r"Error when checking (?P<prefix>[^:\n]{0,40}): the list of Numpy arrays"
-        r"[^\n]{0,200}?Expected to see (?P<expected_count>\d+) arrays?(?:\(s\))?[^\n]{0,2000}?"
+        r"[^\n]{0,200}?Expected to see (?P<expected_count>\d+) arrays?(?:\(s\))?"
+        r"(?:(?!Expected to see)[^\n]){0,2000}?"
         r"but instead got the following list of (?P<received_count>\d+) arrays",
     ),
     # keras/src/layers/merging/base_merge.py, concatenate.py (K3); keras/layers/merge.py (K2)
@@ -844,7 +847,8 @@ _RULES = [
         "constructed_warning",
         _reference_name,
         r"Model was constructed with shape (?P<expected_shape>@S) "
-        r"for input (?P<_ref>[^\n]{0,1000}?), but it was called on an input with incompatible shape "
+        r"for input (?P<_ref>(?:(?!Model was constructed)[^\n]){0,1000}?), "
+        r"but it was called on an input with incompatible shape "
         r"(?P<received_shape>@S)",
     ),
 ]
