@@ -88,20 +88,20 @@ def controls_bundle(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) ->
     """
     if not d.fixes:
         return None
-    controls = None
     try:
-        from ._compat import view_bundle
+        from . import _compat
         from .widget import build_controls, controls_fallback
 
+        before = set(_compat.open_widgets())
+    except Exception:  # no ipywidgets: the diagnosis above stands alone
+        return None
+    try:
         controls = build_controls(d, namespace)
         data: Dict[str, Any] = dict(controls_fallback(d))
-        data.update(view_bundle(controls))
+        data.update(_compat.view_bundle(controls))
         return data
-    except Exception:  # no ipywidgets, or no comm: the diagnosis above stands alone
-        if controls is not None:
-            from ._compat import close_tree
-
-            close_tree(controls)
+    except Exception:  # no comm, or a build that failed half way: nothing is left open
+        _compat.close_new(before)
         return None
 
 

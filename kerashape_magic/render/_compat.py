@@ -16,13 +16,14 @@ of 7.7.1 and 8.1):
   ``border`` (all four sides) and warns about, then ignores, the per-side names.
 * titles: ``Accordion.titles`` (a tuple) exists from 8.0; 7.x keeps ``_titles`` (a dict).
   ``set_title`` / ``get_title`` work in both.
+* styles: ``HTML`` takes an ``HTMLStyle`` in 8.x, a ``DescriptionStyle`` in 7.x.
 
 ipywidgets is imported inside the functions: importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterable
 
 #: The MIME type of a widget view (the same in ipywidgets 7 and 8).
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -73,6 +74,16 @@ def border_layout(side: str, left: str) -> Dict[str, str]:
     return {"border": side}
 
 
+def shared_style(widget_class: Any) -> Any:
+    """A new style model of the kind ``widget_class`` takes, to share among several widgets.
+
+    ipywidgets 8 gives ``HTML`` an ``HTMLStyle`` and ``Button`` a ``ButtonStyle``; 7.x gives
+    ``HTML`` a ``DescriptionStyle``. The class is read from the widget's ``style`` trait, so
+    the same call fits both.
+    """
+    return widget_class.class_traits()["style"].klass()
+
+
 def title(container: Any, index: int) -> str:
     """The title of page ``index`` of an ``Accordion`` / ``Tab``: ``titles`` in 8.x, ``get_title`` in 7.x."""
     titles = getattr(container, "titles", None)
@@ -81,26 +92,25 @@ def title(container: Any, index: int) -> str:
     return container.get_title(index) or ""
 
 
-def walk(widget: Any) -> Iterator[Any]:
-    """``widget`` and every widget below it (children, layout, style), each once."""
-    seen = set()
-    stack = [widget]
-    while stack:
-        w = stack.pop()
-        if w is None or id(w) in seen:
-            continue
-        seen.add(id(w))
-        yield w
-        stack.extend(getattr(w, "children", ()) or ())
-        for attr in ("layout", "style"):
-            stack.append(getattr(w, attr, None))
+def open_widgets() -> Dict[str, Any]:
+    """Every open widget by model id: ``ipywidgets.widgets.widget._instances`` in 8.x,
+    ``Widget.widgets`` in 7.x (8.x still has it, deprecated)."""
+    try:
+        from ipywidgets.widgets.widget import _instances  # 8.x
+    except ImportError:  # 7.x
+        import ipywidgets
+
+        return ipywidgets.Widget.widgets
+    return _instances
 
 
-def close_tree(widget: Any) -> None:
-    """Close ``widget`` and everything below it: their models leave the frontend and the
-    kernel (used when a built panel is not displayed after all). Never raises."""
-    for w in list(walk(widget)):
-        try:
-            w.close()
-        except Exception:  # pragma: no cover - a widget that cannot close is left alone
-            pass
+def close_new(before: Iterable[str]) -> None:
+    """Close every widget opened since ``before`` (model ids): what a build that failed half
+    way left behind. Never raises."""
+    known = set(before)
+    for model_id, w in list(open_widgets().items()):
+        if model_id not in known:
+            try:
+                w.close()
+            except Exception:  # pragma: no cover - a widget that cannot close is left alone
+                pass

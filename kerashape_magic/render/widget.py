@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ..core.types import Diagnosis, Fix, KerashapeError
-from ._compat import border_layout
+from ._compat import border_layout, shared_style
 from .html import WARN, badge_html, esc
 
 #: Shown on each fix's button; tests and users look for it.
@@ -108,33 +108,49 @@ class _Controller:
         return on_click
 
 
-def _line(widgets: Any, value: str, **layout: Any) -> Any:
-    """An ``HTML`` widget at the panel's line height: ipywidgets 8 gives HTML widgets a
-    line height of one control (28 px), which spreads wrapped text apart."""
-    return widgets.HTML(
-        '<div style="line-height:1.45;overflow-wrap:anywhere">%s</div>' % value,
-        layout=widgets.Layout(**layout),
-    )
+class _Shared:
+    """Layouts and styles shared by the controls' widgets.
+
+    Every widget otherwise opens a ``Layout`` and a style model of its own: 26 models for
+    two fixes, each a comm message to the frontend and an entry in a saved notebook's widget
+    state. One ``Layout`` / style instance can serve many widgets (a widget references it by
+    model id), which makes it 3 models a fix plus 12.
+    """
+
+    def __init__(self, widgets: Any) -> None:
+        self.widgets = widgets
+        self.html_style = shared_style(widgets.HTML)
+        self.button_style = shared_style(widgets.Button)
+        self.text_layout = widgets.Layout(flex="1 1 auto", min_width="0")
+        self.button_layout = widgets.Layout(width="auto", min_width="7em", flex="0 0 auto")
+        self.row_layout = widgets.Layout(align_items="center", margin="0 0 4px 0", max_width="100%")
+
+    def line(self, value: str) -> Any:
+        """An ``HTML`` widget at the panel's line height: ipywidgets 8 gives HTML widgets a
+        line height of one control (28 px), which spreads wrapped text apart."""
+        return self.widgets.HTML(
+            '<div style="line-height:1.45;overflow-wrap:anywhere">%s</div>' % value,
+            layout=self.text_layout,
+            style=self.html_style,
+        )
+
+    def button(self, **kwargs: Any) -> Any:
+        return self.widgets.Button(layout=self.button_layout, style=self.button_style, **kwargs)
 
 
-def _fix_row(widgets: Any, fix: Fix, number: int, controller: _Controller) -> Any:
-    button = widgets.Button(
+def _fix_row(shared: _Shared, fix: Fix, number: int, controller: _Controller) -> Any:
+    button = shared.button(
         description=APPLY,
         button_style="success" if fix.verified else "",
         icon="check" if fix.verified else "",
         tooltip="Run in your namespace: " + fix.code,
-        layout=widgets.Layout(width="auto", min_width="7em", flex="0 0 auto"),
     )
     button.add_class("kerashape-apply")
     button.on_click(controller.guard(controller.on_apply, number - 1))
     controller.applies.append(button)
-    label = _line(
-        widgets, "%d. %s%s" % (number, esc(fix.title), badge_html(fix)), flex="1 1 auto", min_width="0"
-    )
+    label = shared.line("%d. %s%s" % (number, esc(fix.title), badge_html(fix)))
     # The label wraps beside the button; the row never gets wider than the output area.
-    return widgets.HBox(
-        [button, label], layout=widgets.Layout(align_items="center", margin="0 0 4px 0", max_width="100%")
-    )
+    return shared.widgets.HBox([button, label], layout=shared.row_layout)
 
 
 def build_controls(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> Any:
@@ -145,7 +161,7 @@ def build_controls(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> 
     readable wherever the notebook is opened. The controls, top to bottom: one row per fix,
     best first, with an **Apply** button (green for a verified fix) beside the fix's number,
     title and badge; **Undo** (disabled until an Apply succeeded, and again after undo);
-    an ``Output`` with the clicks' results.
+    an ``Output`` with the clicks' results. Layouts and styles are shared (:class:`_Shared`).
 
     Args:
         d: the diagnosis; it should have fixes (without any, there is nothing to control).
@@ -157,12 +173,13 @@ def build_controls(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> 
     """
     import ipywidgets as widgets
 
+    shared = _Shared(widgets)
     output = widgets.Output(layout=widgets.Layout(margin="2px 0"))
     output.add_class("kerashape-result")
     controller = _Controller(list(d.fixes), namespace, output)
-    children: List[Any] = [_line(widgets, CONTROLS_HEAD)]
-    children += [_fix_row(widgets, f, i, controller) for i, f in enumerate(d.fixes, 1)]
-    undo = widgets.Button(
+    children: List[Any] = [shared.line(CONTROLS_HEAD)]
+    children += [_fix_row(shared, f, i, controller) for i, f in enumerate(d.fixes, 1)]
+    undo = shared.button(
         description=UNDO, icon="undo", disabled=True, tooltip="Put back the objects Apply rebound"
     )
     undo.add_class("kerashape-undo")
@@ -172,9 +189,7 @@ def build_controls(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> 
     border = border_layout("1px solid rgba(128,128,128,.35)", "4px solid %s" % WARN)
     controls = widgets.VBox(
         children,
-        layout=widgets.Layout(
-            **border, padding="6px 12px", margin="0 0 6px 0", max_width="60em", overflow="hidden"
-        ),
+        layout=widgets.Layout(**border, padding="6px 12px", margin="0 0 6px 0", max_width="60em"),
     )
     controls.add_class("kerashape-controls")
     return controls

@@ -24,14 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _widget_instances() -> dict:
-    """Every open widget, by model id (ipywidgets 8: ``_instances``; 7: ``Widget.widgets``)."""
-    import ipywidgets as widgets
+    """Every open widget, by model id (ipywidgets 8 and 7)."""
+    from kerashape_magic.render._compat import open_widgets
 
-    try:
-        from ipywidgets.widgets.widget import _instances
-    except ImportError:  # ipywidgets 7 (Colab)
-        _instances = widgets.Widget.widgets
-    return _instances
+    return open_widgets()
 
 
 def test_terminal_ipython_gets_text_and_html_only(seed001):
@@ -62,6 +58,28 @@ def test_no_fixes_no_controls_and_no_widget_models(cases):
     before = set(_widget_instances())
     assert len(bundles(cases["rank1"], widget=True)) == 1
     assert controls_bundle(cases["rank1"]) is None
+    assert set(_widget_instances()) == before
+
+
+def test_the_controls_share_layouts_and_styles(cases):
+    """3 widget models a fix (Apply, its label, their row) and 11 for the rest, in ipywidgets
+    7 and 8 alike: each widget does not open a Layout and a style model of its own."""
+    for name in ("seed001", "truncate"):
+        d = cases[name]
+        before = set(_widget_instances())
+        assert controls_bundle(d, namespace={}) is not None
+        assert len(set(_widget_instances()) - before) == 3 * len(d.fixes) + 11, name
+
+
+def test_a_build_that_fails_half_way_leaves_no_model_open(seed001, monkeypatch):
+    import kerashape_magic.render.widget as widget
+
+    def broken_row(*args):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(widget, "_fix_row", broken_row)
+    before = set(_widget_instances())
+    assert controls_bundle(seed001, namespace={}) is None
     assert set(_widget_instances()) == before
 
 
