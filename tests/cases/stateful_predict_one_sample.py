@@ -3,8 +3,8 @@
 # "Prediction with stateful deep LSTM": trained with a fixed batch_input_shape, then predicting one sample
 # fails ("dimension mismatch"). Keras 3.15: "If an RNN is stateful, the batch size of the input sequences must
 # be the same as the batch size of the initial state. - Expected batch size: 4 - Received batch size: 1". The
-# usual fix: the same network declared for batch size 1 with the trained weights copied in; padding the sample
-# to 4 copies would feed the state garbage.
+# usual fix: the same network declared for batch size 1 with the trained weights copied in; repeating the
+# sample to 4 rows would change the user's data (four samples, four predictions) to fit the declaration.
 SETUP = """import numpy as np
 import keras
 from keras import layers
