@@ -529,7 +529,10 @@ def data_edit(
     top-level ``with`` / ``if`` / ``for`` / ``try`` block, the line goes after the whole block,
     at the block's indentation: there it runs whichever branch assigned the data (the fix's
     code is written shape-generic, so it is right for every branch). The line is indented like
-    the statement it follows. When the failing statement itself assigns ``name``
+    the statement it follows. Statements of that same cell that go on to read ``name``
+    (``X_orig = X.values.copy()``, ``print(X.shape)``) stay before the line and see the data as
+    they saw it: Apply changed the data at the failing call, after them; the cell stays safe to
+    re-run (it rebuilds the data first). When the failing statement itself assigns ``name``
     (``X = np.reshape(X, (1000, 5, 30))`` raised), the fix's code takes that statement's place:
     Apply ran it on the value ``name`` had before that statement, as the cell now will.
 
@@ -554,8 +557,8 @@ def data_edit(
         >>> print(data_edit(h, 2, "X", "X = np.expand_dims(X, -1)").after, end="")
         import numpy as np
         X = np.zeros((4, 3))
-        X = np.expand_dims(X, -1)
         print(X.shape)
+        X = np.expand_dims(X, -1)
     """
     bad = _check_code(code)
     if bad:
@@ -606,7 +609,25 @@ def data_edit(
                 body = body[:-1]
             return _patched(failing, [(start, end, body)])
     e = entries[last]
+    for later in entries[last + 1 :]:  # what the same cell goes on to do with the data sees it unchanged
+        if later.cell is e.cell and later.stmt is not None and any(_reads(later.stmt, n) for n in names):
+            e = later
     return _patched(e.cell, [_insert_after(e.cell, e.top, code)])
+
+
+def _reads(stmt: ast.stmt, name: str) -> bool:
+    """Whether ``stmt`` itself reads ``name`` (a function or class body read later does not count)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return False
+    if isinstance(stmt, (ast.If, ast.While)):
+        return _uses(stmt.test, name)
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        return _uses(stmt.iter, name)
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return any(_uses(i.context_expr, name) for i in stmt.items)
+    if hasattr(stmt, "body"):
+        return False
+    return _uses(stmt, name)
 
 
 # --------------------------------------------------------------------------- imports and names
@@ -819,6 +840,34 @@ def _value_of(e: _Entry, name: str) -> Optional[ast.expr]:
     return None
 
 
+def _used_before(entries: List[_Entry], built: int, name: str, cell: int) -> str:
+    """Why the model ``name`` (built at ``entries[built]``) must keep its declaration, or ``""``:
+    a cell between its construction and the failing one already ran it on data
+    (``model.fit(...)``, ``model.predict(...)``, ``model(x)``), and the changed declaration
+    would break that cell when the notebook is re-run from the top. Earlier runs of the failing
+    cell's own text (the same cell run again) do not count."""
+    failing_text = next((e.cell.text for e in entries if e.cell.count == cell), None)
+    for e in entries[built + 1 :]:
+        if e.stmt is None or e.cell.count >= cell or e.cell.text == failing_text or hasattr(e.stmt, "body"):
+            continue
+        for node in ast.walk(e.stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            if (isinstance(f, ast.Name) and f.id == name) or (
+                isinstance(f, ast.Attribute)
+                and f.attr in _DATA_CALLS
+                and isinstance(f.value, ast.Name)
+                and f.value.id == name
+            ):
+                return (
+                    "`%s` already ran on data in cell [%d] (`%s`); changing its declaration would break "
+                    "that cell when the notebook is re-run from the top"
+                    % (name, e.cell.count, e.cell.source(node))
+                )
+    return ""
+
+
 def _find_model(history: History, cell: int, name: str, line: Optional[int]) -> Union[_Model, NoEdit]:
     """Where the cells declare the model bound to ``name``: its constructor and layer sites."""
     entries = _model_entries(history, cell, line)
@@ -843,6 +892,9 @@ def _find_model(history: History, cell: int, name: str, line: Optional[int]) -> 
         return NoEdit("`%s` is `%s` in %s, not a model declared layer by layer there" % (name, src, where))
     cls = _class_name(value.func, imports)
     fsrc = e.cell.source(value.func)
+    used = _used_before(entries, i, name, cell)
+    if used:
+        return NoEdit(used)
     if cls in _SEQUENTIAL:
         model = _Model(name, "sequential", e.cell, i, e.stmt, value, "", imports, [], [])  # type: ignore[arg-type]
         model.root = _root(None, imports, value.func)
@@ -1783,6 +1835,9 @@ def loss_edit(history: History, cell: int, model: str, loss: str, *, line: Optio
     if kind == "barrier":
         return _not_assigned(model, cell, i, kind, entries)
     start = 0 if i is None else i + 1
+    used = _used_before(entries, start - 1, model, cell)
+    if used:
+        return NoEdit(used)
     found = None
     for k in range(start, len(entries)):
         s = entries[k].stmt

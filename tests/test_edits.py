@@ -56,8 +56,8 @@ DATA = [
             X = np.random.rand(100, 24)
             y = np.random.rand(100)
             X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
-            X_train = np.expand_dims(X_train, -1)
             print(X_train.shape, X_test.shape)
+            X_train = np.expand_dims(X_train, -1)
             """),
         id="tuple-unpacking",
     ),
@@ -92,8 +92,8 @@ DATA = [
             with open("train.npy", "rb") as f:
                 X_train = np.load(f)
                 y_train = np.load(f)
-            X_train = X_train.reshape(-1, 24, 3)
             print(X_train.shape)
+            X_train = X_train.reshape(-1, 24, 3)
             """),
         id="with-block-after-the-block",
     ),
@@ -240,10 +240,10 @@ def test_data_built_in_place_goes_after_the_loop():
     found = E.data_edit(history, 4, "X", "X = np.expand_dims(np.array(X), -1)")
     assert found.after == (
         "X, y = [], []\nfor i in range(len(series) - 24):\n    X.append(series[i : i + 24])\n"
-        "    y.append(series[i + 24])\nX = np.expand_dims(np.array(X), -1)\ny = np.array(y)\nprint(len(X))\n"
+        "    y.append(series[i + 24])\ny = np.array(y)\nprint(len(X))\nX = np.expand_dims(np.array(X), -1)\n"
     )
     history[3] = "X[0] = X[1]\nX.shape"
-    assert E.data_edit(history, 4, "X", "X = X[..., None]").after == "X[0] = X[1]\nX = X[..., None]\nX.shape"
+    assert E.data_edit(history, 4, "X", "X = X[..., None]").after == "X[0] = X[1]\nX.shape\nX = X[..., None]"
 
 
 def test_walrus_binding_is_found():
@@ -566,6 +566,47 @@ def test_model_source_not_found(history, reason):
     found = E.input_shape_edit(history, 2 if max(history) < 2 else max(history) + 1, "model", (24, 1))
     assert isinstance(found, NoEdit) and not found
     assert reason in found.reason
+
+
+def test_a_model_that_already_ran_keeps_its_declaration():
+    """A trained model fed new data of another shape: editing its declaration would break the
+    cell that trained it when the notebook is re-run (Apply rebuilt it keeping the weights)."""
+    hist = {
+        1: IMPORTS,
+        2: "model = keras.Sequential([keras.Input((28, 28, 3)), layers.Flatten(), Dense(10)])\n"
+        "model.compile(loss='mse')\n",
+        3: "model.fit(x_rgb, y, epochs=3)\n",
+        4: "preds = model.predict(gray)",
+        5: "preds = model.predict(gray)",
+    }
+    for found in (
+        E.input_shape_edit(hist, 5, "model", (28, 28, 1)),
+        E.layer_argument_edit(hist, 5, "model", -1, "units", 3),
+        E.loss_edit(hist, 5, "model", "huber"),
+    ):
+        assert isinstance(found, NoEdit)
+        assert "already ran on data in cell [3] (`model.fit(x_rgb, y, epochs=3)`)" in found.reason
+    del hist[3]  # cell [4] is an earlier run of the failing cell's own text: it does not count
+    assert E.input_shape_edit(hist, 5, "model", (28, 28, 1)).cell == 2
+    hist[3] = "out = model(x_rgb[:1])"
+    assert (
+        "already ran on data in cell [3] (`model(x_rgb[:1])`)"
+        in E.input_shape_edit(hist, 5, "model", (9,)).reason
+    )
+
+
+def test_same_cell_readers_keep_what_they_saw():
+    """keras-team/keras#162 style: the pixels stay a DataFrame for the rest of the cell
+    (X_orig = X.values.copy()); the reshape goes after them, in the cell that builds X."""
+    hist = {
+        1: "import numpy as np\nimport pandas as pd\n",
+        2: "df = pd.read_csv('train.csv')\nX = df.drop(columns='label')\ny = df['label'].values\n"
+        "X_orig = X.values.copy()\n",
+        3: "n_pixels = X.shape[1]\n",
+        4: "model.fit(X, y)",
+    }
+    found = E.data_edit(hist, 4, "X", "X = X.to_numpy().reshape(-1, 12, 12, 1)")
+    assert found.cell == 2 and found.after == hist[2] + "X = X.to_numpy().reshape(-1, 12, 12, 1)\n"
 
 
 def test_same_shape_is_no_edit():
@@ -934,7 +975,7 @@ def test_data_edit_for_two_names_goes_after_the_later():
     hist = {1: "X = np.zeros((10, 48))\n", 2: "y = np.zeros(10)\nprint(y)\n", 3: "model.fit(X, y)"}
     code = "X = X.reshape(-1, 24)\ny = np.repeat(y, 2)"
     found = E.data_edit(hist, 3, ("X", "y"), code)
-    assert found.after == "y = np.zeros(10)\nX = X.reshape(-1, 24)\ny = np.repeat(y, 2)\nprint(y)\n"
+    assert found.after == "y = np.zeros(10)\nprint(y)\nX = X.reshape(-1, 24)\ny = np.repeat(y, 2)\n"
     assert "`z` is not assigned" in E.data_edit(hist, 3, ("X", "z"), code).reason
 
 
