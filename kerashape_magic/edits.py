@@ -840,15 +840,22 @@ def _value_of(e: _Entry, name: str) -> Optional[ast.expr]:
     return None
 
 
-def _used_before(entries: List[_Entry], built: int, name: str, cell: int) -> str:
+def _used_before(entries: List[_Entry], built: int, name: str, cell: int, line: Optional[int] = None) -> str:
     """Why the model ``name`` (built at ``entries[built]``) must keep its declaration, or ``""``:
     a cell between its construction and the failing one already ran it on data
     (``model.fit(...)``, ``model.predict(...)``, ``model(x)``), and the changed declaration
     would break that cell when the notebook is re-run from the top. Earlier runs of the failing
-    cell's own text (the same cell run again) do not count."""
-    failing_text = next((e.cell.text for e in entries if e.cell.count == cell), None)
+    cell's own text (the same cell run again) do not count; in the failing cell, the statements
+    before the failing line do (when ``line`` is known)."""
+    failing = next((e.cell for e in entries if e.cell.count == cell), None)
+    stop = _top_index(failing, line) if failing is not None else None
     for e in entries[built + 1 :]:
-        if e.stmt is None or e.cell.count >= cell or e.cell.text == failing_text or hasattr(e.stmt, "body"):
+        if e.stmt is None or hasattr(e.stmt, "body"):
+            continue
+        if e.cell is failing:
+            if stop is None or failing.tree is None or e.top.lineno >= failing.tree.body[stop].lineno:
+                continue
+        elif e.cell.count >= cell or (failing is not None and e.cell.text == failing.text):
             continue
         for node in ast.walk(e.stmt):
             if not isinstance(node, ast.Call):
@@ -892,7 +899,7 @@ def _find_model(history: History, cell: int, name: str, line: Optional[int]) -> 
         return NoEdit("`%s` is `%s` in %s, not a model declared layer by layer there" % (name, src, where))
     cls = _class_name(value.func, imports)
     fsrc = e.cell.source(value.func)
-    used = _used_before(entries, i, name, cell)
+    used = _used_before(entries, i, name, cell, line)
     if used:
         return NoEdit(used)
     if cls in _SEQUENTIAL:
@@ -1835,7 +1842,7 @@ def loss_edit(history: History, cell: int, model: str, loss: str, *, line: Optio
     if kind == "barrier":
         return _not_assigned(model, cell, i, kind, entries)
     start = 0 if i is None else i + 1
-    used = _used_before(entries, start - 1, model, cell)
+    used = _used_before(entries, start - 1, model, cell, line)
     if used:
         return NoEdit(used)
     found = None

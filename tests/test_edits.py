@@ -588,6 +588,10 @@ def test_a_model_that_already_ran_keeps_its_declaration():
         assert "already ran on data in cell [3] (`model.fit(x_rgb, y, epochs=3)`)" in found.reason
     del hist[3]  # cell [4] is an earlier run of the failing cell's own text: it does not count
     assert E.input_shape_edit(hist, 5, "model", (28, 28, 1)).cell == 2
+    del hist[4]
+    hist[5] = "model.fit(x_rgb, y)\npreds = model.predict(gray)"
+    assert "already ran on data in cell [5]" in E.input_shape_edit(hist, 5, "model", (9,), line=2).reason
+    assert E.input_shape_edit(hist, 5, "model", (9,)).cell == 2  # which line failed is not known
     hist[3] = "out = model(x_rgb[:1])"
     assert (
         "already ran on data in cell [3] (`model(x_rgb[:1])`)"
