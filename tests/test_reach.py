@@ -84,7 +84,9 @@ def test_predict_never_rebuilds_a_trained_model_for_other_features(shell, ks):
     d = ks.last()
     assert d.kind == "feature_mismatch" and d.received_name == "X_new"
     assert not [f for f in d.fixes if f.kind == "rebuild_input"]
-    assert any("as trained" in n for n in d.notes)
+    # the panel says why (a note, or the ruled-out rebuild's reason)
+    said = list(d.notes) + [reason for _, reason in getattr(d, "ruled_out", ())]
+    assert any("as trained" in n for n in said), said
 
 
 def test_check_reports_a_dict_whose_arrays_sit_under_the_wrong_keys(shell, ks):
