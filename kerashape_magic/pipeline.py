@@ -69,6 +69,13 @@ def raised_in_keras(tb: Optional[TracebackType]) -> bool:
     return False
 
 
+#: Exception types that Keras raises for a mismatch whose message no parser may read:
+#: ValueError / TypeError (input specs, ops), RuntimeError (Keras 3's "Unable to automatically
+#: build the model" on JAX and PyTorch), KeyError (keras/src/trainers/compile_utils.py: a loss
+#: path not found in the labels' structure).
+CLAIMED = (ValueError, TypeError, RuntimeError, KeyError)
+
+
 def claims(error: BaseException, tb: Optional[TracebackType] = None) -> bool:
     """Whether kerashape should try to explain ``error``: its message parses as a shape
     error, or it is a ``ValueError`` / ``TypeError`` / ``RuntimeError`` that came out of
@@ -76,7 +83,7 @@ def claims(error: BaseException, tb: Optional[TracebackType] = None) -> bool:
     if shape_exception(error)[1] is not None:
         return True
     framework_error = any(c.__name__ == "OpError" for c in type(error).__mro__)  # TF's errors_impl.OpError
-    return (isinstance(error, (ValueError, TypeError, RuntimeError)) or framework_error) and raised_in_keras(
+    return (isinstance(error, CLAIMED) or framework_error) and raised_in_keras(
         tb if tb is not None else error.__traceback__
     )
 

@@ -750,7 +750,10 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             raise Unverifiable("no model in your namespace expects %s windows to try them on" % (shape[1:],))
         if model is None or gathered.facts.call.method in DATA_CONSTRUCTORS:
             return fix.with_verification(True, _rerun_constructor(gathered, fix, fixed))
-        ys = head(ys_override) if ys_override is not None else (head(y) if y is not None else None)
+        if ys_override is not None:  # already the slice's labels when the fix's code ran on slices
+            ys = ys_override if ran_code else head(ys_override)
+        else:
+            ys = head(y) if y is not None else None
         if not ran_code and verb == "split_windows" and y is not None:  # windows share their label
             ys = _np().repeat(head(y, 1), fixed.shape[0], axis=0)
         if fact is not None and fact.input_key is not None:

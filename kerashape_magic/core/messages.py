@@ -204,10 +204,11 @@ def _window(text: str) -> str:
     head, tail = _clean(text[:_WINDOW]), _clean(text[-_WINDOW:])
     listing = _OPEN_LISTING_RX.search(head)
     if listing is not None:  # the cut fell inside TF's frame listing: count the frames it hid
-        lead = _TAIL_FRAMES_RX.match(tail)
-        tail = tail[lead.end() :]
+        lead = _TAIL_FRAMES_RX.match(tail)  # always matches (every part is optional)
+        cut = lead.group() if lead is not None else ""
+        tail = tail[len(cut) :]
         hidden = text.count('File "', _WINDOW, n - _WINDOW) if n <= _COUNT_LIMIT else 0
-        total = int(listing.group(1)) + hidden + lead.group().count('File "')
+        total = int(listing.group(1)) + hidden + cut.count('File "')
         head = head[: listing.start()] + " [%s%d frames omitted]" % (
             "at least " if n > _COUNT_LIMIT else "",
             total,
@@ -486,8 +487,8 @@ def _anchors(rx: "re.Pattern[str]") -> tuple:
     Only the top-level sequence is read (alternatives and optional groups are not required).
     """
     try:
-        from re import _constants as c  # CPython 3.11+
-        from re import _parser as p
+        from re import _constants as c  # type: ignore[attr-defined]  # CPython 3.11+
+        from re import _parser as p  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover - older CPython names
         try:
             import sre_constants as c  # type: ignore[no-redef]
@@ -893,7 +894,27 @@ def parse(text: str) -> Optional[ParsedMessage]:
         ((None, 1), (3, 200))
     """
     try:
-        body = _window(text if isinstance(text, str) else str(text))
+        text = text if isinstance(text, str) else str(text)
+        global _last_parse
+        key = (id(text), len(text), text[:_WINDOW], text[-_WINDOW:])
+        last = _last_parse  # one tuple, read and replaced whole (threads)
+        if last[0] == key:  # the hook and the pipeline ask about the same message in turn
+            return last[1]
+        result = _parse(text)
+        _last_parse = (key, result)
+        return result
+    except Exception:  # a message we misread must not break the user's traceback
+        return None
+
+
+#: ``(key, result)`` of the last :func:`parse`: the key holds only the message's identity,
+#: length and the two windows parse reads (never the message itself, which may be 10 MB).
+_last_parse: tuple = (None, None)
+
+
+def _parse(text: str) -> Optional[ParsedMessage]:
+    try:
+        body = _window(text)
         for family, rx, finish, anchors in _RULES:
             if not all(a in body for a in anchors):
                 continue

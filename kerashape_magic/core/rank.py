@@ -135,6 +135,14 @@ def rank(d: Diagnosis, facts: Facts) -> Diagnosis:
             i,
         )
         offered.append((key, fix))
+    if _data_fixed(facts, [f for _, f in offered]):
+        kept = []
+        for key, fix in offered:
+            if fix.kind == "rebuild_input" and fix.move in COST and fix.move not in KEEPS_WEIGHTS:
+                ruled.append((fix.title, NEEDLESS_FOR_TRAINED))
+            else:
+                kept.append((key, fix))
+        offered = kept
     if _declaration_fixed(d, facts, [f for _, f in offered]):
         kept = []
         for key, fix in offered:
@@ -151,6 +159,20 @@ LOSSY_FOR_A_TYPO = (
     "it would throw data away to fit the declaration of a model that was never trained; fixing the "
     "declaration keeps every value"
 )
+
+
+NEEDLESS_FOR_TRAINED = (
+    "the model was trained: rebuilding it would re-initialise learned weights, while a verified data fix "
+    "keeps every one of them"
+)
+
+
+def _data_fixed(facts: Facts, fixes: List[Fix]) -> bool:
+    """A trained model whose data a verified, lossless data move fixes: a rebuild that
+    re-initialises weights is then needless (rule 3's strong form for trained models)."""
+    if facts.model is None or not facts.model.trained:
+        return False
+    return any(f.verified and not f.changes_model and not f.loses_data and f.move in COST for f in fixes)
 
 
 def _declaration_fixed(d: Diagnosis, facts: Facts, fixes: List[Fix]) -> bool:

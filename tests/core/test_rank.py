@@ -64,7 +64,7 @@ TABLE = [
         "grey images, trained model: repeat the channel",
         diag("feature_mismatch", [DECLARE, REPEAT]),
         facts(trained=True),
-        ["repeat_channel", "declare_input"],
+        ["repeat_channel"],  # the weight-discarding rebuild is needless: Details,
     ),
     (
         "wrong size, never trained: the declaration, not a lossy resize",
@@ -146,3 +146,9 @@ def test_rule_proposed_fixes_keep_the_rules_order():
     a, b = Fix("sparse_loss", "a", "", "", verified=True), Fix("to_categorical", "b", "", "", verified=True)
     d = rank(diag("label_mismatch", [a, b]), facts())
     assert [x.kind for x in d.fixes] == ["sparse_loss", "to_categorical"]
+
+
+def test_a_trained_model_is_not_rebuilt_when_a_lossless_data_move_works():
+    d = rank(diag("feature_mismatch", [DECLARE, FREE, REPEAT]), facts(trained=True))
+    assert [x.move for x in d.fixes] == ["repeat_channel", "free_axes"]
+    assert "re-initialise learned weights" in dict(d.ruled_out)["rebuild_input/declare_input"]

@@ -18,6 +18,7 @@ from typing import Callable, Iterable, List, Optional, Tuple
 
 from ..shapes import axis_names
 from ..types import Diagnosis, Facts, Fix
+from . import templates
 from .data import DATA_MOVES, Situation
 from .model import MODEL_MOVES
 
@@ -86,4 +87,52 @@ def propose(d: Diagnosis, facts: Facts) -> Diagnosis:
                 continue
             seen.add(fix.code)
             found.append(fix if fix.move else replace(fix, move=move.__name__))
+    if not any(f.move for f in found if not f.changes_model):
+        for fix in two_steps(s):
+            if fix.code not in seen:
+                seen.add(fix.code)
+                found.append(fix)
     return replace(d, fixes=tuple(found))
+
+
+def two_steps(s: Situation) -> List[Fix]:
+    """When no single data move reaches the expected shape: a size-1 axis added at the end
+    (or a size-1 axis dropped) first, then any data move from there — e.g. grey scans
+    ``(N, 28, 28)`` into an RGB model: add the channel axis, then repeat it three times.
+
+    The combined fix runs both codes in order (each rebinds the same name), so verification
+    and Apply run exactly the two steps.
+    """
+    R, E = s.received, s.expected
+    firsts: List[Tuple[str, tuple, str]] = []
+    if len(R) + 1 == len(E):
+        firsts.append(("add_axis", tuple(R) + (1,), "expand_dims"))
+    for i in range(1, len(R)):
+        if R[i] == 1 and len(R) == len(E) + 1:
+            firsts.append(("drop_axis", tuple(R[:i]) + tuple(R[i + 1 :]), "squeeze"))
+    out: List[Fix] = []
+    for first_move, shape, _kind in firsts:
+        if first_move == "add_axis":
+            step1 = templates.expand_dims(s.facts, s.name, s.tname, -1, shape, "")
+        else:
+            axis = next(i for i in range(1, len(R)) if tuple(R[:i]) + tuple(R[i + 1 :]) == shape)
+            step1 = templates.squeeze(s.facts, s.name, s.tname, axis, shape, "")
+        if step1 is None:
+            continue
+        inner = replace(s, received=shape, x=replace(s.x, shape=shape))
+        for move in DATA_MOVES:
+            if move.__name__ in ("add_axis", "drop_axis"):
+                continue
+            for second in move(inner):
+                if second is None:
+                    continue
+                out.append(
+                    replace(
+                        second,
+                        title="%s, then: %s" % (step1.title, second.title[0].lower() + second.title[1:]),
+                        code=templates.code(step1.code, second.code),
+                        rationale="%s %s" % (step1.title + ".", second.rationale),
+                        move=(second.move or move.__name__),
+                    )
+                )
+    return out

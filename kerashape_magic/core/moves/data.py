@@ -78,7 +78,9 @@ def add_axis(s: Situation) -> Iterable[Optional[Fix]]:
                 "This is one sample without the batch axis: add a leading axis of size 1 (or index "
                 "with x[0:1] instead of x[0])."
             )
-        elif shape_fits(shape, E) and E[p] in (1, None):
+        elif shape_fits(shape, E) and (E[p] == 1 or (E[p] is None and not made)):
+            # a declared size-1 axis is evidence; a free one only takes the first place that
+            # fits, the last axis first (Keras puts features and channels last)
             axname = name_of(s.names, p)
             why = "The data has no %s axis: add one of size 1. No value moves." % axname
         else:
