@@ -65,7 +65,7 @@ from typing import Any, Dict, Iterator, Optional, Tuple
 
 from . import _state
 
-_BASE_TYPES: Tuple[type, ...] = (ValueError, TypeError)
+_BASE_TYPES: Tuple[type, ...] = (ValueError, TypeError, RuntimeError, KeyError)  # pipeline.CLAIMED
 #: What stops a diagnosis at once: the user pressed Ctrl-C, or code asked to exit.
 _STOPS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 #: The names this extension loads under (``kerashape.py`` is a shim over ``kerashape_magic``).
