@@ -117,7 +117,7 @@ def _parse_shape(s: str) -> Optional[tuple]:
     parts = re.split(r"\s*,\s*|\s+", inner)
     if parts and parts[-1] == "" and len(parts) > 1:  # "(5,)"
         parts.pop()
-    dims = []
+    dims: "list[Optional[int]]" = []
     for p in parts:
         if p in _UNKNOWN_DIMS:
             dims.append(None)
@@ -353,7 +353,7 @@ def _input_name(s: str) -> Optional[str]:
     return None if not s or s == "None" or re.fullmatch(r"keras_tensor(_\d+)?", s) else s
 
 
-_CONVERT = {
+_CONVERT: "dict[str, Callable[[str], object]]" = {
     "layer_name": lambda s: s.strip("'\"") or None,
     "name": _input_name,
     "prefix": lambda s: s.strip() or None,
@@ -865,6 +865,7 @@ _K2_WRAP = re.compile(
 
 def _wrapper(s: str) -> "tuple[Optional[str], Optional[str]]":
     """The innermost (last) ``Exception encountered when calling ...`` wrapper: (class, layer name)."""
+    found: "list[tuple[int, Optional[str], Optional[str]]]"
     found = [(m.start(), m.group(1), None) for m in _K3_WRAP.finditer(s)]
     found += [(m.start(), m.group(2), m.group(1)) for m in _K2_WRAP.finditer(s)]
     return max(found, key=lambda t: t[0])[1:] if found else (None, None)
