@@ -307,6 +307,8 @@ def label_kind(obj: Any, max_values: int = 4096) -> Optional[Tuple[str, Optional
                 if bool(np.all(ones == 1))
                 else ("multi_hot", int(arr.shape[-1]))
             )
+        if arr.dtype.kind in "iu" and arr.min() >= 0:
+            return ("class_indices", int(arr.max()) + 1)  # one class index per position (a tagger)
         return ("continuous", None)
     if binary:
         return ("binary", 2)

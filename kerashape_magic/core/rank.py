@@ -3,8 +3,9 @@
 1. Never offered (listed in Details with the reason instead): a candidate a move already
    ruled out (an axis move between two axes of one size), a candidate whose code failed on
    the slice (the model's own words), any model change for a call that uses the model as
-   trained (``predict``, ``evaluate``, ``model(x)``), and a rebuild for validation data that
-   would change the declared sizes the training data fits.
+   trained (``predict``, ``evaluate``, ``model(x)``), a rebuild for validation data that
+   would change the declared sizes the training data fits, and a data fix of a name passed
+   as both x and y (an autoencoder's ``fit(data, data)``: it would change the input too).
 2. Verified before not verified; lossless before lossy. Re-initialising a trained model's
    weights counts as a loss.
 3. A trained model keeps its weights: data moves first. A model never trained whose
@@ -61,6 +62,12 @@ def ruled_out_reason(fix: Fix, d: Diagnosis, facts: Facts) -> str:
         return (
             "a %s call uses the model as trained: the data must match it; changing the model would "
             "re-initialise the weights that depend on it" % (method.strip("_") or "prediction")
+        )
+    roles = {f.role for f in facts.data if fix.target and f.name == fix.target}
+    if not fix.changes_model and {"x", "y"} <= roles:
+        return (
+            "`%s` is both the input and the labels of the call: changing it for one changes the other "
+            "too; keep a separate array for the labels" % fix.target
         )
     x = next((f for f in facts.data if f.name and f.name == d.received_name), None)
     if fix.kind == "rebuild_input" and x is not None and x.role == "val_x" and fix.move not in KEEPS_WEIGHTS:

@@ -702,17 +702,52 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
     if form == "other" or (
         form == "values" and not _same_after_squeeze(s.shape, s.output) and fam is not None
     ):
-        if fam is None and check:
+        if fam is None and check and not _units_differ(s):
             return None
         return _Finding(
             "label_shape",
             "%s does not fit the model's output %s%s."
             % (s.who, fmt(s.output), " with %s" % loss if loss else ""),
-            [],
+            [_value_units_fix(s, facts)],
             [],
             lead if fam == "sparse" else s.output,
         )
     return None
+
+
+def _units_differ(s: _Labels) -> bool:
+    """Labels and output agree on every axis but the last, where the output has another number
+    of units than the labels have values: an element-wise loss broadcasts them silently
+    (Keras 3 trains a (None, 3) output against (N, 1) targets without a word)."""
+    Y, Out = s.shape, s.output
+    return (
+        Y is not None
+        and Out is not None
+        and len(Y) == len(Out) >= 2
+        and all(o is None or y == o for y, o in zip(Y[:-1], Out[:-1]))
+        and Y[-1] is not None
+        and Out[-1] is not None
+        and Y[-1] != Out[-1]
+    )
+
+
+def _value_units_fix(s: _Labels, facts: Facts) -> Optional[Fix]:
+    """The output layer rebuilt with one unit per label value (regression targets), when the
+    output's last axis alone disagrees and the output layer is a Dense-like layer."""
+    if not _units_differ(s) or s.layer is None or s.layer.class_name not in ("Dense", "EinsumDense"):
+        return None
+    if _as_trained(facts):
+        return None
+    return edit_output_fix(
+        facts,
+        s.layer,
+        s.shape[-1],
+        None,
+        "The labels hold %d value%s per sample; the output layer %r gives %d. With %d units the output has "
+        "the labels' shape, so the loss compares each prediction with its own target instead of "
+        "broadcasting one against the others."
+        % (s.shape[-1], "" if s.shape[-1] == 1 else "s", s.layer.name, s.output[-1], s.shape[-1]),
+    )
 
 
 def _same_after_squeeze(Y: Shape, Out: Shape) -> bool:
@@ -975,13 +1010,13 @@ def _single_unit_labels(s: _Labels, facts: Facts, form: str, check: bool) -> Opt
     if (
         form in ("other", "values")
         and not _same_after_squeeze(s.shape, s.output)
-        and not (fam is None and check)
+        and not (fam is None and check and not _units_differ(s))
     ):
         return _Finding(
             "label_shape",
             "%s does not fit the model's output %s%s."
             % (s.who, fmt(s.output), " with %s" % s.loss if s.loss else ""),
-            [],
+            [_value_units_fix(s, facts)],
             [],
             s.output,
         )

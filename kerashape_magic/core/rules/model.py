@@ -772,6 +772,8 @@ def _output_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagno
     out = m.output_shape
     if y is None or y.shape is None or out is None or len(out) < 3 or not 1 <= len(y.shape) <= 2:
         return None
+    if len(y.shape) == len(out) - 1 and all(o is None or a == o for a, o in zip(y.shape[1:], out[1:-1])):
+        return None  # one class index per position (a tagger): the labels fit a sparse loss (labels.py)
     layers = m.layers
     j = len(layers)
     while j > 0 and layers[j - 1].class_name in PER_POSITION and len(layers[j - 1].input_shape or ()) >= 3:
