@@ -83,8 +83,8 @@ def table_html(d: Diagnosis) -> str:
     rows = table_rows(d)
     if not rows:
         return "<p>received %s, expected %s</p>" % (
-            esc(fmt_shape(d.received_shape)),
-            esc(fmt_shape(d.expected_shape)),
+            esc(fmt_shape(d.received_shape) if d.received_shape is not None else "an unknown shape"),
+            esc(fmt_shape(d.expected_shape) if d.expected_shape is not None else "a shape not known here"),
         )
     head = "".join(
         '<th style="%s">%s</th>' % (_CELL % (_BORDER, align), label)
@@ -140,7 +140,7 @@ def cube_alt(d: Diagnosis, side: str = "") -> str:
 
 def cube_img(d: Diagnosis) -> str:
     """The cube as two ``<img>`` (received, expected) with inline base64 PNGs, or ``""``
-    if drawing fails.
+    if drawing fails; a side whose shape is not known is left out.
 
     Side by side where there is room, one under the other where there is not (``flex-wrap``;
     where styles are stripped, as on GitHub, two inline images wrap the same way), each at its
@@ -153,12 +153,17 @@ def cube_img(d: Diagnosis) -> str:
         halves = cube_pngs(d)
     except Exception:  # matplotlib missing or broken: the table says the same
         return ""
+    # A side whose shape is not known would be an empty picture saying so: the text says it.
+    known = {"received": d.received_shape is not None, "expected": d.expected_shape is not None}
     imgs = "".join(
         '<img class="kerashape-cube" alt="%s" src="data:image/png;base64,%s" width="288" '
         'style="max-width:100%%;height:auto;display:block">'
         % (html.escape(cube_alt(d, side)), base64.b64encode(png).decode("ascii"))
         for side, png in zip(("received", "expected"), halves)
+        if known[side]
     )
+    if not imgs:
+        return ""
     return (
         '<div style="display:flex;flex-wrap:wrap;gap:0 8px;margin:4px 0 8px;max-width:100%%">%s</div>' % imgs
     )

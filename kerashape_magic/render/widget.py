@@ -189,7 +189,10 @@ def build_controls(d: Diagnosis, namespace: Optional[Dict[str, Any]] = None) -> 
     border = border_layout("1px solid rgba(128,128,128,.35)", "4px solid %s" % WARN)
     controls = widgets.VBox(
         children,
-        layout=widgets.Layout(**border, padding="6px 12px", margin="0 0 6px 0", max_width="60em"),
+        # flex-start: each button keeps its own width instead of stretching across the box.
+        layout=widgets.Layout(
+            **border, padding="6px 12px", margin="0 0 6px 0", max_width="60em", align_items="flex-start"
+        ),
     )
     controls.add_class("kerashape-controls")
     return controls

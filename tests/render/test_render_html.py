@@ -85,6 +85,16 @@ def test_cube_is_two_inline_pngs_with_alt_text(seed001):
     assert "<img" not in render_html(seed001, cube=False)
 
 
+def test_a_side_of_unknown_shape_has_no_picture(seed001):
+    import dataclasses
+
+    d = dataclasses.replace(seed001, expected_shape=None, rows=())
+    page = render_html(d)
+    imgs = [a for t, a in _parse(page).tags if t == "img"]
+    assert len(imgs) == 1 and "(100, 24, 1)" in imgs[0]["alt"]
+    assert "expected a shape not known here" in page
+
+
 def test_code_wraps_inside_its_own_box(seed001):
     page = render_html(seed001)
     pres = re.findall(r'<pre style="([^"]*)"', page)
