@@ -120,7 +120,8 @@ TABLE = [
         ["sparse_loss", "to_categorical"],
     ),
     ((100, 10), ("multi_hot", 10), (None, 10), "sigmoid", CCE, "multi_hot_labels", ["binary_loss"]),
-    ((100, 3), ("continuous", None), (None, 1), "linear", MSE, "label_shape", []),  # mse broadcasts silently
+    # mse broadcasts silently: the output layer gets one unit per target value
+    ((100, 3), ("continuous", None), (None, 1), "linear", MSE, "label_shape", ["edit_layer"]),
     ((100, 20), ("class_indices", 10), (None, 10), "softmax", SCCE, "label_axes", []),  # labels per timestep
     ((100,), ("continuous", None), (None, 10), "softmax", SCCE, "continuous_labels", []),
 ]
