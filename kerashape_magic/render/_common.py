@@ -288,3 +288,46 @@ def result_phrase(d: Diagnosis, fix: Fix) -> Optional[str]:
         return "after Apply, %s takes %s" % ("`%s`" % name if name else "the model", fmt_shape(shape))
     name = fix.target or d.received_name
     return "after Apply, %s becomes %s" % ("`%s`" % name if name else "the data", fmt_shape(shape))
+
+
+def edit_lines(fix: Fix) -> List[Tuple[str, List[Tuple[str, str]]]]:
+    """The change to the user's own cells that makes ``fix`` last, as ``(heading, lines)``.
+
+    Reads ``fix.source_edits`` (``kerashape_magic.edits.SourceEdit``: ``cell``, ``before``,
+    ``after``; or ``NoEdit``: ``reason``) by attribute, so a ``Fix`` without the field, or
+    edits of another shape, give ``[]``. Each line is ``(mark, text)``: ``"-"`` removed,
+    ``"+"`` added, ``" "`` context (one line around each change, as ``diff -U1``).
+
+    Example:
+        >>> from kerashape_magic.core.types import Fix
+        >>> from kerashape_magic.edits import SourceEdit
+        >>> edit = SourceEdit(3, "X = load()\\nfit(X)", "X = load()\\nX = X[..., None]\\nfit(X)")
+        >>> fix = Fix("expand_dims", "t", "X = X[..., None]", "r", source_edits=(edit,))
+        >>> heading, lines = edit_lines(fix)[0]
+        >>> heading
+        'To keep it when the notebook runs again, change cell [3]:'
+        >>> lines
+        [(' ', 'X = load()'), ('+', 'X = X[..., None]'), (' ', 'fit(X)')]
+    """
+    import difflib
+
+    out: List[Tuple[str, List[Tuple[str, str]]]] = []
+    for edit in getattr(fix, "source_edits", ()) or ():
+        reason = getattr(edit, "reason", None)
+        if isinstance(reason, str) and reason:
+            out.append(("To keep it when the notebook runs again: %s." % reason.rstrip("."), []))
+            continue
+        cell, before, after = (getattr(edit, a, None) for a in ("cell", "before", "after"))
+        if not isinstance(before, str) or not isinstance(after, str) or before == after:
+            continue
+        lines: List[Tuple[str, str]] = []
+        diff = difflib.unified_diff(before.splitlines(), after.splitlines(), n=1, lineterm="")
+        for line in list(diff)[2:]:  # skip the ---/+++ header
+            if line.startswith("@@"):
+                if lines:
+                    lines.append((" ", "\u2026"))
+                continue
+            lines.append((line[:1], line[1:]))
+        where = "cell [%d]" % cell if isinstance(cell, int) else "your cell"
+        out.append(("To keep it when the notebook runs again, change %s:" % where, lines))
+    return out

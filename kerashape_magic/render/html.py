@@ -11,10 +11,11 @@ from __future__ import annotations
 import base64
 import html
 import re
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 from ..core.types import Diagnosis, Fix
 from ._common import (
+    edit_lines,
     fmt_shape,
     graph_name,
     graph_sentence,
@@ -203,7 +204,28 @@ def fix_html(fix: Fix, number: int = 0, d: Optional[Diagnosis] = None) -> str:
         parts.append('<div class="kerashape-result-shape">%s</div>' % esc(text))
     if fix.rationale:
         parts.append('<div style="opacity:.85">%s</div>' % esc(fix.rationale))
+    parts += [edit_html(heading, lines) for heading, lines in edit_lines(fix)]
     return '<div style="margin:6px 0 10px">%s</div>' % "".join(parts)
+
+
+_EDIT_MARKS = {
+    "+": ("rgba(47,158,68,.18)", "+ "),
+    "-": ("rgba(232,89,12,.18)", "- "),
+    " ": ("transparent", "  "),
+}
+
+
+def edit_html(heading: str, lines: List[Tuple[str, str]]) -> str:
+    """One change to the user's cells (:func:`~._common.edit_lines`): the heading, then the
+    changed lines marked ``+`` / ``-`` and tinted (the marks say it without colour)."""
+    body = "".join(
+        '<div style="background:%s">%s%s</div>'
+        % (_EDIT_MARKS[mark][0], _EDIT_MARKS[mark][1], html.escape(text))
+        for mark, text in lines
+        if mark in _EDIT_MARKS
+    )
+    pre = '<pre class="kerashape-edit" style="%s">%s</pre>' % (_PRE, body) if body else ""
+    return '<div style="margin-top:4px">%s</div>%s' % (esc(heading), pre)
 
 
 def _items(title: str, items: Iterable[str]) -> str:

@@ -10,7 +10,7 @@ import textwrap
 from typing import List
 
 from ..core.types import Diagnosis, Fix
-from ._common import fmt_shape, graph_name, graph_sentence, result_phrase, scrub, table_rows
+from ._common import edit_lines, fmt_shape, graph_name, graph_sentence, result_phrase, scrub, table_rows
 
 #: Marks a table row whose axis does not match (``status != "ok"``).
 MARK = "!"
@@ -52,6 +52,9 @@ def _fix_lines(number: int, fix: Fix, d: Diagnosis) -> List[str]:
         lines += textwrap.wrap(
             scrub(fix.rationale), width=88, initial_indent="     why: ", subsequent_indent="          "
         )
+    for heading, changed in edit_lines(fix):
+        lines += textwrap.wrap(heading, width=88, initial_indent="     ", subsequent_indent="     ")
+        lines += [("       %s %s" % (mark, text)).rstrip() for mark, text in changed]
     return lines
 
 

@@ -98,3 +98,32 @@ def test_helpers_never_lose_the_message():
     assert key_message_line("only one line") == "only one line"
     assert plain_paths("no path here") == "no path here"
     assert plain_paths("tensorflow/python/framework/ops.py, line 12") == "TensorFlow's own code"
+
+
+def test_the_change_to_the_users_cells_is_shown(seed001):
+    """``Fix.source_edits`` (issue 12's SourceEdit / NoEdit): the edited lines, marked."""
+    from kerashape_magic.edits import NoEdit, SourceEdit
+
+    before = "X_train = np.random.rand(100, 24, 1)\ny_train = np.random.rand(100, 1)\nmodel = build()"
+    after = before.replace("y_train =", "X_train = np.repeat(X_train, 3, axis=-1)\ny_train =")
+    rebuild, repeat = seed001.fixes
+    repeat = dataclasses.replace(repeat, source_edits=(SourceEdit(2, before, after),))
+    rebuild = dataclasses.replace(
+        rebuild, source_edits=(NoEdit("`model` is loaded by load_model(...) in cell [1]"),)
+    )
+    d = dataclasses.replace(seed001, fixes=(rebuild, repeat))
+    page = render_html(d)
+    words = " ".join(_words(page).split())
+    assert "To keep it when the notebook runs again, change cell [2]:" in words
+    assert "+ X_train = np.repeat(X_train, 3, axis=-1)" in words
+    assert "- " not in re.findall(r'<pre class="kerashape-edit"[^>]*>(.*?)</pre>', page)[0]  # only added
+    assert "To keep it when the notebook runs again: model is loaded by load_model(...) in cell [1]." in words
+    text = render_text(d)
+    assert (
+        "change cell [2]:" in text
+        and "       + X_train = np.repeat(X_train, 3, axis=-1)" in text.splitlines()
+    )
+    # A Fix without edits, or with something else in the field, shows nothing more.
+    assert "To keep it" not in render_html(seed001) and "To keep it" not in render_text(seed001)
+    odd = dataclasses.replace(seed001, fixes=(dataclasses.replace(repeat, source_edits=(object(),)),))
+    assert "To keep it" not in render_html(odd)
