@@ -840,6 +840,12 @@ def _value_of(e: _Entry, name: str) -> Optional[ast.expr]:
     return None
 
 
+def _short(cell: _Cell, call: ast.Call) -> str:
+    """``model.fit(X, y)``, or ``model.fit(...)`` when the call is long."""
+    text = cell.source(call)
+    return text if len(text) <= 40 and "\n" not in text else cell.source(call.func) + "(...)"
+
+
 def _used_before(entries: List[_Entry], built: int, name: str, cell: int, line: Optional[int] = None) -> str:
     """Why the model ``name`` (built at ``entries[built]``) must keep its declaration, or ``""``:
     a cell between its construction and the failing one already ran it on data
@@ -870,7 +876,7 @@ def _used_before(entries: List[_Entry], built: int, name: str, cell: int, line: 
                 return (
                     "`%s` already ran on data in cell [%d] (`%s`); changing its declaration would break "
                     "that cell when the notebook is re-run from the top"
-                    % (name, e.cell.count, e.cell.source(node))
+                    % (name, e.cell.count, _short(e.cell, node))
                 )
     return ""
 

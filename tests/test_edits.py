@@ -586,6 +586,8 @@ def test_a_model_that_already_ran_keeps_its_declaration():
     ):
         assert isinstance(found, NoEdit)
         assert "already ran on data in cell [3] (`model.fit(x_rgb, y, epochs=3)`)" in found.reason
+    hist[3] = "model.fit(x_rgb, y, epochs=3, batch_size=32, validation_split=0.2, verbose=0)"
+    assert "(`model.fit(...)`)" in E.input_shape_edit(hist, 5, "model", (28, 28, 1)).reason
     del hist[3]  # cell [4] is an earlier run of the failing cell's own text: it does not count
     assert E.input_shape_edit(hist, 5, "model", (28, 28, 1)).cell == 2
     del hist[4]
