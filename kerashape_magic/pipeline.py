@@ -116,7 +116,14 @@ def _with_trained(facts: Facts, model: Any) -> Facts:
 def _finish(d: Optional[Diagnosis], gathered: Any) -> Optional[Diagnosis]:
     if d is None:
         return None
-    return rank(verify(d, gathered), gathered.facts)
+    d = rank(verify(d, gathered), gathered.facts)
+    try:  # apply refuses a fix whose objects changed since (actions.remember)
+        from . import actions
+
+        actions.remember(d, gathered.namespace)
+    except Exception:
+        pass
+    return d
 
 
 def diagnose_error(

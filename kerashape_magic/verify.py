@@ -139,16 +139,71 @@ class _VerifyKerashape:
         return model
 
 
-#: Ops that run Python or a generator: reading such a dataset again has side effects (it
-#: consumes a one-shot iterator, runs the user's function): tensorflow/python/ops/script_ops.py,
-#: tensorflow/python/data/ops/from_generator_op.py.
-_PYTHON_OPS = ("PyFunc", "EagerPyFunc", "PyFuncStateless", "GeneratorDataset")
+#: Ops that run Python: a ``py_function`` / ``numpy_function`` in a ``map``, or the generator
+#: behind ``from_generator`` (tensorflow/python/ops/script_ops.py,
+#: tensorflow/python/data/ops/from_generator_op.py).
+_PYTHON_OPS = ("PyFunc", "EagerPyFunc", "PyFuncStateless")
+
+
+def _generator_of(fn: Any, depth: int = 0) -> Any:
+    """The user's generator callable behind one of ``from_generator``'s own py_funcs, or None
+    (found in the closures of from_generator's nested functions, a few levels deep)."""
+    for cell in getattr(fn, "__closure__", None) or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        state = getattr(value, "__self__", value)
+        if hasattr(state, "_generator"):
+            return state._generator
+        if depth < 3 and callable(value) and getattr(value, "__closure__", None):
+            found = _generator_of(value, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _python_rereadable(node: Any) -> bool:
+    """Whether the Python behind one py_func node can run again without side effects.
+
+    ``from_generator``'s callable is called afresh for every pass over the dataset: a plain
+    function or lambda that builds a new iterator (``lambda: zip(xs, ys)``) reads the same data
+    again; a generator function runs the user's code (which may count, append, read a file)
+    and a callable that hands back an existing iterator would be consumed. A ``py_function``
+    in a ``map`` is the user's code: never run for verification.
+    """
+    import inspect
+
+    from tensorflow.python.ops import script_ops
+
+    try:
+        fn = script_ops._py_funcs.get(node.attr["token"].s.decode())
+    except Exception:
+        return False
+    qualname = getattr(fn, "__qualname__", "")
+    if "_from_generator" not in qualname and "_GeneratorState" not in qualname:
+        return False
+    if "get_next_id" in qualname or "finalize" in qualname:
+        return True  # from_generator's own bookkeeping
+    gen = _generator_of(fn)
+    if gen is None or inspect.isgeneratorfunction(gen) or not inspect.isfunction(gen):
+        return False
+    code = gen.__code__
+    names = list(code.co_names) + list(code.co_freevars)
+    scope = dict(gen.__globals__)
+    for name, cell in zip(code.co_freevars, gen.__closure__ or ()):
+        try:
+            scope[name] = cell.cell_contents
+        except ValueError:
+            return False
+    return not any(hasattr(scope.get(n), "__next__") for n in names)  # a one-shot iterator
 
 
 def rereadable(ds: Any, limit: int = 64) -> bool:
-    """Whether reading ``ds`` again is free of side effects: no function on its chain of
-    ``_input_dataset`` parents runs Python (``from_generator``, ``py_function``,
-    ``numpy_function``). Read from the dataset's function graphs; nothing is iterated."""
+    """Whether reading ``ds`` again is free of side effects: every function on its chain of
+    ``_input_dataset`` parents is TensorFlow's own, or ``from_generator`` over a callable
+    that builds a fresh iterator (see :func:`_python_rereadable`). Read from the dataset's
+    function graphs; nothing is iterated."""
     n = 0
     while ds is not None and n < limit:
         for attr in ("_map_func", "_predicate", "_func", "_reduce_func", "_key_func"):
@@ -157,12 +212,11 @@ def rereadable(ds: Any, limit: int = 64) -> bool:
             if graph is None:
                 continue
             try:
-                ops = {node.op for node in graph.as_graph_def().node}
-                for f in graph.as_graph_def().library.function:
-                    ops.update(node.op for node in f.node_def)
+                gd = graph.as_graph_def()
+                nodes = list(gd.node) + [nd for f in gd.library.function for nd in f.node_def]
             except Exception:
                 return False
-            if ops & set(_PYTHON_OPS):
+            if any(nd.op in _PYTHON_OPS and not _python_rereadable(nd) for nd in nodes):
                 return False
         ds, n = getattr(ds, "_input_dataset", None), n + 1
     return n < limit
@@ -174,8 +228,8 @@ def _check_rereadable(gathered: Gathered) -> None:
     ]:
         if obj is not None and _is_dataset(obj) and not rereadable(obj):
             raise Unverifiable(
-                "verifying would consume your data: the dataset runs Python (a generator or py_function), "
-                "so kerashape does not read it"
+                "verifying would consume your data: the dataset runs your Python code (a generator "
+                "function, a one-shot iterator or a py_function), so kerashape does not read it"
             )
 
 
@@ -796,8 +850,15 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
         verify_labels,  # noqa: F401  (registers the label and loss verifiers)
     )
 
-    checked = tuple(
-        f if f.verification.startswith("ruled out:") else verify_fix(f, gathered, diagnosis)
-        for f in diagnosis.fixes
-    )
-    return replace(diagnosis, fixes=checked)
+    from . import facts as facts_mod
+
+    checked = []
+    for f in diagnosis.fixes:
+        if f.verification.startswith("ruled out:"):
+            checked.append(f)
+        elif facts_mod.out_of_time():
+            facts_mod.skip("verifying %r" % f.title)
+            checked.append(f.with_verification(False, "not verified: kerashape reached its time limit first"))
+        else:
+            checked.append(verify_fix(f, gathered, diagnosis))
+    return replace(diagnosis, fixes=tuple(checked))
