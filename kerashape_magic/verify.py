@@ -845,12 +845,11 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
     """
     if not diagnosis.fixes:
         return diagnosis
+    from . import facts as facts_mod
     from . import (
         verify_internal,  # noqa: F401  (registers the internal-layer verifiers)
         verify_labels,  # noqa: F401  (registers the label and loss verifiers)
     )
-
-    from . import facts as facts_mod
 
     checked = []
     for f in diagnosis.fixes:
