@@ -56,7 +56,20 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import (
+    Collection,
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Union,
+)
 
 __all__ = [
     "SourceEdit",
@@ -846,7 +859,14 @@ def _short(cell: _Cell, call: ast.Call) -> str:
     return text if len(text) <= 40 and "\n" not in text else cell.source(call.func) + "(...)"
 
 
-def _used_before(entries: List[_Entry], built: int, name: str, cell: int, line: Optional[int] = None) -> str:
+def _used_before(
+    entries: List[_Entry],
+    built: int,
+    name: str,
+    cell: int,
+    line: Optional[int] = None,
+    failed: Collection[int] = (),
+) -> str:
     """Why the model ``name`` (built at ``entries[built]``) must keep its declaration, or ``""``:
     a cell between its construction and the failing one already ran it on data
     (``model.fit(...)``, ``model.predict(...)``, ``model(x)``), and the changed declaration
@@ -861,7 +881,11 @@ def _used_before(entries: List[_Entry], built: int, name: str, cell: int, line: 
         if e.cell is failing:
             if stop is None or failing.tree is None or e.top.lineno >= failing.tree.body[stop].lineno:
                 continue
-        elif e.cell.count >= cell or (failing is not None and e.cell.text == failing.text):
+        elif (
+            e.cell.count >= cell
+            or e.cell.count in failed
+            or (failing is not None and e.cell.text == failing.text)
+        ):
             continue
         for node in ast.walk(e.stmt):
             if not isinstance(node, ast.Call):
@@ -881,7 +905,9 @@ def _used_before(entries: List[_Entry], built: int, name: str, cell: int, line: 
     return ""
 
 
-def _find_model(history: History, cell: int, name: str, line: Optional[int]) -> Union[_Model, NoEdit]:
+def _find_model(
+    history: History, cell: int, name: str, line: Optional[int], failed: Collection[int] = ()
+) -> Union[_Model, NoEdit]:
     """Where the cells declare the model bound to ``name``: its constructor and layer sites."""
     entries = _model_entries(history, cell, line)
     i, kind = _last_binding(entries, name)
@@ -905,7 +931,7 @@ def _find_model(history: History, cell: int, name: str, line: Optional[int]) -> 
         return NoEdit("`%s` is `%s` in %s, not a model declared layer by layer there" % (name, src, where))
     cls = _class_name(value.func, imports)
     fsrc = e.cell.source(value.func)
-    used = _used_before(entries, i, name, cell, line)
+    used = _used_before(entries, i, name, cell, line, failed)
     if used:
         return NoEdit(used)
     if cls in _SEQUENTIAL:
@@ -1285,6 +1311,7 @@ def input_shape_edit(
     declared: Optional[Sequence[Optional[int]]] = None,
     input_index: int = 0,
     line: Optional[int] = None,
+    failed: Collection[int] = (),
 ) -> Found:
     """Change the model's declared input shape where the notebook declares it.
 
@@ -1314,6 +1341,8 @@ def input_shape_edit(
             ``inputs=``).
         line: the failing call's line in cell ``cell`` (1-based); the model must be built
             before it. None: anywhere in the cell.
+        failed: execution counts of earlier cells that raised (kerashape saw them fail): their
+            calls of the model did not run it on data.
 
     Returns:
         The :class:`SourceEdit`, or :class:`NoEdit` with the reason.
@@ -1326,7 +1355,7 @@ def input_shape_edit(
     shape = tuple(shape)
     if not all(s is None or (isinstance(s, int) and not isinstance(s, bool) and s > 0) for s in shape):
         return NoEdit("not a shape: %r" % (shape,))
-    m = _find_model(history, cell, model, line)
+    m = _find_model(history, cell, model, line, failed)
     if isinstance(m, NoEdit):
         return m
     if m.inputs:
@@ -1475,8 +1504,10 @@ def _argument_patches(
     return [(end, end, ", " + new)]
 
 
-def _model_site(history: History, cell: int, model: str, layer: LayerRef, line: Optional[int]):
-    m = _find_model(history, cell, model, line)
+def _model_site(
+    history: History, cell: int, model: str, layer: LayerRef, line: Optional[int], failed: Collection[int]
+):
+    m = _find_model(history, cell, model, line, failed)
     if isinstance(m, NoEdit):
         return m, None
     s = _site(m, layer)
@@ -1494,6 +1525,7 @@ def layer_argument_edit(
     value: object,
     *,
     line: Optional[int] = None,
+    failed: Collection[int] = (),
 ) -> Found:
     """Set one keyword argument of one layer's constructor where the notebook writes it.
 
@@ -1513,6 +1545,8 @@ def layer_argument_edit(
         keyword: the argument's name, an identifier (``return_sequences``).
         value: a plain value: bool, None, int, float, str, or a tuple of them.
         line: the failing call's line in cell ``cell`` (1-based), or None.
+        failed: execution counts of earlier cells that raised (kerashape saw them fail): their
+            calls of the model did not run it on data.
 
     Returns:
         The :class:`SourceEdit`, or :class:`NoEdit` with the reason.
@@ -1526,7 +1560,7 @@ def layer_argument_edit(
     """
     if not keyword.isidentifier():
         return NoEdit("not a keyword: %r" % (keyword,))
-    m, s = _model_site(history, cell, model, layer, line)
+    m, s = _model_site(history, cell, model, layer, line, failed)
     if s is None:
         return m
     if s.call is None:
@@ -1560,6 +1594,7 @@ def layer_insert_edit(
     before: Optional[LayerRef] = None,
     arguments: str = "",
     line: Optional[int] = None,
+    failed: Collection[int] = (),
 ) -> Found:
     """Insert one layer into the model where the notebook declares it.
 
@@ -1579,6 +1614,8 @@ def layer_insert_edit(
             :func:`layer_argument_edit` for the forms).
         arguments: the constructor's arguments as Python source (``"24"``, ``"(28, 28)"``).
         line: the failing call's line in cell ``cell`` (1-based), or None.
+        failed: execution counts of earlier cells that raised (kerashape saw them fail): their
+            calls of the model did not run it on data.
 
     Returns:
         The :class:`SourceEdit`, or :class:`NoEdit` with the reason.
@@ -1596,7 +1633,7 @@ def layer_insert_edit(
         ast.parse("f(%s)" % arguments, mode="eval")
     except SyntaxError:
         return NoEdit("the layer's arguments are not valid Python: %r" % (arguments,))
-    m, s = _model_site(history, cell, model, after if after is not None else before, line)  # type: ignore[arg-type]
+    m, s = _model_site(history, cell, model, after if after is not None else before, line, failed)  # type: ignore[arg-type]
     if s is None:
         return m
     name, imp = _keras_name(m.imports, layer_class, m.root)
@@ -1636,7 +1673,13 @@ def layer_insert_edit(
 
 
 def layer_remove_edit(
-    history: History, cell: int, model: str, layer: LayerRef, *, line: Optional[int] = None
+    history: History,
+    cell: int,
+    model: str,
+    layer: LayerRef,
+    *,
+    line: Optional[int] = None,
+    failed: Collection[int] = (),
 ) -> Found:
     """Remove one layer where the notebook declares it.
 
@@ -1650,6 +1693,8 @@ def layer_remove_edit(
         model: the model's variable name.
         layer: the layer (see :func:`layer_argument_edit` for the forms).
         line: the failing call's line in cell ``cell`` (1-based), or None.
+        failed: execution counts of earlier cells that raised (kerashape saw them fail): their
+            calls of the model did not run it on data.
 
     Returns:
         The :class:`SourceEdit`, or :class:`NoEdit` with the reason.
@@ -1659,7 +1704,7 @@ def layer_remove_edit(
         >>> print(layer_remove_edit(h, 3, "model", 1).after)
         model = keras.Sequential([LSTM(8), Dense(1)])
     """
-    m, s = _model_site(history, cell, model, layer, line)
+    m, s = _model_site(history, cell, model, layer, line, failed)
     if s is None:
         return m
     if s.container is not None and s.element is not None:
@@ -1720,6 +1765,7 @@ def model_edits(
     remove: Sequence[LayerRef] = (),
     loss: Optional[str] = None,
     line: Optional[int] = None,
+    failed: Collection[int] = (),
 ) -> Union[Tuple[SourceEdit, ...], NoEdit]:
     """All the changes of one model fix at once (a rebuild: input shape, layer keywords,
     inserted and removed layers, loss), as one edit per cell.
@@ -1739,6 +1785,8 @@ def model_edits(
         remove: layers to remove (:func:`layer_remove_edit`).
         loss: as :func:`loss_edit`.
         line: the failing call's line in cell ``cell`` (1-based), or None.
+        failed: execution counts of earlier cells that raised (kerashape saw them fail): their
+            calls of the model did not run it on data.
 
     Returns:
         The edits (:func:`combine`-d), or the :class:`NoEdit` of the first step that found none.
@@ -1749,7 +1797,7 @@ def model_edits(
         >>> print(e.after)
         model = keras.Sequential([keras.Input((24, 1)), LSTM(8, return_sequences=True), LSTM(4), Dense(1)])
     """
-    m = _find_model(history, cell, model, line)
+    m = _find_model(history, cell, model, line, failed)
     if isinstance(m, NoEdit):
         if input_shape is None and not arguments and not insert_after and not insert_before and not remove:
             m = None  # type: ignore[assignment]
@@ -1759,16 +1807,25 @@ def model_edits(
     for ref, changes in (arguments or {}).items():
         for keyword, value in changes.items():
             steps.append(
-                lambda h, r=ref, k=keyword, v=value: layer_argument_edit(h, cell, model, r, k, v, line=line)
+                lambda h, r=ref, k=keyword, v=value: layer_argument_edit(
+                    h, cell, model, r, k, v, line=line, failed=failed
+                )
             )
     if input_shape is not None:
         steps.append(
             lambda h: input_shape_edit(
-                h, cell, model, input_shape, declared=declared, input_index=input_index, line=line
+                h,
+                cell,
+                model,
+                input_shape,
+                declared=declared,
+                input_index=input_index,
+                line=line,
+                failed=failed,
             )
         )
     if loss is not None:
-        steps.append(lambda h: loss_edit(h, cell, model, loss, line=line))
+        steps.append(lambda h: loss_edit(h, cell, model, loss, line=line, failed=failed))
     structural: List[Tuple[int, int, object]] = []
     for order, table in ((0, insert_after), (1, insert_before)):
         for ref, what in (table or {}).items():
@@ -1782,7 +1839,7 @@ def model_edits(
                     i,
                     order,
                     lambda h, i=i, c=cls, a=args, kw=kw: layer_insert_edit(
-                        h, cell, model, c, arguments=a, line=line, **{kw: i}
+                        h, cell, model, c, arguments=a, line=line, failed=failed, **{kw: i}
                     ),
                 )
             )
@@ -1792,7 +1849,9 @@ def model_edits(
             return i
         if any(j == i for j, _, _ in structural):
             return NoEdit("a layer cannot be both removed and used as a place to insert")
-        structural.append((i, 2, lambda h, i=i: layer_remove_edit(h, cell, model, i, line=line)))
+        structural.append(
+            (i, 2, lambda h, i=i: layer_remove_edit(h, cell, model, i, line=line, failed=failed))
+        )
     steps.extend(step for _, _, step in sorted(structural, key=lambda t: (-t[0], t[1])))
     if not steps:
         return NoEdit("nothing to change")
@@ -1810,7 +1869,15 @@ def model_edits(
 # --------------------------------------------------------------------------- loss
 
 
-def loss_edit(history: History, cell: int, model: str, loss: str, *, line: Optional[int] = None) -> Found:
+def loss_edit(
+    history: History,
+    cell: int,
+    model: str,
+    loss: str,
+    *,
+    line: Optional[int] = None,
+    failed: Collection[int] = (),
+) -> Found:
     """Change the ``loss`` of the model's last ``compile(...)`` before the failing call.
 
     The ``model.compile(...)`` call is looked for after the last assignment of ``model`` (or
@@ -1826,6 +1893,8 @@ def loss_edit(history: History, cell: int, model: str, loss: str, *, line: Optio
             quotes), or the source of a loss expression (``keras.losses.CategoricalCrossentropy()``:
             anything with a ``.`` or ``(``).
         line: the failing call's line in cell ``cell`` (1-based), or None.
+        failed: execution counts of earlier cells that raised (kerashape saw them fail): their
+            calls of the model did not run it on data.
 
     Returns:
         The :class:`SourceEdit`, or :class:`NoEdit` with the reason.
@@ -1848,7 +1917,7 @@ def loss_edit(history: History, cell: int, model: str, loss: str, *, line: Optio
     if kind == "barrier":
         return _not_assigned(model, cell, i, kind, entries)
     start = 0 if i is None else i + 1
-    used = _used_before(entries, start - 1, model, cell, line)
+    used = _used_before(entries, start - 1, model, cell, line, failed)
     if used:
         return NoEdit(used)
     found = None
@@ -1905,6 +1974,7 @@ def fix_edits(
     layers: Sequence[Tuple[str, str]] = (),
     declared: Optional[Sequence[Optional[int]]] = None,
     line: Optional[int] = None,
+    failed: Collection[int] = (),
 ) -> Union[Tuple[SourceEdit, ...], NoEdit]:
     """The edits that make a fix's own code last, read from that code.
 
@@ -1927,6 +1997,8 @@ def fix_edits(
             rebuild's layer names (``"lstm_1"``) in the source: the second ``LSTM``.
         declared: the model's declared input shape without the batch axis, if known.
         line: the failing call's line in cell ``cell`` (1-based), or None.
+        failed: execution counts of earlier cells that raised (kerashape saw them fail): their
+            calls of the model did not run it on data.
 
     Returns:
         The edits (one per cell), or :class:`NoEdit` with the reason.
@@ -2024,6 +2096,7 @@ def fix_edits(
                 remove=[refs[n] for n in remove],
                 loss=loss,
                 line=line,
+                failed=failed,
             )
         except ValueError as error:
             return NoEdit(str(error))

@@ -590,7 +590,10 @@ def test_a_model_that_already_ran_keeps_its_declaration():
     assert "(`model.fit(...)`)" in E.input_shape_edit(hist, 5, "model", (28, 28, 1)).reason
     del hist[3]  # cell [4] is an earlier run of the failing cell's own text: it does not count
     assert E.input_shape_edit(hist, 5, "model", (28, 28, 1)).cell == 2
-    del hist[4]
+    hist[3] = "model.fit(x_rgb, y, epochs=3)"  # it raised too (kerashape saw it): it trained nothing
+    assert E.input_shape_edit(hist, 5, "model", (28, 28, 1), failed={3}).cell == 2
+    assert E.fix_edits(hist, 5, "model = kerashape.rebuild(model, loss='huber')", failed=[3])[0].cell == 2
+    del hist[3], hist[4]
     hist[5] = "model.fit(x_rgb, y)\npreds = model.predict(gray)"
     assert "already ran on data in cell [5]" in E.input_shape_edit(hist, 5, "model", (9,), line=2).reason
     assert E.input_shape_edit(hist, 5, "model", (9,)).cell == 2  # which line failed is not known
