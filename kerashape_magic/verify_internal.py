@@ -57,7 +57,7 @@ def _input_slice(candidate: Any, gathered: Gathered) -> Tuple[Any, str, bool]:
     try:
         want = tuple(candidate.inputs[0].shape)
     except Exception:
-        raise ValueError(
+        raise Unverifiable(
             "the failing call had no data and the rebuilt model has no declared input to try it on"
         )
     for name, obj in gathered.namespace.items():
@@ -74,8 +74,25 @@ def _input_slice(candidate: Any, gathered: Gathered) -> Tuple[Any, str, bool]:
                 "%s[:%d] (an array of your namespace that fits the new input)" % (name, SLICE),
                 False,
             )
+    for name, obj in gathered.namespace.items():  # data that lacks only the trailing size-1 axis
+        if (
+            name.startswith("_")
+            or isinstance(obj, type)
+            or not hasattr(obj, "shape")
+            or hasattr(obj, "layers")
+        ):
+            continue
+        shape = shape_of(obj)
+        if shape is not None and want[-1] == 1 and _fits(tuple(shape) + (1,), want):
+            import numpy as np
+
+            return (
+                np.expand_dims(head(obj), -1),
+                "%s[:%d] with a trailing axis of size 1 (an array of your namespace)" % (name, SLICE),
+                False,
+            )
     # zeros would prove the copy builds, not that your data goes through it: not verified
-    raise ValueError(
+    raise Unverifiable(
         "no data in the failing call or in your namespace fits the rebuilt input %s to try it on" % (want,)
     )
 

@@ -601,3 +601,53 @@ def unbatch_dataset(facts: Facts, name: str, rationale: str) -> Optional[Fix]:
         target=name,
         op=("unbatch",),
     )
+
+
+def resize_each(
+    facts: Facts,
+    name: str,
+    type_name: str,
+    size: Sequence[int],
+    rationale: str,
+    source: Optional[str] = None,
+    batch: Optional[int] = None,
+) -> Optional[Fix]:
+    """Resize pictures of different sizes one by one to ``size``.
+
+    A list or object array: ``X = np.stack([tf.image.resize(p, (16, 16)).numpy() for p in X])``;
+    a dataset batched from ``source``: ``ds = raw.map(lambda x, y: (tf.image.resize(x, (16, 16)),
+    y)).batch(4)`` (the pictures are resized before they are batched).
+    """
+    if not is_identifier(name):
+        return None
+    h, w = (_int(v) for v in size)
+    tf, imp = _module(facts, "tensorflow", "tf")
+    if type_name == "Dataset":
+        if not (is_identifier(source) and batch):
+            return None
+        mapped = _dataset_map(facts, name, "TF.image.resize(x, (%d, %d))" % (h, w))  # name's (x, y) parts
+        src = mapped.replace("%s = %s.map(" % (name, name), "%s = %s.map(" % (name, source), 1).rstrip("\n")
+        src += ".batch(%d)\n" % _int(batch)
+    else:
+        np_, imp2 = _module(facts, "numpy", "np")
+        imp += imp2
+        src = "%s%s = %s.stack([%s.image.resize(p, (%d, %d)).numpy() for p in %s])\n" % (
+            imp,
+            name,
+            np_,
+            tf,
+            h,
+            w,
+            name,
+        )
+    return data_fix(
+        facts,
+        "resize",
+        "Resize every picture in %s to %dx%d" % (source if type_name == "Dataset" and source else name, h, w),
+        src,
+        rationale,
+        None,
+        loses_data=True,
+        target=name,
+        op=("resize_each", h, w),
+    )

@@ -645,6 +645,42 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
             [fix],
         )
 
+    # 3b. the first layer rejects the declared input: input_shape lacks the trailing size-1
+    # axis (channels / features), e.g. Conv1D declared with input_shape=(60,)
+    if (
+        P is None
+        and r == e - 1
+        and r >= 2
+        and declared is not None
+        and tuple(declared[1:]) == got[1:]
+        and all(d is not None for d in got[1:])
+        and (exp is None or exp[-1] in (1, None))
+    ):
+        shape = tuple(declared[1:]) + (1,)
+        fix = rebuild_declared_input(
+            facts,
+            shape,
+            "%s takes %d axes after the batch axis and the declared input_shape %s has %d: the last one, "
+            "the %s, is missing. Declaring %s (one %s) keeps every weight; feed the data with that "
+            "axis too (X[..., None])."
+            % (
+                _who(F_.class_name, F_.name, None),
+                e - 1,
+                fmt(got[1:]),
+                r - 1,
+                names[-1] if names else "last axis",
+                fmt(shape),
+                (names[-1] if names else "value").rstrip("s"),
+            ),
+            "Rebuild %s for input_shape=%s" % (m.name, fmt(shape)),
+        )
+        return done(
+            "declared_input_missing_axis",
+            "%s: the declared input_shape %s lacks the trailing axis; use %s."
+            % (intro, fmt(got[1:]), fmt(shape)),
+            [fix],
+        )
+
     # 4. anything else: name both layers and the shapes; no code fix
     notes = []
     if P is not None and r > e and e == 2:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from ..moves import templates as F
 from ..shapes import fmt
@@ -12,26 +12,44 @@ from .build import diagnosis
 from .context import Context
 
 
-def _varies(d: DataFact, facts: Facts) -> bool:
+def _varies(d: DataFact, facts: Facts, family: str) -> bool:
     """Whether ``d`` really holds elements of different lengths.
 
-    A dataset's element spec has a ``None`` for each batch axis too: with the model's input
-    rank known, the axes before the sample's own are batch axes (none for an unbatched
-    dataset, two for one batched twice), and only a ``None`` after them varies.
+    For a list or an object array the facts measured the lengths. A dataset's element spec
+    only says ``None`` (unknown), which its batch axes always are and a windowed dataset's
+    steps may be: it counts as varying when the message says so (Keras could not batch it),
+    or when the dataset yields single samples with an unknown length (an unbatched dataset of
+    sequences of different lengths, batched at the start of ``fit``).
     """
     if d.type_name != "Dataset" or d.shape is None:
         return True
+    if family in RAGGED_FAMILIES:
+        return True
+    if d.batch_depth == 0:
+        return any(v is None for v in d.shape)
     if d.batch_depth is not None:
-        return any(v is None for v in d.shape[d.batch_depth :])
+        return False
     m = facts.model
     if m is None or len(m.input_shapes) != 1:
         return True
     batch_axes = max(len(d.shape) - (len(m.input_shapes[0]) - 1), 0)
-    return any(v is None for v in d.shape[batch_axes:])
+    return batch_axes == 0 and any(v is None for v in d.shape)
+
+
+def _image_size(facts: Facts) -> Optional[Tuple[int, int]]:
+    """``(height, width)`` when the model (or, for a data constructor, every image model in the
+    user's namespace) takes images of one declared size, else None."""
+    m = facts.model
+    if m is not None:
+        shapes = [m.input_shapes[0]] if len(m.input_shapes) == 1 else []
+    else:  # a data constructor (np.array(pictures)): the models the data is being prepared for
+        shapes = [s for _, s in facts.models]
+    sizes = {(E[1], E[2]) for E in shapes if len(E) == 4 and isinstance(E[1], int) and isinstance(E[2], int)}
+    return sizes.pop() if len(sizes) == 1 else None
 
 
 def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
-    ragged = [d for d in facts.data if d.ragged is not None and _varies(d, facts)]
+    ragged = [d for d in facts.data if d.ragged is not None and _varies(d, facts, family)]
     if family not in RAGGED_FAMILIES and not ragged:
         return None
     m = facts.model
@@ -42,6 +60,22 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
     ]
     fixes: List[Optional[Fix]] = []
     target = ragged[0] if ragged else None
+    size = _image_size(facts)
+    if target is not None and size is not None and target.name:
+        # pictures of different sizes for a model that takes one size: resize each one
+        # (padding would add borders of zeros that the model never saw)
+        fixes.append(
+            F.resize_each(
+                facts,
+                target.name,
+                target.type_name,
+                size,
+                "Resamples every picture to %dx%d (bilinear), the size the model takes; pictures of "
+                "another size change their pixels (lossy), none is dropped." % size,
+                source=target.unbatched_name,
+                batch=target.batched,
+            )
+        )
     if target is not None and target.type_name == "Dataset":
         src = target.unbatched_name
         unbatched = target.batch_depth == 0 or (
