@@ -265,6 +265,26 @@ def graph_sentence(d: Diagnosis, graph: str) -> str:
     )
 
 
+#: ``kerashape.reset(model)`` as a line of fix code (data fixes end with it).
+_RESET_LINE = re.compile(r"^\s*kerashape\.reset\(([A-Za-z_]\w*)\)", re.MULTILINE)
+
+
+def reset_sentence(fix: Fix) -> Optional[str]:
+    """One plain sentence on why a fix's code ends with ``kerashape.reset(model)``, or ``None``.
+
+    Keras 3.15 keeps the training function it traced during the failed call, and the next
+    ``fit`` fails even with the right data (``kerashape_magic.actions.reset``); the line
+    clears that, and touches no weight.
+    """
+    found = _RESET_LINE.search(fix.code or "")
+    if not found:
+        return None
+    return (
+        "`kerashape.reset(%s)` clears the training function Keras kept from the failed call, which "
+        "would make the next call fail even with the right data; no weight changes." % found.group(1)
+    )
+
+
 _LOSS_FIX_KINDS = ("sparse_loss", "categorical_loss", "binary_loss")
 
 

@@ -22,6 +22,7 @@ from ._common import (
     key_message_line,
     layer_label,
     plain_paths,
+    reset_sentence,
     result_phrase,
     scrub,
     side_axes,
@@ -196,6 +197,9 @@ def fix_html(fix: Fix, number: int = 0, d: Optional[Diagnosis] = None) -> str:
             "values from your array.</div>" % WARN
         )
     parts.append('<pre style="%s">%s</pre>' % (_PRE, html.escape(fix.code)))
+    reset = reset_sentence(fix)
+    if reset:
+        parts.append('<div style="opacity:.85;font-size:12px">%s</div>' % esc(reset))
     if fix.resulting_shape is not None:
         phrase = result_phrase(d, fix) if d is not None else None
         text = (

@@ -10,7 +10,16 @@ import textwrap
 from typing import List
 
 from ..core.types import Diagnosis, Fix
-from ._common import edit_lines, fmt_shape, graph_name, graph_sentence, result_phrase, scrub, table_rows
+from ._common import (
+    edit_lines,
+    fmt_shape,
+    graph_name,
+    graph_sentence,
+    reset_sentence,
+    result_phrase,
+    scrub,
+    table_rows,
+)
 
 #: Marks a table row whose axis does not match (``status != "ok"``).
 MARK = "!"
@@ -43,6 +52,9 @@ def _fix_lines(number: int, fix: Fix, d: Diagnosis) -> List[str]:
     lines = ["  " + head]
     # The code keeps its own indentation: every line is shifted by the same prefix.
     lines += [(_INDENT + line).rstrip() for line in fix.code.splitlines()]
+    reset = reset_sentence(fix)
+    if reset:
+        lines += textwrap.wrap(reset, width=88, initial_indent="     ", subsequent_indent="     ")
     phrase = result_phrase(d, fix)
     if phrase:
         lines.append("     %s" % phrase)

@@ -127,3 +127,17 @@ def test_the_change_to_the_users_cells_is_shown(seed001):
     assert "To keep it" not in render_html(seed001) and "To keep it" not in render_text(seed001)
     odd = dataclasses.replace(seed001, fixes=(dataclasses.replace(repeat, source_edits=(object(),)),))
     assert "To keep it" not in render_html(odd)
+
+
+def test_the_reset_line_is_explained_once_in_plain_words(seed001):
+    code = "X_train = X_train.reshape(-1, 24, 3)\nkerashape.reset(model)  # clear the training function\n"
+    fix = Fix("reshape", "Reshape X_train", code, "r", resulting_shape=(100, 24, 3), target="X_train")
+    words = " ".join(_words(render_html(dataclasses.replace(seed001, fixes=(fix,)))).split())
+    assert (
+        words.count("kerashape.reset(model) clears the training function Keras kept from the failed call")
+        == 1
+    )
+    assert "no weight changes" in words
+    assert "clears the training function Keras kept" not in _words(render_html(seed001))  # no reset line
+    text = " ".join(render_text(dataclasses.replace(seed001, fixes=(fix,))).split())
+    assert text.count("`kerashape.reset(model)` clears the training function") == 1
