@@ -654,6 +654,15 @@ def reset(model: Any) -> Any:
     return model
 
 
+def _declared_batch_size(model: Any) -> Optional[int]:
+    """The batch size the model's input declares (``keras.Input(batch_shape=(4, ...))``), or None."""
+    try:
+        size = tuple(model.inputs[0].shape)[0]
+    except Exception:
+        return None
+    return size if isinstance(size, int) else None
+
+
 def _declared_input_shapes(model: Any) -> Optional[List[tuple]]:
     """The input shapes the user declared, without the batch axis, or None.
 
@@ -949,6 +958,7 @@ def rebuild(
     insert_after: Optional[Dict[str, Any]] = None,
     insert_before: Optional[Dict[str, Any]] = None,
     remove: Any = None,
+    batch_size: Any = _MISSING,
 ) -> Any:
     """Return a new model like ``model``, keeping every weight that still fits.
 
@@ -987,6 +997,10 @@ def rebuild(
         remove: a layer name or a list of names: drop those layers; what fed them feeds
             what they fed (a layer with one input only). E.g. an ``Embedding`` that was
             given vectors instead of integer indices.
+        batch_size: the batch size the new input declares (``keras.Input(batch_size=...)``);
+            by default the one the model declares (a stateful model's ``batch_shape``), and
+            ``None`` frees it. A stateful RNN predicting one sample at a time is rebuilt with
+            ``batch_size=1``: every weight is kept (Keras's own advice for stateful models).
 
     Returns:
         The new model. ``model._kerashape_weights_kept`` on it holds ``(kept, total)``.
@@ -1013,13 +1027,19 @@ def rebuild(
     shapes = _declared_input_shapes(model) if input_shape is None else input_shape
     if shapes is not None and input_shape is not None:
         shapes = list(shapes) if isinstance(shapes, list) else [tuple(shapes)]
+    if batch_size is _MISSING:  # keep a declared batch size (a stateful model needs it)
+        batch_size = _declared_batch_size(model)
+    if batch_size is not None and not shapes:
+        shapes = _declared_input_shapes(model)
     try:
         if isinstance(model, keras.Sequential):
             layers = _sequential_layers(model, edits, after, before, removed)
             new = None
             configured = None if shapes or not editing else _configured_shape(model)
             if shapes:
-                new = keras.Sequential([keras.Input(shape=tuple(shapes[0]))] + layers, name=model.name)
+                new = keras.Sequential(
+                    [keras.Input(shape=tuple(shapes[0]), batch_size=batch_size)] + layers, name=model.name
+                )
             elif configured is not None:
                 try:  # keep the weights the failed call built: build the copy for the shape it configured
                     new = keras.Sequential([keras.Input(shape=configured)] + layers, name=model.name)
@@ -1034,7 +1054,9 @@ def rebuild(
                 kwargs["clone_function"], kwargs["call_function"] = hooks
             if shapes:
                 names = [getattr(i, "name", None) for i in model.inputs]
-                tensors = [keras.Input(shape=tuple(s), name=n) for s, n in zip(shapes, names)]
+                tensors = [
+                    keras.Input(shape=tuple(s), name=n, batch_size=batch_size) for s, n in zip(shapes, names)
+                ]
                 kwargs["input_tensors"] = tensors if len(tensors) > 1 else tensors[0]
             new = keras.models.clone_model(model, **kwargs)
         else:

@@ -701,7 +701,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
         verb = fix.op[0] if fix.op else ""
         if verb in VERIFIERS:
             return fix.with_verification(True, VERIFIERS[verb](fix, gathered))
-        if verb == "rebuild_input":
+        if verb in ("rebuild_input", "rebuild_batch"):
             x = gathered.objects.get("x")
             if model is None or x is None:
                 raise Unverifiable("no model or data to try the rebuilt model on")
@@ -710,7 +710,8 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             else:
                 candidate = actions.rebuild(model, tuple(fix.op[1]))
             kept, total = getattr(candidate, "_kerashape_weights_kept", (0, 0))
-            note = _check_model(candidate, head(x), head(y) if y is not None else None, model)
+            rows = fix.op[1] if verb == "rebuild_batch" and isinstance(fix.op[1], int) else SLICE
+            note = _check_model(candidate, head(x, rows), head(y, rows) if y is not None else None, model)
             return fix.with_verification(
                 True,
                 "rebuilt a copy of the model (%d of %d weights kept) and ran it on %s[:%d]: %s"
@@ -718,7 +719,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
                     kept,
                     total,
                     gathered.facts.role("x").source if gathered.facts.role("x") else "x",
-                    SLICE,
+                    rows,
                     note,
                 ),
             )

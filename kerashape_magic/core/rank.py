@@ -47,7 +47,7 @@ COST = {
 }
 
 #: Moves that keep every weight of the model they rebuild.
-KEEPS_WEIGHTS = ("free_axes",)
+KEEPS_WEIGHTS = ("free_axes", "batch_size")
 
 
 def ruled_out_reason(fix: Fix, d: Diagnosis, facts: Facts) -> str:
@@ -58,7 +58,7 @@ def ruled_out_reason(fix: Fix, d: Diagnosis, facts: Facts) -> str:
     if note.startswith("failed:"):
         return "the model rejected it: " + note[len("failed:") :].strip()
     method = facts.call.method
-    if fix.changes_model and method in INFERENCE_METHODS:
+    if fix.changes_model and method in INFERENCE_METHODS and fix.move not in KEEPS_WEIGHTS:
         return (
             "a %s call uses the model as trained: the data must match it; changing the model would "
             "re-initialise the weights that depend on it" % (method.strip("_") or "prediction")

@@ -651,3 +651,24 @@ def resize_each(
         target=name,
         op=("resize_each", h, w),
     )
+
+
+def rebuild_batch_size(facts: Facts, batch_size: Optional[int], rationale: str) -> Optional[Fix]:
+    """``model = kerashape.rebuild(model, batch_size=1)``: the same model for another batch size."""
+    m = facts.model
+    if m is None or not is_identifier(m.name) or m.class_name not in ("Sequential", "Functional"):
+        return None
+    ks, imp = _module(facts, "kerashape", "kerashape")
+    size = "None" if batch_size is None else str(_int(batch_size))
+    src = "%s%s = %s.rebuild(%s, batch_size=%s)\n" % (imp, m.name, ks, m.name, size)
+    shape = m.input_shapes[0] if m.input_shapes else None
+    return Fix(
+        "rebuild_input",
+        "Rebuild %s for batch size %s, keeping every weight" % (m.name, size),
+        code(src),
+        rationale,
+        (batch_size,) + tuple(shape[1:]) if shape else None,
+        target=m.name,
+        op=("rebuild_batch", batch_size),
+        move="batch_size",
+    )

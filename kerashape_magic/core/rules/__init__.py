@@ -13,7 +13,7 @@ from typing import Callable, Dict, Optional, Tuple
 
 from ..messages import ParsedMessage
 from ..types import Diagnosis, Facts
-from . import cardinality, labels, model, outputs, ragged, reshape_size, shape
+from . import batch, cardinality, labels, model, outputs, ragged, reshape_size, shape
 from .build import message_only
 from .context import NO_MESSAGE, Context
 
@@ -41,6 +41,8 @@ RULES: Tuple[Tuple[str, Rule], ...] = (
     ("labels", labels.rule),
     # Keras 1/2's "Error when checking target"
     ("legacy_target", labels.legacy_rule),
+    # a declared batch size (stateful layers) against the number of samples
+    ("batch_size", batch.rule),
     # the data against the model's declared input, axis by axis (also pre-flight checks)
     ("input_shape", shape.rule),
     # nothing could be read from the objects: what the message says
