@@ -9,12 +9,15 @@ of identifiers) is not built at all.
 from __future__ import annotations
 
 import keyword
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from ..types import Facts, Fix, Shape
 
+if TYPE_CHECKING:
+    from typing import TypeGuard  # Python 3.10+; only read by the type checker (annotations are strings)
 
-def is_identifier(name: Optional[str]) -> bool:
+
+def is_identifier(name: Optional[str]) -> TypeGuard[str]:
     """True for ``X_train`` or ``self.data``; False for expressions and keywords.
 
     Example:
@@ -196,7 +199,7 @@ def reshape(
         src = "%s = %s.reshape%s\n" % (
             name,
             _data_expr(name, type_name),
-            dims if len(shape) > 1 else "(%d)" % shape[0],
+            dims if len(shape) > 1 else "(%d)" % _int(shape[0]),  # _ints(shape) above checked every size
         )
     return data_fix(
         facts,
