@@ -12,7 +12,7 @@ catalogue; seed 001 example 1). Every container the facts can name gets the same
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable, Optional, Tuple
+from typing import Iterable, Optional, Set, Tuple
 
 from ..shapes import fits, name_of, permutation, plural, prod, shape_fits, singular
 from ..types import DataFact, Diagnosis, Facts, Fix, Shape
@@ -64,7 +64,7 @@ def add_axis(s: Situation) -> Iterable[Optional[Fix]]:
     R, E = s.received, s.expected
     if len(R) + 1 != len(E):
         return
-    made = set()
+    made: Set[Shape] = set()
     for p in range(len(R), -1, -1):
         shape = R[:p] + (1,) + R[p:]
         if p < len(R) and R[p] == 1:
@@ -197,6 +197,7 @@ def group_rows(s: Situation) -> Iterable[Optional[Fix]]:
     t = E[1]
     if (
         t is None
+        or R[0] is None
         or t <= 1
         or R[0] % t
         or R[0] <= t
