@@ -334,7 +334,7 @@ def rebuild_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -
 
 
 def pad_sequences(
-    facts: Facts, name: str, maxlen: Optional[int], dtype: str, rationale: str, loses: bool
+    facts: Facts, name: Optional[str], maxlen: Optional[int], dtype: str, rationale: str, loses: bool
 ) -> Optional[Fix]:
     """``seqs = keras.utils.pad_sequences(seqs, padding="post", dtype="float32")``."""
     if not is_identifier(name):
