@@ -119,6 +119,7 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
             )
         shape = target.shape
     elif target is not None:
+        assert target.ragged is not None  # target is ragged[0], kept only when its .ragged is set
         n, lo, hi, trailing = target.ragged
         fixes.append(
             F.pad_sequences(
