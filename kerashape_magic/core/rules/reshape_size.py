@@ -47,7 +47,7 @@ def _reshape_size_rule(parsed, facts: Facts) -> Optional[Diagnosis]:
     name = data.name
     notes = []
     fixes: List[Optional[Fix]] = []
-    if feats == f and rows is not None and rows >= t:
+    if feats == f and feats is not None and rows is not None and rows >= t:
         model = next(
             ((mn, s) for mn, s in facts.models if len(s) == 3 and _fits(t, s[1]) and _fits(f, s[2])), None
         )
