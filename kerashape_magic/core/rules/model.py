@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from ..moves import templates as F
 from ..shapes import align, axis_names, fmt
@@ -106,8 +106,8 @@ def edit_layer(
     title: str,
     *,
     edit: Optional[Dict[str, Dict[str, object]]] = None,
-    insert_after: Optional[Dict[str, str]] = None,
-    insert_before: Optional[Dict[str, str]] = None,
+    insert_after: Optional[Dict[str, Union[str, Tuple[str, int]]]] = None,
+    insert_before: Optional[Dict[str, Union[str, Tuple[str, int]]]] = None,
     remove: Sequence[str] = (),
     resulting_shape: Optional[Shape] = None,
 ) -> Optional[Fix]:
@@ -125,7 +125,8 @@ def edit_layer(
         rationale: why, in plain words.
         title: the button's label.
         edit: ``{layer name: {config key: value}}``.
-        insert_after / insert_before: ``{layer name: layer class name}``.
+        insert_after / insert_before: ``{layer name: layer class name}``, or ``{layer name:
+            (layer class name, size)}`` for the classes in ``INSERTABLE_WITH_SIZE``.
         remove: layer names to drop.
         resulting_shape: what the failing layer receives after the edit (batch axis
             first), for the panel; ``None`` when unknown.
