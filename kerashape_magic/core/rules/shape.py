@@ -18,7 +18,7 @@ Where the knowledge comes from:
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import List, Optional
+from typing import List, Optional, Tuple, cast
 
 from ..messages import ParsedMessage
 from ..shapes import (
@@ -140,6 +140,7 @@ def compare(
         ax = mism[0]
         axname = name_of(names, ax)
         if mism == [e - 1]:
+            assert E[-1] is not None  # a size that does not fit is never None (shapes.fits)
             return make(
                 "feature_mismatch",
                 "feature_count",
@@ -148,6 +149,7 @@ def compare(
                 notes=feature_notes(facts, x, R, E),
             )
         if e == 3 and mism == [1]:
+            assert E[1] is not None  # a size that does not fit is never None (shapes.fits)
             silent = " Keras 3 would train on it without a word." if silent_mode else ""
             return make(
                 "timestep_mismatch",
@@ -247,11 +249,12 @@ def compare(
     if r < e:
         inner = prod(E[1:])
         if inner is not None and r >= 2 and prod(R[1:]) == inner:
+            sizes = cast(Tuple[int, ...], E[1:])  # prod(E[1:]) is not None: every size is known
             return make(
                 "flattened_input",
                 "flat_rows",
                 "%s: each row holds %d values, which are %s flattened into one axis."
-                % (intro, inner, " x ".join("%d %s" % (d, n) for d, n in zip(E[1:], names[1:]))),
+                % (intro, inner, " x ".join("%d %s" % (d, n) for d, n in zip(sizes, names[1:]))),
                 rows=align(R, E, names, skip=tuple(range(1, 1 + e - r))),
                 axis=1,
             )
