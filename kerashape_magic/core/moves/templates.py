@@ -181,7 +181,7 @@ def expand_dims(
 
 
 def reshape(
-    facts: Facts, name: str, type_name: str, shape: Shape, rationale: str, title: str = ""
+    facts: Facts, name: Optional[str], type_name: str, shape: Shape, rationale: str, title: str = ""
 ) -> Optional[Fix]:
     """``X = X.reshape(100, 20, 3)`` (``tf.reshape`` for a tensor)."""
     if not is_identifier(name):
@@ -294,7 +294,7 @@ def transpose(
 
 
 def squeeze(
-    facts: Facts, name: str, type_name: str, axis: int, result: Shape, rationale: str
+    facts: Facts, name: Optional[str], type_name: str, axis: int, result: Shape, rationale: str
 ) -> Optional[Fix]:
     """``X = np.squeeze(X, axis=1)``: drops an axis of size 1."""
     if not is_identifier(name):
