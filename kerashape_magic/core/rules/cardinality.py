@@ -140,6 +140,7 @@ def _paired(candidates: List[str], name: Optional[str]) -> List[str]:
 def _cardinality(
     parsed, facts: Facts, x: DataFact, y: DataFact, nx: int, ny: int, expected, cls, lname, names
 ) -> Diagnosis:
+    assert x.shape is not None and y.shape is not None  # cardinality_rule passes only data with shapes
     xname, yname = x.name or x.source, y.name or y.source
     head = "`%s` has %d samples but `%s` has %d" % (xname, nx, yname, ny)
     notes: List[str] = []
