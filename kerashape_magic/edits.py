@@ -2061,8 +2061,8 @@ def fix_edits(
         try:
             shape = ast.literal_eval(kw["input_shape"]) if "input_shape" in kw else None
             edit = ast.literal_eval(kw["edit"]) if "edit" in kw else {}
-            after = ast.literal_eval(kw["insert_after"]) if "insert_after" in kw else {}
-            before = ast.literal_eval(kw["insert_before"]) if "insert_before" in kw else {}
+            after = _layer_table(code, kw.get("insert_after"))
+            before = _layer_table(code, kw.get("insert_before"))
             remove = ast.literal_eval(kw["remove"]) if "remove" in kw else []
         except ValueError:
             return NoEdit("the fix's rebuild is not written with plain values")
@@ -2075,13 +2075,8 @@ def fix_edits(
         if unknown:
             return NoEdit("the layer %r is not among the model's layers" % unknown[0])
 
-        def places(table: Mapping[str, object]) -> Dict[LayerRef, Union[str, Tuple[str, str]]]:
-            out: Dict[LayerRef, Union[str, Tuple[str, str]]] = {}
-            for n, what in table.items():
-                if not isinstance(what, str):
-                    raise ValueError("one class name per layer")
-                out[refs[n]] = what
-            return out
+        def places(table: Mapping[str, Tuple[str, str]]) -> Dict[LayerRef, Union[str, Tuple[str, str]]]:
+            return {refs[n]: what for n, what in table.items()}
 
         try:
             found_all = model_edits(
@@ -2121,6 +2116,32 @@ def _imports_added(edit: SourceEdit, imports: Sequence[str]) -> SourceEdit:
         return edit
     at, _, text = _insert_before(c, body[0], "\n".join(imports))
     return SourceEdit(edit.cell, edit.before, edit.after[:at] + text + edit.after[at:])
+
+
+def _layer_table(code: str, node: Optional[ast.expr]) -> Dict[str, Tuple[str, str]]:
+    """A rebuild's ``insert_after`` / ``insert_before``: ``{layer name: (class name, arguments
+    source)}`` from ``{"lstm": "Flatten"}`` or ``{"lstm": keras.layers.RepeatVector(12)}``.
+
+    Raises:
+        ValueError: anything else (a list of layers, a computed key).
+    """
+    if node is None:
+        return {}
+    if not isinstance(node, ast.Dict):
+        raise ValueError("not a dict")
+    out: Dict[str, Tuple[str, str]] = {}
+    for key, value in zip(node.keys, node.values):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            raise ValueError("not a layer name")
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            out[key.value] = (value.value, "")
+        elif isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+            cls = value.func.attr if isinstance(value.func, ast.Attribute) else value.func.id
+            args = [ast.get_source_segment(code, a) or "" for a in list(value.args) + list(value.keywords)]
+            out[key.value] = (cls, ", ".join(args))
+        else:
+            raise ValueError("not one layer")
+    return out
 
 
 def _simple_assign(stmt: ast.stmt) -> bool:

@@ -1085,6 +1085,12 @@ FIX_LAYERS = [("lstm_3", "LSTM"), ("lstm_4", "LSTM"), ("dense_7", "Dense")]
         ),
         (
             "import kerashape\n"
+            'model = kerashape.rebuild(model, insert_after={"lstm_3": keras.layers.RepeatVector(24)})\n',
+            [3],
+            ["    layers.LSTM(16),\n    layers.RepeatVector(24),\n    layers.LSTM(8),\n"],
+        ),
+        (
+            "import kerashape\n"
             'model = kerashape.rebuild(model, insert_before={"dense_7": "Flatten"}, remove="lstm_4")\n',
             [3],
             ["    layers.LSTM(16),\n    layers.Flatten(),\n    layers.Dense(1),\n"],
@@ -1134,6 +1140,7 @@ def test_fix_edits_from_the_fix_code(code, cells, contains):
         ("import kerashape\nkerashape.reset(model)\n", "changes nothing"),
         ('model = kerashape.rebuild(model, edit={"gru": {"units": 2}})', "'gru' is not among"),
         ("model = kerashape.rebuild(model, input_shape=shape)", "plain values"),
+        ('model = kerashape.rebuild(model, insert_after={"lstm_3": [a, b]})', "plain values"),
         ("Z = (", "not valid Python"),
         ("import numpy as np", "assigns no variable"),
     ],
