@@ -429,9 +429,9 @@ def _panel(
 
         d = check_objects(*shell.ev(case["CHECK"]), user_ns=shell.user_ns)
     t1 = now()
-    from kerashape_magic.render import WIDGET_MIME, bundle
+    from kerashape_magic.render import WIDGET_MIME, bundles
 
-    b = bundle(d, widget=True) if d is not None else {}
+    bs = bundles(d, widget=True) if d is not None else []
     t2, c2 = now(), time.process_time()
     return {
         "d": d,
@@ -440,7 +440,7 @@ def _panel(
         "facts_core_ms": ms(t1 - t0 - rec.verify_s),
         "verify_ms": ms(rec.verify_s),
         "render_ms": ms(t2 - t1),
-        "widget": WIDGET_MIME in b,
+        "widget": any(WIDGET_MIME in b for b in bs),
         "fixes": list(rec.fixes),
     }
 

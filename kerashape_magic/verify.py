@@ -846,16 +846,20 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
     """
     if not diagnosis.fixes:
         return diagnosis
-    from . import facts as facts_mod
     from . import (
+        _state,
         verify_internal,  # noqa: F401  (registers the internal-layer verifiers)
         verify_labels,  # noqa: F401  (registers the label and loss verifiers)
     )
+    from . import facts as facts_mod
 
     checked = []
     for f in diagnosis.fixes:
         if f.verification.startswith("ruled out:"):
             checked.append(f)
+        elif not _state.verify_enabled:
+            off = "not verified: verification is off (%kerashape verify on turns it on)"
+            checked.append(f.with_verification(False, off))
         elif facts_mod.out_of_time():
             facts_mod.skip("verifying %r" % f.title)
             checked.append(f.with_verification(False, "not verified: kerashape reached its time limit first"))
