@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import List, Optional, Tuple
+from typing import List, Optional, Tuple, cast
 
 from ..moves import templates as F
 from ..shapes import align, fmt
@@ -404,7 +404,8 @@ def _describe(s: _Labels) -> str:
     if s.kind == "binary":
         return "holds binary labels 0/1 (one per sample)"
     if s.kind == "onehot":
-        return "is one-hot with %d classes" % s.shape[-1]
+        # kind "onehot" is read from an array of rank >= 2 (facts.py), whose last size is known
+        return "is one-hot with %d classes" % cast(int, s.shape[-1])
     if s.kind == "multi_hot":
         return "holds multi-hot rows (several 1s per row: multi-label)"
     if s.kind == "continuous":
@@ -433,6 +434,14 @@ def _ok_note(s: _Labels) -> str:
 
 
 # --------------------------------------------------------------------------- the rules
+
+
+def _last_size(s: _Labels) -> int:
+    """The labels' last size, for the forms that compare it with the units (``onehot``,
+    ``multi_hot``, ``onehot_extra_axis``): ``_form`` says ``"other"`` when it is unknown."""
+    C = s.shape[-1]
+    assert C is not None
+    return C
 
 
 def _units_advice(s: _Labels, classes: int, act: str, loss: str) -> str:
@@ -489,7 +498,7 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
         )
 
     if form == "onehot_extra_axis":
-        C = s.shape[-1]
+        C = _last_size(s)
         if C != U:
             return _units_finding(s, C, facts)
         squeezed = tuple(s.shape[:-2]) + (C,)
@@ -618,7 +627,7 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
         )
 
     if form == "onehot":
-        C = s.shape[-1]
+        C = _last_size(s)
         if C != U:
             return _units_finding(s, C, facts)
         if fam != "sparse":
@@ -657,7 +666,7 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
         )
 
     if form == "multi_hot":
-        C = s.shape[-1]
+        C = _last_size(s)
         if C != U:
             return _units_finding(s, C, facts)
         if fam == "binary":
@@ -738,6 +747,7 @@ def _value_units_fix(s: _Labels, facts: Facts) -> Optional[Fix]:
         return None
     if _as_trained(facts):
         return None
+    assert s.shape[-1] is not None and s.output[-1] is not None  # _units_differ: both are known
     return edit_output_fix(
         facts,
         s.layer,
@@ -785,6 +795,7 @@ def _as_trained(facts: Facts) -> bool:
 def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
     """The labels are fine; the output layer has the wrong number of units (corpus case 15)."""
     U = s.units
+    assert U is not None  # reached from _analyse only, which returns when the units are unknown
     what = {"onehot": "one-hot with %d classes", "multi_hot": "multi-hot with %d classes"}.get(
         s.kind or "", "%d columns per sample"
     ) % classes
@@ -795,7 +806,10 @@ def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
             s,
             classes,
             "softmax",
-            s.loss if s.family in ("categorical", "sparse") else "categorical_crossentropy",
+            # a loss family is only set with a loss (_known: family = loss_family(loss))
+            s.loss
+            if s.loss is not None and s.family in ("categorical", "sparse")
+            else "categorical_crossentropy",
         )
     ]
     if classes < U:
@@ -855,6 +869,7 @@ def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
 
 def _indices_exceed(s: _Labels, k: int, check: bool, facts: Facts) -> _Finding:
     U = s.units
+    assert U is not None  # reached from _analyse only, which returns when the units are unknown
     fixes = []
     if U > 1 and s.family == "sparse" and s.y is not None and not _as_trained(facts):
         fixes.append(
@@ -1006,7 +1021,7 @@ def _single_unit_labels(s: _Labels, facts: Facts, form: str, check: bool) -> Opt
             s.output,
         )
     if form in ("onehot", "multi_hot"):
-        return _units_finding(s, s.shape[-1], facts)
+        return _units_finding(s, _last_size(s), facts)
     if (
         form in ("other", "values")
         and not _same_after_squeeze(s.shape, s.output)
