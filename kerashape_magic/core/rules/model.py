@@ -925,4 +925,50 @@ def _output_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagno
 def rule(ctx: Context) -> Optional[Diagnosis]:
     """Owns errors raised inside the model (a layer against the one before it), a model whose
     output has more axes than the labels, and an ``input_shape`` that includes the sample axis."""
+    if ctx.mode in ("error", "objects"):
+        d = _ids_with_extra_axis(ctx)
+        if d is not None:
+            return d
     return model_rule(ctx.parsed, ctx.facts, "check" if ctx.mode == "objects" else ctx.mode)
+
+
+def _ids_with_extra_axis(ctx: Context) -> Optional[Diagnosis]:
+    """A failed call whose model starts with an Embedding and whose data are integer indices
+    with a size-1 axis, ``(N, T, 1)``: the Embedding maps every index to a vector and adds an
+    axis, so whatever layer complains downstream, the data has one axis too many
+    (keras/src/layers/core/embedding.py)."""
+    facts, x = ctx.facts, ctx.x
+    m = facts.model
+    if m is None or not m.layers or m.layers[0].class_name != "Embedding" or x is None or x.shape is None:
+        return None
+    axis = _size1_id_axis(x)
+    if axis is None:
+        return None
+    rest = tuple(x.shape[:axis]) + tuple(x.shape[axis + 1 :])
+    first = m.layers[0]
+    fix = F.squeeze(
+        facts,
+        x.name or "",
+        x.type_name,
+        axis,
+        rest,
+        "`%s` holds integer indices with a size-1 axis %d; the Embedding %r maps each index to a vector and "
+        "adds an axis, so that size-1 axis becomes one axis too many for the layers after it. Dropping it "
+        "keeps every index." % (x.name, axis, first.name),
+    )
+    return diagnosis(
+        kind="rank_mismatch",
+        rule="embedding_ids_extra_axis",
+        facts=facts,
+        parsed=ctx.parsed,
+        summary="The Embedding %r takes integer indices (batch_size, sequence_length); `%s` is %s, "
+        "indices with a size-1 axis %d, so every layer after it gets one axis too many. Drop that axis."
+        % (first.name, x.name or x.source, fmt(x.shape), axis),
+        data=x,
+        received=x.shape,
+        expected=(None,) * (len(x.shape) - 1),
+        layer_class="Embedding",
+        layer_name=first.name,
+        fixes=[fix],
+        axis=axis,
+    )

@@ -69,6 +69,16 @@ def feature_notes(facts: Facts, x: Optional[DataFact], R: Shape, E: Shape) -> Li
     return notes
 
 
+#: Where TensorFlow names the ops of Keras's compiled loss (keras/src/trainers/compile_utils.py,
+#: ``CompileLoss``): ``{{node compile_loss/mean_squared_error/sub}}``.
+_LOSS_NODES = ("compile_loss/", "/loss/", "loss/")
+
+
+def in_the_loss(parsed: ParsedMessage) -> bool:
+    """Whether the failing op belongs to the compiled loss (labels against output, not input)."""
+    return any(n in parsed.text for n in _LOSS_NODES)
+
+
 def compare(
     parsed: ParsedMessage,
     facts: Facts,
@@ -129,6 +139,13 @@ def compare(
                 from .labels import label_rule
 
                 return label_rule(parsed, facts, mode)
+            if in_the_loss(parsed):
+                from .labels import label_rule
+
+                # an op of the compiled loss failed: the labels against the output, from the objects
+                d = label_rule(parsed, facts, "check")
+                if d is not None:
+                    return d
             from .model import internal_rule
 
             return internal_rule(parsed, facts, x, R, E, cls, lname, names)
