@@ -54,8 +54,8 @@ def situation(d: Diagnosis, facts: Facts) -> Optional[Situation]:
     x = next((f for f in facts.data if d.received_name and f.name == d.received_name), None)
     if x is None:
         x = facts.role("x")
-    if x is None:
-        return None
+    if x is None or x.type_name == "KerasTensor":
+        return None  # a symbolic tensor of a model being built: no data to move (the model is wrong)
     E = d.expected_shape
     return Situation(d, facts, x, d.received_shape, E, axis_names(len(E), d.layer_class), d.layer_class)
 

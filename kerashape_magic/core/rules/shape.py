@@ -238,8 +238,9 @@ def compare(
                     axis=p,
                 )
         if (
-            e == 3
+            e >= 3
             and E[1] is not None
+            and all(fits(a, b) for a, b in zip(R[1:], E[2:]))
             and R[-1] == E[-1]
             and R[0] is not None
             and R[0] % E[1] == 0
