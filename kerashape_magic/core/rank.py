@@ -49,6 +49,11 @@ COST = {
 #: Moves that keep every weight of the model they rebuild.
 KEEPS_WEIGHTS = ("free_axes", "batch_size")
 
+#: Model moves after which the model computes exactly what it computed for each sample: the
+#: only model change an inference call may get (a stateful model's batch size). Freeing an
+#: axis keeps the weights but lets the model see data unlike what it was trained on.
+SAME_COMPUTATION = ("batch_size",)
+
 
 def ruled_out_reason(fix: Fix, d: Diagnosis, facts: Facts) -> str:
     """Why ``fix`` must not be offered (rule 1), or ``""``."""
@@ -58,7 +63,7 @@ def ruled_out_reason(fix: Fix, d: Diagnosis, facts: Facts) -> str:
     if note.startswith("failed:"):
         return "the model rejected it: " + note[len("failed:") :].strip()
     method = facts.call.method
-    if fix.changes_model and method in INFERENCE_METHODS and fix.move not in KEEPS_WEIGHTS:
+    if fix.changes_model and method in INFERENCE_METHODS and fix.move not in SAME_COMPUTATION:
         return (
             "a %s call uses the model as trained: the data must match it; changing the model would "
             "re-initialise the weights that depend on it" % (method.strip("_") or "prediction")
