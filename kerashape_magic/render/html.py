@@ -243,7 +243,8 @@ def notes_html(d: Diagnosis) -> str:
 
 
 def details_html(d: Diagnosis) -> str:
-    """The body of the Details section: message, findings, shape path, verification notes."""
+    """The body of the Details section: message, findings, shape path, verification notes, and
+    every candidate that was tried and ruled out, with the reason."""
     parts = [
         "<div>kind: <code>%s</code>%s</div>"
         % (esc(d.kind), " &middot; rule: <code>%s</code>" % esc(d.rule) if d.rule else "")
@@ -271,6 +272,8 @@ def details_html(d: Diagnosis) -> str:
         "%s: %s" % (f.title, plain_paths(f.verification)) for f in d.fixes if f.verified and f.verification
     )
     parts.append(_items("How verified", how))
+    ruled = ("%s: %s" % (title, plain_paths(why)) for title, why in getattr(d, "ruled_out", ()))
+    parts.append(_items("Tried and ruled out", ruled))
     return "".join(parts)
 
 

@@ -77,7 +77,8 @@ def render_text(d: Diagnosis) -> str:
     expected; ``any`` for a free size, ``—`` for an axis the data lacks, ``!`` and the
     status on rows that do not match); notes; the fixes, best first, each with
     ``[verified]`` / ``[not verified]``, its title, its code indented exactly as it
-    runs, the resulting shape and its rationale; what could not be inspected.
+    runs, the resulting shape and its rationale; what could not be inspected; every candidate
+    that was tried and ruled out, with the reason.
 
     Args:
         d: the diagnosis.
@@ -115,4 +116,7 @@ def render_text(d: Diagnosis) -> str:
             lines += _fix_lines(i, fix, d)
     if d.uninspected:
         lines += ["", "could not inspect: " + "; ".join(scrub(u) for u in d.uninspected)]
+    ruled = getattr(d, "ruled_out", ())
+    if ruled:
+        lines += ["", "Tried and ruled out:"] + ["  - %s: %s" % (scrub(t), scrub(why)) for t, why in ruled]
     return "\n".join(lines)

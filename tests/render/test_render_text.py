@@ -90,3 +90,24 @@ def test_doctests():
     for module in (common, text_module):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_candidates_tried_and_ruled_out_are_listed_with_their_reason():
+    from kerashape_magic.core.types import Diagnosis
+    from kerashape_magic.render.html import render_html
+
+    d = Diagnosis(
+        "spatial_mismatch",
+        "conv2d",
+        (8, 32, 32, 1),
+        (None, 28, 28, 1),
+        1,
+        "Images of 32x32, not 28x28.",
+        ruled_out=(("Resize the images in X to 28x28", "it would throw data away to fit the declaration"),),
+    )
+    text = render_text(d)
+    assert (
+        "Tried and ruled out:" in text and "Resize the images in X to 28x28: it would throw data away" in text
+    )
+    html = render_html(d, cube=False)
+    assert "Tried and ruled out" in html and "it would throw data away to fit the declaration" in html
