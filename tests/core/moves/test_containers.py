@@ -48,8 +48,14 @@ def make(container, shape, tf):
 
 
 def facts(expected, received, layer, container):
-    m = ModelFact("model", "Sequential", (expected,), declared=True, built=True,
-                  layers=(LayerFact("first", layer, expected),))
+    m = ModelFact(
+        "model",
+        "Sequential",
+        (expected,),
+        declared=True,
+        built=True,
+        layers=(LayerFact("first", layer, expected),),
+    )
     shape = (None,) + received[1:] if container == "Dataset" else received
     x = DataFact("X", "X", "x", container, shape, "float32", components=1 if container == "Dataset" else 0)
     return Facts(model=m, data=(x,), aliases=(("numpy", "np"), ("tensorflow", "tf"), ("keras", "keras")))
@@ -78,6 +84,9 @@ def test_move_code_runs_on_the_container(move, expected, received, layer, contai
     if container == "Dataset":
         out = next(iter(out))
     got = tuple(np.asarray(out).shape)
-    assert all(e is None or g == e for g, e in zip(got[1:], expected[1:])) and len(got) == len(expected), (got, fix.code)
+    assert all(e is None or g == e for g, e in zip(got[1:], expected[1:])) and len(got) == len(expected), (
+        got,
+        fix.code,
+    )
     if container != "Dataset" and fix.resulting_shape is not None:
         assert got == tuple(fix.resulting_shape), fix.code

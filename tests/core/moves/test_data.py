@@ -13,10 +13,18 @@ size = st.integers(1, 6)
 
 
 def facts(expected, received, layer):
-    m = ModelFact("model", "Sequential", (expected,), declared=True, built=True,
-                  layers=(LayerFact("first", layer, expected),))
+    m = ModelFact(
+        "model",
+        "Sequential",
+        (expected,),
+        declared=True,
+        built=True,
+        layers=(LayerFact("first", layer, expected),),
+    )
     x = DataFact("X", "X", "x", "ndarray", received, "float32", element_count=math.prod(received))
-    return Facts(model=m, data=(x,), aliases=(("numpy", "np"), ("keras", "keras"), ("kerashape", "kerashape")))
+    return Facts(
+        model=m, data=(x,), aliases=(("numpy", "np"), ("keras", "keras"), ("kerashape", "kerashape"))
+    )
 
 
 shapes = st.tuples(st.integers(2, 5), st.integers(2, 5)).flatmap(
@@ -57,7 +65,10 @@ def test_reshapes_keep_every_value_and_never_cross_a_wrong_feature_axis(case):
             assert out[-1] == R[-1] or out[0] == R[0], (R, out, f.move)
         if f.resulting_shape is not None and f.move and f.kind != "rebuild_input":
             assert len(f.resulting_shape) == len(expected)
-            assert all(e is None or r == e for r, e in zip(f.resulting_shape[1:], expected[1:])), (f.move, f.resulting_shape)
+            assert all(e is None or r == e for r, e in zip(f.resulting_shape[1:], expected[1:])), (
+                f.move,
+                f.resulting_shape,
+            )
 
 
 @settings(max_examples=200, deadline=None)
