@@ -2058,6 +2058,14 @@ def fix_edits(
         current[found.cell] = found.after
     for model, call in rebuilds:
         kw = {k.arg: k.value for k in call.keywords if k.arg}
+        other = sorted(set(kw) - {"input_shape", "edit", "insert_after", "insert_before", "remove", "loss"})
+        if other:  # a rebuild this module cannot write into the cells (batch_size=...)
+            m = _find_model(current, cell, model, line, failed)
+            if isinstance(m, NoEdit):
+                return m
+            return NoEdit(
+                "the fix's `rebuild(..., %s=...)` has no counterpart written in the cells here" % other[0]
+            )
         try:
             shape = ast.literal_eval(kw["input_shape"]) if "input_shape" in kw else None
             edit = ast.literal_eval(kw["edit"]) if "edit" in kw else {}

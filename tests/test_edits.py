@@ -1142,6 +1142,10 @@ def test_fix_edits_from_the_fix_code(code, cells, contains):
         ("model = kerashape.rebuild(model, input_shape=shape)", "plain values"),
         ('model = kerashape.rebuild(model, insert_after={"lstm_3": [a, b]})', "plain values"),
         ("Z = (", "not valid Python"),
+        (
+            "model = kerashape.rebuild(model, batch_size=1)",
+            "`rebuild(..., batch_size=...)` has no counterpart",
+        ),
         ("import numpy as np", "assigns no variable"),
     ],
 )
