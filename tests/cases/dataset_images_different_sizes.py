@@ -14,8 +14,8 @@ keras.utils.set_random_seed(0)
 rng = np.random.default_rng(0)
 pictures = [rng.random((s, s, 3)).astype("float32") for s in (14, 17, 21, 16, 15, 19, 20, 18)]
 # The thread's generator function, written as a lambda that builds a fresh generator over the
-# list: kerashape reads such a dataset to verify. A `def gen(): ... yield` runs the user's own
-# code again, so kerashape offers the same fix *not verified* and says why (issue 10, item 7).
+# list, which can be read again to verify a fix. A `def gen(): ... yield` runs the user's own
+# code again, so the same fix is then offered *not verified*, saying why (issue 10, item 7).
 raw = tf.data.Dataset.from_generator(lambda: ((p, k % 2) for k, p in enumerate(pictures)), output_signature=(
     tf.TensorSpec((None, None, 3), tf.float32), tf.TensorSpec((), tf.int64)))
 ds = raw.batch(4)
