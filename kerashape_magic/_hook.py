@@ -318,6 +318,10 @@ def _diagnose(shell: Any, value: BaseException, tb: Any) -> None:
 
 
 def _handle(shell: Any, inst: _Install, etype, value, tb, tb_offset) -> None:
+    try:  # the cell that raised: the last input IPython stored (its execution count)
+        _state.failed_cells.add(len(shell.history_manager.input_hist_raw) - 1)
+    except BaseException:
+        pass
     if not (inst.active and _state.enabled):
         _delegate(shell, inst, etype, value, tb, tb_offset)
         return

@@ -15,3 +15,7 @@ enabled: bool = True
 #: True while fixes are verified on a slice of the user's data before they are offered
 #: (%kerashape verify on / off); the pipeline reads it.
 verify_enabled: bool = True
+
+#: Execution counts of the cells whose errors reached kerashape's handler: a model call in
+#: such a cell did not run the model on data (kerashape_magic.edits reads this).
+failed_cells: set = set()

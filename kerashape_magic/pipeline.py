@@ -113,10 +113,60 @@ def _with_trained(facts: Facts, model: Any) -> Facts:
     return replace(facts, model=replace(facts.model, trained=True))
 
 
-def _finish(d: Optional[Diagnosis], gathered: Any) -> Optional[Diagnosis]:
+def _shell() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return None
+    return get_ipython()
+
+
+def with_source_edits(d: Diagnosis, facts: Facts, failing: bool = True) -> Diagnosis:
+    """Each fix with the change to the user's own cells that makes it last
+    (:func:`kerashape_magic.edits.fix_edits`, read from IPython's raw input history), or the
+    reason there is none. Outside IPython the fixes are returned unchanged.
+
+    ``failing``: the diagnosis explains the error of the cell IPython stored last (its
+    execution count is the history's last index; IPython 8+ has already counted the next
+    one); for a pre-flight check, the edits may go into every cell run so far.
+    """
+    shell = _shell()
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
+    if not d.fixes or not history:
+        return d
+    cell = len(history) - 1 if failing else len(history)
+    from . import _state
+    from .edits import fix_edits
+
+    m = facts.model
+    layers = tuple((lay.name, lay.class_name) for lay in m.layers) if m is not None else ()
+    declared = tuple(m.input_shapes[0][1:]) if m is not None and len(m.input_shapes) == 1 else None
+    out = []
+    for fix in d.fixes:
+        try:
+            found = fix_edits(
+                history,
+                cell,
+                fix.code,
+                layers=layers,
+                declared=declared,
+                line=facts.call.line,
+                failed=frozenset(_state.failed_cells),
+            )
+        except Exception as exc:  # a change we cannot find is said, never raised
+            out.append(replace(fix, edit_note="kerashape could not find the cells to change (%s)" % exc))
+            continue
+        if found:
+            out.append(replace(fix, source_edits=tuple(found)))
+        else:
+            out.append(replace(fix, edit_note=getattr(found, "reason", "")))
+    return replace(d, fixes=tuple(out))
+
+
+def _finish(d: Optional[Diagnosis], gathered: Any, failing: bool = True) -> Optional[Diagnosis]:
     if d is None:
         return None
-    d = rank(verify(d, gathered), gathered.facts)
+    d = with_source_edits(rank(verify(d, gathered), gathered.facts), gathered.facts, failing)
     try:  # apply refuses a fix whose objects changed since (actions.remember)
         from . import actions
 
@@ -164,4 +214,4 @@ def check_objects(
     ns = user_ns if user_ns is not None else _user_ns()
     gathered = gather(None, None, ns, model, x, y)
     gathered.facts = _with_trained(gathered.facts, gathered.model)
-    return _finish(diagnose(None, gathered.facts, mode="check"), gathered)
+    return _finish(diagnose(None, gathered.facts, mode="check"), gathered, failing=False)

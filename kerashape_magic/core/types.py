@@ -111,7 +111,10 @@ class Fix:
             (``24`` when stacked rows are grouped 24 at a time); verification slices that many
             rows per sample.
         source_edits: the change to the user's own cells that makes the fix last
-            (``kerashape_magic.edits.SourceEdit``), empty when not known.
+            (``kerashape_magic.edits.SourceEdit(cell, before, after)``: ``cell`` is the execution
+            count ``In[cell]``, ``before`` / ``after`` the whole cell text), empty when not known.
+        edit_note: why there is no such change, in plain words (the model came from a file,
+            a function, ...), when ``source_edits`` is empty.
     """
 
     kind: str
@@ -127,6 +130,7 @@ class Fix:
     move: str = ""
     sample_rows: int = 1
     source_edits: tuple = ()
+    edit_note: str = ""
 
     @property
     def changes_model(self) -> bool:
