@@ -741,16 +741,25 @@ def module_alias(history: History, cell: int, module: str) -> Optional[str]:
     return found
 
 
-def _keras_name(imports: Mapping[str, str], attr: str, root: str) -> Tuple[str, str]:
+def _keras_name(imports: Mapping[str, str], attr: str, root: str, used: str = "") -> Tuple[str, str]:
     """(how to write ``keras.layers.<attr>`` in the user's notebook, import line or ``""``).
 
     The user's own names first: ``Input`` / ``Flatten`` imported bare, then ``layers.X``, then
     ``keras.X`` (``keras.Input`` / ``keras.layers.Flatten``), then ``tf.keras.X``; with none of
     those, an import line ``from <root>.layers import X`` (``root`` is the Keras the model's
-    constructor came from: ``keras`` or ``tensorflow.keras``).
+    constructor came from: ``keras`` or ``tensorflow.keras``). Among them, a spelling whose
+    name the edited cell itself uses (``used``: its text) wins: a name imported in some far
+    earlier cell may be gone when only the model's own cells are re-run.
     """
     top = attr == "Input"
     found: Dict[int, str] = {}
+    if used:
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", used))
+        local_imports = {k: v for k, v in imports.items() if k in words}
+        if local_imports and local_imports != dict(imports):
+            name, imp = _keras_name(local_imports, attr, root)
+            if not imp:
+                return name, imp
     for local, q in imports.items():
         n = _normal(q)
         if n == "keras.layers." + attr or (top and n == "keras." + attr):
@@ -1378,7 +1387,8 @@ def input_shape_edit(
         c, node = m.build
         return _patched(c, _shape_patches(c, node, shape, declared, True))
     # a Sequential that declares no input: add one as its first layer
-    name, imp = _keras_name(m.imports, "Input", m.root)
+    used = m.container_cell.text if m.container_cell is not None else ""
+    name, imp = _keras_name(m.imports, "Input", m.root, used)
     element = "%s(%s)" % (name, _literal(shape))
     if m.container is not None and m.container_cell is not None:
         c, lst = m.container_cell, m.container
@@ -1636,7 +1646,7 @@ def layer_insert_edit(
     m, s = _model_site(history, cell, model, after if after is not None else before, line, failed)  # type: ignore[arg-type]
     if s is None:
         return m
-    name, imp = _keras_name(m.imports, layer_class, m.root)
+    name, imp = _keras_name(m.imports, layer_class, m.root, s.cell.text)
     expr = "%s(%s)" % (name, arguments)
     is_before = before is not None
     c = s.cell
