@@ -1,11 +1,14 @@
 """Scenario cases (the acceptance format) run in a real IPython shell with real Keras models.
 
-Each file in ``tests/cases/`` defines SETUP, CELL, CHECK, KINDS, FIXES, FORBID, AFTER and
-RERUN exactly as ``../shared/acceptance/run.py`` reads them (the seed cases are copied
-here so the suite does not depend on the shared folder). For each case: the failing cell
-fails (or the pre-flight check runs), the diagnosis has an accepted kind, no forbidden fix
-is verified, the first verified fix is applied, the cell re-runs, the AFTER check holds,
-and undo restores every user variable to the identical object.
+Each file in ``tests/cases/`` (the seeds' copies and the real cases rebuilt from public
+threads) and ``tests/cases_fresh/`` (the held-out batch, written without running kerashape)
+defines SETUP, CELL, CHECK, KINDS, FIXES, FORBID, AFTER and RERUN exactly as
+``../shared/acceptance/run.py`` reads them. For each case: the failing cell fails (or the
+pre-flight check runs), the diagnosis has an accepted kind, no forbidden fix is verified, the
+first verified fix is applied, the cell re-runs, the AFTER check holds, and undo restores
+every user variable to the identical object. When that fix carries ``source_edits`` (the
+change to the user's own cells), the edited cells run from the top in a cleared namespace,
+as the notebook re-run would, and never mention kerashape (issue 12).
 """
 
 import contextlib
@@ -15,13 +18,36 @@ import os
 
 import pytest
 
-CASES = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "cases", "*.py")))
+HERE = os.path.dirname(__file__)
+CASES = sorted(
+    glob.glob(os.path.join(HERE, "cases", "*.py")) + glob.glob(os.path.join(HERE, "cases_fresh", "*.py"))
+)
 
 
 def load_case(path):
     ns = {}
     exec(compile(open(path).read(), path, "exec"), ns)
     return ns
+
+
+def _rerun_from_top(shell, case, edits, setup_n, cell_n):
+    texts = {setup_n: case["SETUP"]}
+    if cell_n is not None:
+        texts[cell_n] = case["CELL"]
+    for e in edits:
+        assert e.cell in texts, "edit names cell %r, not one of this case's cells %s" % (
+            e.cell,
+            sorted(texts),
+        )
+        assert e.before.strip() == texts[e.cell].strip(), (
+            "the edit's 'before' is not cell %r as it ran" % e.cell
+        )
+        assert "kerashape" not in e.after, "the edited cell depends on kerashape"
+        texts[e.cell] = e.after
+    shell.run_cell("%reset -f")
+    assert shell.run_cell(texts[setup_n], store_history=True).success, "the edited setup fails from the top"
+    if cell_n is not None:
+        assert shell.run_cell(texts[cell_n], store_history=True).success, "the edited cell fails from the top"
 
 
 @pytest.mark.parametrize("path", CASES, ids=[os.path.basename(p)[:-3] for p in CASES])
@@ -31,15 +57,19 @@ def test_scenario(path, tf, shell):
     case = load_case(path)
     quiet = io.StringIO()
     with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
-        assert shell.run_cell(case["SETUP"]).success, quiet.getvalue()[-2000:]
+        setup_n = len(shell.history_manager.input_hist_raw)
+        assert shell.run_cell(case["SETUP"], store_history=True).success, quiet.getvalue()[-2000:]
         before = shell.user_ns.copy()
+        cell_n = len(shell.history_manager.input_hist_raw) if case.get("CELL") else None
         if case.get("CHECK"):
             if case.get("CELL"):
-                shell.run_cell(case["CELL"])
+                shell.run_cell(case["CELL"], store_history=True)
             d = kerashape.check(*shell.ev(case["CHECK"]))
         else:
             kerashape_last_before = kerashape.last()
-            assert not shell.run_cell(case["CELL"]).success, "the failing cell did not fail"
+            assert not shell.run_cell(case["CELL"], store_history=True).success, (
+                "the failing cell did not fail"
+            )
             d = kerashape.last()
             assert d is not kerashape_last_before
     assert d is not None, quiet.getvalue()[-3000:]
@@ -62,3 +92,6 @@ def test_scenario(path, tf, shell):
         if not k.startswith("_") and k in shell.user_ns and shell.user_ns[k] is not v
     ]
     assert not changed, "undo did not restore %s" % changed
+    if fix.source_edits:
+        with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+            _rerun_from_top(shell, case, fix.source_edits, setup_n, cell_n)
