@@ -176,6 +176,21 @@ def _finish(d: Optional[Diagnosis], gathered: Any, failing: bool = True) -> Opti
     return d
 
 
+def _keeping_streams(fn: Any) -> Any:
+    """Run ``fn`` with every random stream and Keras name counter put back after (streams.kept)."""
+    import functools
+
+    from .streams import kept
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with kept():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@_keeping_streams
 def diagnose_error(
     error: BaseException,
     model: Any = None,
@@ -207,6 +222,7 @@ def diagnose_error(
     return _finish(d, gathered)
 
 
+@_keeping_streams
 def check_objects(
     model: Any, x: Any, y: Any = None, user_ns: Optional[Dict[str, Any]] = None
 ) -> Optional[Diagnosis]:
