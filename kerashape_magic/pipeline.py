@@ -132,8 +132,8 @@ def with_source_edits(d: Diagnosis, facts: Facts, failing: bool = True) -> Diagn
     """
     shell = _shell()
     history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
-    if not d.fixes or not history:
-        return d
+    if not d.fixes or not history or len(history) < 2:
+        return d  # no cell stored in the history (code run outside notebook cells)
     cell = len(history) - 1 if failing else len(history)
     from . import _state
     from .edits import fix_edits

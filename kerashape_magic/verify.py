@@ -865,4 +865,40 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
             checked.append(f.with_verification(False, "not verified: kerashape reached its time limit first"))
         else:
             checked.append(verify_fix(f, gathered, diagnosis))
+    ran = [
+        f for f in checked if f.verification and not f.verification.startswith(("ruled out:", "not verified"))
+    ]
+    own = user_layers(gathered.model) if ran else ()
+    if own:
+        listed = ", ".join("`%s`" % n for n in own[:4]) + (
+            " and %d more" % (len(own) - 4) if len(own) > 4 else ""
+        )
+        note = (
+            "Verification ran your model, including your own layer%s %s, on at most %d samples per fix (%d "
+            "fix%s tried): your layer code ran that often. `%%kerashape verify off` turns verification off."
+            % ("s" if len(own) > 1 else "", listed, SLICE, len(ran), "" if len(ran) == 1 else "es")
+        )
+        return replace(diagnosis, fixes=tuple(checked), notes=tuple(diagnosis.notes) + (note,))
     return replace(diagnosis, fixes=tuple(checked))
+
+
+def user_layers(model: Any, limit: int = 200) -> Tuple[str, ...]:
+    """Class names of the layers of ``model`` (nested models included) whose code is not
+    Keras's own: defined in the user's notebook or another package (issue 10, item 9)."""
+    found: list = []
+    seen = 0
+    stack = list(getattr(model, "layers", None) or ())
+    while stack and seen < limit:
+        layer = stack.pop(0)
+        seen += 1
+        module = type(layer).__module__ or ""
+        if not module.startswith(("keras.", "keras", "tf_keras", "tensorflow")) or module == "__main__":
+            name = type(layer).__name__
+            if name not in found:
+                found.append(name)
+        inner = getattr(layer, "layers", None)
+        if inner and module.startswith(("keras", "tf_keras")):
+            stack.extend(inner)
+    if model is not None and type(model).__module__ == "__main__":
+        found.insert(0, type(model).__name__)
+    return tuple(found)
