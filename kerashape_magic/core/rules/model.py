@@ -535,34 +535,8 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
         )
 
     # 2. an Embedding given vectors (one-hot or dense) instead of integer indices
-    ids_axis = _size1_id_axis(x)
-    if (
-        P is not None
-        and P.class_name == "Embedding"
-        and r == e + 1
-        and ids_axis is not None
-        and x is not None
-    ):
-        # integer ids stored with a size-1 axis, (N, T, 1): the Embedding adds its own vector
-        # axis after it. Drop the data's size-1 axis (keras/src/layers/core/embedding.py).
-        assert x.shape is not None
-        rest = tuple(x.shape[:ids_axis]) + tuple(x.shape[ids_axis + 1 :])
-        squeeze = F.squeeze(
-            facts,
-            x.name or "",
-            x.type_name,
-            ids_axis,
-            rest,
-            "`%s` holds integer indices with a size-1 axis %d; the Embedding maps each index to a vector "
-            "and adds an axis, so that size-1 axis becomes one axis too many. Dropping it keeps every "
-            "index." % (x.name, ids_axis),
-        )
-        return done(
-            "embedding_ids_extra_axis",
-            "%s: `%s` %s holds integer indices with a size-1 axis %d; the Embedding adds an axis after it, "
-            "so drop that axis.%s" % (intro, x.name or x.source, fmt(x.shape), ids_axis, data),
-            [squeeze],
-        )
+    # (integer ids with a size-1 axis into an Embedding are caught before this rule runs:
+    # _ids_with_extra_axis, whatever layer complains downstream)
     if P is not None and P.class_name == "Embedding" and r == e + 1:
         fixes: List[Optional[Fix]] = []
         notes = [
