@@ -233,6 +233,33 @@ def _check_rereadable(gathered: Gathered) -> None:
             )
 
 
+#: Elements read from each user dataset during the current diagnosis (issue 10, item 7: a
+#: dataset is read at most once per diagnosis, however many fixes are tried).
+_read: Dict[int, Tuple[Any, list]] = {}
+
+
+def elements(ds: Any, n: int = SLICE) -> list:
+    """The first ``n`` elements of ``ds`` (at most :data:`SLICE`), read once per diagnosis."""
+    key = id(ds)
+    if key not in _read:
+        _read[key] = (ds, list(ds.take(SLICE)))
+    return _read[key][1][:n]
+
+
+def replay(ds: Any, n: int) -> Any:
+    """A dataset of ``ds``'s first ``n`` elements, replayed from :func:`elements`: fix code
+    (``ds.map(...)``, ``ds.batch(32)``, ``ds.unbatch()``) runs on it without reading ``ds`` again."""
+    import tensorflow as tf
+
+    items = elements(ds, n)
+    if not items:
+        raise Unverifiable("the dataset is empty")
+    out = tf.data.Dataset.from_tensors(items[0])
+    for item in items[1:]:
+        out = out.concatenate(tf.data.Dataset.from_tensors(item))
+    return out
+
+
 def slice_like(obj: Any, n: int) -> Any:
     """The first ``n`` samples of ``obj`` in its own container: a DataFrame stays a
     DataFrame, a tensor a tensor, a list a list, a ``tf.data.Dataset`` becomes its first
@@ -242,7 +269,7 @@ def slice_like(obj: Any, n: int) -> Any:
     if isinstance(obj, (list, tuple)):
         return type(obj)(obj[:n])
     if _is_dataset(obj):
-        return obj.take(1)
+        return replay(obj, 1)
     np = _np()
     if isinstance(obj, np.ndarray):
         return np.array(obj[:n])
@@ -727,7 +754,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             source = gathered.namespace.get(fix.op[2])
             if source is None or model is None:
                 raise Unverifiable("no dataset or model to try padded_batch on")
-            element = next(iter(source.padded_batch(SLICE).take(1)))
+            element = next(iter(replay(source, SLICE).padded_batch(SLICE).take(1)))
             xs, ys = (
                 (element[0], element[1])
                 if isinstance(element, (tuple, list)) and len(element) > 1
@@ -772,7 +799,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
                 ys_override = ns[y_fact.name]  # the fix rewrote the labels too (windows)
         else:
             if _is_dataset(target):
-                target, ys_override = _as_arrays(next(iter(target.take(1))))
+                target, ys_override = _as_arrays(elements(target, 1)[0])
             fixed = transformed_slice(fix, target)
         if (
             fix.resulting_shape
@@ -853,6 +880,7 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
     )
     from . import facts as facts_mod
 
+    _read.clear()
     checked = []
     for f in diagnosis.fixes:
         if f.verification.startswith("ruled out:"):
@@ -865,6 +893,7 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
             checked.append(f.with_verification(False, "not verified: kerashape reached its time limit first"))
         else:
             checked.append(verify_fix(f, gathered, diagnosis))
+    _read.clear()  # the elements hold the user's data: let them go with the diagnosis
     ran = [
         f for f in checked if f.verification and not f.verification.startswith(("ruled out:", "not verified"))
     ]

@@ -29,7 +29,7 @@ from typing import Any, Optional, Tuple
 from . import actions
 from .core.types import Fix
 from .facts import Gathered, shape_of
-from .verify import SLICE, Unverifiable, _infer, _prefix, head, register
+from .verify import SLICE, Unverifiable, _infer, _prefix, elements, head, register
 
 _KEEP = object()
 
@@ -68,7 +68,7 @@ def _slices(g: Gathered, roles: Tuple[str, str] = ("x", "y")) -> Tuple[Any, Any]
     if x is None:
         raise Unverifiable("no input data to run the model on")
     if _is_dataset(x):
-        element = next(iter(x.take(1)))
+        element = elements(x, 1)[0]  # read once per diagnosis (verify.elements)
         if not isinstance(element, (tuple, list)) or len(element) < 2:
             raise ValueError("the dataset's elements hold no labels")
         return element[0][:SLICE], element[1][:SLICE]
