@@ -312,11 +312,21 @@ def run_fix_code(fix: Fix, gathered: Gathered) -> Dict[str, Any]:
     import builtins
 
     ns = dict(gathered.namespace)
+    reads = {
+        node.id
+        for node in ast.walk(ast.parse(fix.code))
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
     for d in gathered.facts.data:
-        if d.name and d.name.isidentifier() and d.name in ns:
+        if d.name and d.name.isidentifier() and d.name in ns and d.name in reads:
             rows = _rows_for(fix, d.name)
             obj = ns[d.name]
             ns[d.name] = slice_like(obj, rows) if rows else _copy(obj)
+    for name in reads:  # another dataset the code reads (the one a batched dataset came from)
+        if name in ns and _is_dataset(ns[name]) and not any(d.name == name for d in gathered.facts.data):
+            if not rereadable(ns[name]):
+                raise Unverifiable("verifying would consume your data: `%s` runs your Python code" % name)
+            ns[name] = replay(ns[name], SLICE)
     proxy = _VerifyKerashape()
     real_import = builtins.__import__
 
