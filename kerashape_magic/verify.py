@@ -278,6 +278,15 @@ def slice_like(obj: Any, n: int) -> Any:
     return obj
 
 
+def _assigned(code: str) -> set:
+    """The names ``code`` assigns (``X = ...``, ``X, y = ...``)."""
+    return {
+        node.id
+        for node in ast.walk(ast.parse(code))
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+
+
 def _copy(obj: Any) -> Any:
     """A copy of a small object (one sample) that fix code may rebind or write into."""
     np = _np()
@@ -801,11 +810,11 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
                 # a label fix: the model runs on the data's slice, the fixed labels meet its output
                 x_fact = gathered.facts.role("val_x" if fact.role == "val_y" else "x")
                 ys_override = fixed
-                if x_fact is not None and x_fact.name in ns:
+                if x_fact is not None and x_fact.name in ns and x_fact.name in _assigned(fix.code):
                     fixed = ns[x_fact.name]
                 else:
                     fixed = head(gathered.objects.get("val_x" if fact.role == "val_y" else "x"))
-            elif y_fact is not None and y_fact.name and y_fact.name in ns and y_fact.name in fix.code:
+            elif y_fact is not None and y_fact.name and y_fact.name in _assigned(fix.code):
                 ys_override = ns[y_fact.name]  # the fix rewrote the labels too (windows)
         else:
             if _is_dataset(target):
