@@ -7,6 +7,7 @@ runs. Required: the diagnosis stops, the plain traceback is shown with one line
 
 import contextlib
 import io
+import signal
 
 import pytest
 
@@ -40,6 +41,16 @@ def assert_hook_survived(shell, out):
 
 def test_a_real_sigint_during_the_diagnosis_stops_it_and_keeps_the_hook(shell, tf, monkeypatch):
     monkeypatch.setattr(facts, "DEADLINE_S", 60)  # the interrupt, not the deadline, must stop it
+    # Ctrl-C raises KeyboardInterrupt, as in a terminal or a kernel, even when this test process
+    # was started in the background (where a shell leaves SIGINT ignored)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _sigint_case(shell)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _sigint_case(shell):
     assert run(shell, SETUP)[0].success
     # the user's array type: slicing two samples (what verification does) is slow; a timer sends
     # a real SIGINT to the process 0.3 s into it, as Ctrl-C in a terminal or a kernel interrupt
