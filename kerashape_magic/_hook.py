@@ -433,7 +433,9 @@ def load(shell: Any) -> None:
     _events(shell, True)
     from .magics import KerashapeMagics
 
-    shell.register_magics(KerashapeMagics)
+    # the magic asks the hook whether it is installed through this callable: magics never
+    # imports _hook, so the imports point one way (hook -> magics)
+    shell.register_magics(KerashapeMagics(shell, hook_installed=installed))
     _state.enabled = True
 
 

@@ -8,7 +8,7 @@ for the extension as a whole.
 
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Callable, List, Optional
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
@@ -83,8 +83,12 @@ class KerashapeMagics(Magics):
         else:
             self._check(rest)
 
+    def __init__(self, shell: Any = None, hook_installed: Optional[Callable[[Any], bool]] = None) -> None:
+        super().__init__(shell)
+        self._hook_installed = hook_installed or (lambda shell: False)
+
     def _status(self) -> None:
-        from ._hook import installed
+        installed = self._hook_installed
 
         print(
             "kerashape: %s; hook %s; verification %s; last diagnosis: %s"

@@ -166,6 +166,10 @@ def with_source_edits(d: Diagnosis, facts: Facts, failing: bool = True) -> Diagn
 def _finish(d: Optional[Diagnosis], gathered: Any, failing: bool = True) -> Optional[Diagnosis]:
     if d is None:
         return None
+    # the label and layer-edit verifiers register themselves in verify.VERIFIERS; importing
+    # them here (not from verify) keeps the imports one-way: verify_* -> verify
+    from . import verify_internal, verify_labels  # noqa: F401
+
     d = with_source_edits(rank(verify(d, gathered), gathered.facts), gathered.facts, failing)
     try:  # apply refuses a fix whose objects changed since (actions.remember)
         from . import actions

@@ -892,11 +892,7 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
     """
     if not diagnosis.fixes:
         return diagnosis
-    from . import (
-        _state,
-        verify_internal,  # noqa: F401  (registers the internal-layer verifiers)
-        verify_labels,  # noqa: F401  (registers the label and loss verifiers)
-    )
+    from . import _state
     from . import facts as facts_mod
 
     _read.clear()
