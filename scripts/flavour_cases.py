@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Run a scenario folder under one Keras flavour: the same case files, a flavour-specific header.
+
+Usage::
+
+    python scripts/flavour_cases.py --flavour tf-keras|tf_keras|jax|torch|tf <folder> [-k SUBSTR] [-v]
+
+Run it with the Python of the flavour's virtual environment (``/work/venv-tfkeras/bin/python``...):
+the runner starts ``<that python> <acceptance run.py> <temp folder>`` in a subprocess.
+
+Each case file (``SETUP`` / ``CELL`` / ``CHECK`` ... strings, see the acceptance ``run.py``) is
+copied to a temporary folder with its import lines rewritten for the flavour:
+
+- ``tf-keras`` (Keras 2 through ``tf.keras``): ``import keras`` -> ``from tensorflow import keras``,
+  ``from keras.x import ...`` -> ``from tensorflow.keras.x import ...``; environment
+  ``TF_USE_LEGACY_KERAS=1`` (so ``tf.keras`` is ``tf_keras``; tensorflow/python/util/lazy_loader.py,
+  ``KerasLazyLoader._initialize``).
+- ``tf_keras`` (Keras 2 imported by its own name): ``import tf_keras as keras``,
+  ``from tf_keras.x import ...``; ``TF_USE_LEGACY_KERAS=1`` as well (``tf.data`` still works).
+- ``jax`` / ``torch`` / ``tf`` (Keras 3): ``from tensorflow import keras`` -> ``import keras``,
+  ``from tensorflow.keras.x`` -> ``from keras.x``; ``KERAS_BACKEND`` set. When TensorFlow is not
+  installed, ``import tensorflow as tf`` is dropped and a case that still uses ``tf.`` is counted
+  apart (it needs TensorFlow: tf.data, tf.Tensor).
+
+A case that cannot exist on a flavour is listed in ``SKIP`` with the reason; it is printed and
+counted apart, never as a pass. The last line reads::
+
+    flavour <name>: acceptance P/N passed (K counted apart: case, case ...)
+
+Exit status: 0 when every case that ran passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUNNER = os.environ.get("KERASHAPE_ACCEPTANCE_RUN", "/work/shared/acceptance/run.py")
+
+FLAVOURS = ("tf-keras", "tf_keras", "jax", "torch", "tf")
+
+#: Environment per flavour.
+ENV = {
+    "tf-keras": {"TF_USE_LEGACY_KERAS": "1"},
+    "tf_keras": {"TF_USE_LEGACY_KERAS": "1"},
+    "jax": {"KERAS_BACKEND": "jax"},
+    "torch": {"KERAS_BACKEND": "torch"},
+    "tf": {"KERAS_BACKEND": "tensorflow"},
+}
+
+#: Cases that cannot exist on a flavour: {flavour: {case name (file stem): reason}}.
+#: Keep the reason factual (what the framework does), so that the exclusion can be re-checked.
+SKIP: dict = {
+    "tf-keras": {},
+    "tf_keras": {},
+    "jax": {},
+    "torch": {},
+    "tf": {},
+}
+
+_KERAS3_IMPORT = re.compile(r"^(\s*)import keras\s*$", re.M)
+_KERAS3_FROM = re.compile(r"^(\s*)from keras((?:\.\w+)*) import ", re.M)
+_TFKERAS_IMPORT = re.compile(r"^(\s*)from tensorflow import keras\s*$", re.M)
+_TFKERAS_FROM = re.compile(r"^(\s*)from tensorflow\.keras((?:\.\w+)*) import ", re.M)
+_TF_IMPORT = re.compile(r"^(\s*)import tensorflow as tf\s*$", re.M)
+_TF_USE = re.compile(r"\btf\.")
+
+
+def rewrite(text: str, flavour: str, have_tf: bool = True) -> str:
+    """The case file's text with its import lines rewritten for ``flavour``."""
+    if flavour == "tf-keras":
+        text = _KERAS3_IMPORT.sub(r"\1from tensorflow import keras", text)
+        text = _KERAS3_FROM.sub(r"\1from tensorflow.keras\2 import ", text)
+    elif flavour == "tf_keras":
+        text = _KERAS3_IMPORT.sub(r"\1import tf_keras as keras", text)
+        text = _TFKERAS_IMPORT.sub(r"\1import tf_keras as keras", text)
+        text = _KERAS3_FROM.sub(r"\1from tf_keras\2 import ", text)
+        text = _TFKERAS_FROM.sub(r"\1from tf_keras\2 import ", text)
+    else:
+        text = _TFKERAS_IMPORT.sub(r"\1import keras", text)
+        text = _TFKERAS_FROM.sub(r"\1from keras\2 import ", text)
+        if not have_tf:
+            text = _TF_IMPORT.sub("", text)
+    return text
+
+
+def prepare(folder: str, flavour: str, out: str, k: str = "") -> list:
+    """Copy the cases of ``folder`` into ``out``, rewritten; returns ``[(case, reason)]`` counted apart."""
+    have_tf = importlib.util.find_spec("tensorflow") is not None
+    apart = []
+    for path in sorted(glob.glob(os.path.join(folder, "*.py"))):
+        name = os.path.basename(path)[:-3]
+        if k and k not in path:
+            continue
+        reason = SKIP.get(flavour, {}).get(name)
+        text = open(path).read()
+        new = rewrite(text, flavour, have_tf)
+        if reason is None and not have_tf and _TF_USE.search(_code_of(new)):
+            reason = "uses TensorFlow (tf.data / tf.Tensor); TensorFlow is not installed here"
+        if reason:
+            apart.append((name, reason))
+            continue
+        with open(os.path.join(out, name + ".py"), "w") as f:
+            f.write(new)
+    return apart
+
+
+def _code_of(text: str) -> str:
+    """The case's code strings (SETUP, CELL, CHECK, AFTER), without its comments."""
+    ns: dict = {}
+    try:
+        exec(compile(text, "<case>", "exec"), ns)
+    except Exception:
+        return text
+    return "\n".join(str(ns.get(key) or "") for key in ("SETUP", "CELL", "CHECK", "AFTER"))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--flavour", required=True, choices=FLAVOURS)
+    ap.add_argument("folder")
+    ap.add_argument("-k", default="", help="only cases whose path contains this")
+    ap.add_argument("-v", action="store_true", help="print the failing cases' output")
+    ap.add_argument("--keep", action="store_true", help="keep the rewritten folder and print its path")
+    a = ap.parse_args(argv)
+    out = tempfile.mkdtemp(prefix="kerashape-%s-" % a.flavour)
+    try:
+        apart = prepare(a.folder, a.flavour, out, a.k)
+        for name, reason in apart:
+            print("%-40s APART  %s" % (name, reason))
+        env = dict(os.environ, **ENV[a.flavour])
+        cmd = [sys.executable, RUNNER, out] + (["-v"] if a.v else [])
+        proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        sys.stdout.write(proc.stdout)
+        m = re.search(r"acceptance: (\d+)/(\d+) passed", proc.stdout)
+        ran = "%s/%s" % m.groups() if m else "?/? (the runner did not finish)"
+        names = ", ".join(n for n, _ in apart)
+        print(
+            "flavour %s: acceptance %s passed (%d counted apart%s)"
+            % (a.flavour, ran, len(apart), ": " + names if names else "")
+        )
+        return proc.returncode
+    finally:
+        if a.keep:
+            print("rewritten cases kept in", out)
+        else:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
