@@ -16,6 +16,9 @@ Nothing is lost (issue 10, items 11-14):
   left alone, and the message says so. A model used since (trained, recompiled) keeps its state.
 * The history keeps the last :data:`HISTORY_SIZE` applies; ``%reset`` and ``%unload_ext``
   clear it, and a name the user rebinds or deletes lets go of its old object at once.
+* Each apply has a number (:class:`Change`); ``undo(number=N)`` takes back that one, and
+  :func:`history` lists them with whether undo is still possible and, if not, why
+  (``%kerashape history``, ``%kerashape undo [N]``).
 
 ``rebuild`` returns a *new* model with another input shape (or the same one, fresh),
 copying every weight whose shape still fits and compiling it with the same loss, metrics
@@ -37,6 +40,7 @@ from __future__ import annotations
 import ast
 import sys
 import threading
+import time
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -85,13 +89,59 @@ class _ModelState:
 
 
 @dataclass
-class _Change:
+class Change:
+    """One apply, as the undo history keeps it (``%kerashape history`` lists them).
+
+    Attributes:
+        fix: the fix that was applied.
+        slots: the names and attributes it rebound (this module's own record).
+        models: the models it changed in place (this module's own record).
+        number: 1, 2, ... in the order of this session's applies (``%kerashape undo N``).
+        when: the time of the apply (``time.time()``).
+        mark: how many inputs IPython had stored when the fix ran (``len(In)``): a cell stored
+            after that ran after the fix (``kerashape_magic.aftercare``); None outside IPython.
+        noted: True once a note under a successful cell said that it ran with this fix.
+        names: the names (and attributes) it rebound and the models it changed in place.
+    """
+
     fix: Fix
     slots: List[_Slot]
     models: List[_ModelState]
+    number: int = 0
+    when: float = 0.0
+    mark: Optional[int] = None
+    noted: bool = False
+    names: Tuple[str, ...] = ()
 
 
-_history: List[_Change] = []
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of :func:`history`: an apply, and whether undo can still take it back.
+
+    Attributes:
+        number: the apply's number (``%kerashape undo N``).
+        title: the fix's title.
+        names: the names (and attributes, ``h.X``) it rebound, and the models it changed in place.
+        when: the time of the apply (``time.time()``).
+        undoable: True when undo would restore at least one of them.
+        why: what undo would leave alone and why (``"X was reassigned since"``), or why it
+            cannot undo at all (``"undone"``); empty when everything can be restored.
+    """
+
+    number: int
+    title: str
+    names: Tuple[str, ...]
+    when: float
+    undoable: bool
+    why: str
+
+
+_history: List[Change] = []
+#: Applies that left the history, with why (undone, forgotten), newest last; their old objects
+#: are released (:func:`_release`).
+_gone: List[Tuple[Change, str]] = []
+_GONE_LIMIT = 20
+_applies = [0]  # how many applies this session: the next one's number is this plus one
 #: id(fix) -> (weak reference to the fix, {name: reference to what the diagnosis saw there})
 _seen: Dict[int, Tuple[Any, Dict[str, Callable[[], Any]]]] = {}
 _SEEN_LIMIT = 64
@@ -458,9 +508,47 @@ def apply(fix: Fix, namespace: Optional[Dict[str, Any]] = None) -> str:
             if state.after:
                 kept_models.append(state)
     with _lock:
-        _history.append(_Change(fix, slots, kept_models))
-        del _history[: max(0, len(_history) - max(1, int(HISTORY_SIZE)))]
+        _applies[0] += 1
+        change = Change(fix, slots, kept_models, _applies[0], time.time(), _inputs_stored())
+        change.names = _names_of(change)
+        _history.append(change)
+        keep = max(1, int(HISTORY_SIZE))
+        for dropped in _history[: max(0, len(_history) - keep)]:
+            _leave(dropped, "forgotten: the history keeps the last %d applies (HISTORY_SIZE)" % keep)
     return _applied_line(fix, slots, kept_models, ns)
+
+
+def _inputs_stored() -> Optional[int]:
+    """How many inputs IPython has stored (``len(In)``, the dummy entry 0 included), or None."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        return len(shell.history_manager.input_hist_raw) if shell is not None else None
+    except Exception:
+        return None
+
+
+def _release(change: Change) -> None:
+    """Let go of the old objects (and the references to the new ones) an apply kept for undo."""
+    for slot in change.slots:
+        slot.stale, slot.old = True, None
+        slot.new = _gone_ref
+    for state in change.models:
+        state.stale, state.before, state.contents, state.after = True, {}, {}, {}
+
+
+def _gone_ref() -> Any:
+    return _MISSING
+
+
+def _leave(change: Change, why: str) -> None:
+    """Move ``change`` out of the undo history (the caller holds ``_lock``), keeping its row."""
+    if change in _history:
+        _history.remove(change)
+    _release(change)
+    _gone.append((change, why))
+    del _gone[: max(0, len(_gone) - _GONE_LIMIT)]
 
 
 def _applied_line(fix: Fix, slots: List[_Slot], models: List[_ModelState], ns: Dict[str, Any]) -> str:
@@ -512,8 +600,11 @@ def _current(slot: _Slot, ns: Dict[str, Any]) -> Any:
     return value if ok else _MISSING
 
 
-def undo(namespace: Optional[Dict[str, Any]] = None) -> str:
-    """Put back what the last :func:`apply` changed: the identical objects, nothing newer lost.
+def undo(namespace: Optional[Dict[str, Any]] = None, number: Optional[int] = None) -> str:
+    """Put back what an :func:`apply` changed: the identical objects, nothing newer lost.
+
+    Without ``number``, the most recent apply that undo can still take back (one whose names
+    all changed since is passed over); with it, apply number ``number`` (:func:`history`).
 
     A name (or attribute) is restored only if it still holds what ``apply`` put there; one the
     user rebound or deleted since is left as it is, and the returned line says so. A model the
@@ -525,19 +616,48 @@ def undo(namespace: Optional[Dict[str, Any]] = None) -> str:
 
     Args:
         namespace: the namespace the fix ran in; default the IPython shell's ``user_ns``.
+        number: the apply to undo (``%kerashape history`` lists the numbers); default the
+            most recent one that can still be undone.
 
     Returns:
         One line saying what was restored, e.g. ``"X_train is (100, 24) float64 again"``, and
         what was not (``"X was changed after the fix: kept as it is"``).
 
     Raises:
-        KerashapeError: there is nothing to undo.
+        KerashapeError: there is nothing to undo; or apply ``number`` is not in the history
+            (undone, forgotten, never made), or nothing it changed can be restored (the user
+            rebound every name since: undo never overwrites newer work).
     """
+    ns = _user_ns() if namespace is None else namespace
     with _lock:
         if not _history:
             raise KerashapeError("nothing to undo: no kerashape fix has been applied")
-        change = _history.pop()
-    ns = _user_ns() if namespace is None else namespace
+        numbered = [c for c in _history if c.number == number]
+        if number is None:
+            change = next((c for c in reversed(_history) if undo_status(c, ns)[0]), _history[-1])
+        else:
+            if not numbered:
+                why = next((w for c, w in _gone if c.number == number), "no such apply")
+                raise KerashapeError(
+                    "fix %d is not in the undo history (%s; %%kerashape history lists the applies)"
+                    % (number, why)
+                )
+            change = numbered[0]
+            ok, reasons = undo_status(change, ns)
+            if not ok:
+                raise KerashapeError(
+                    "fix %d (%r) cannot be undone: %s; undo never overwrites newer work"
+                    % (number, change.fix.title, "; ".join(reasons) or "it changed nothing")
+                )
+        _history.remove(change)
+    try:
+        return _undo_change(change, ns)
+    finally:
+        with _lock:
+            _leave(change, "undone")
+
+
+def _undo_change(change: Change, ns: Dict[str, Any]) -> str:
     done, kept = [], []
     for slot in change.slots:
         if slot.stale or _current(slot, ns) is not slot.new():
@@ -600,7 +720,8 @@ def prune(namespace: Dict[str, Any]) -> None:
         if not alive and all(s.stale for c in _history for s in c.slots):
             roots = {s.label.split(".")[0] for c in _history for s in c.slots}
             if not any(r in namespace for r in roots):
-                _history.clear()
+                for change in list(_history):
+                    _leave(change, "its names are gone from your namespace (%reset or del)")
 
 
 def can_undo() -> bool:
@@ -608,10 +729,106 @@ def can_undo() -> bool:
     return bool(_history)
 
 
+def _visible(slot: _Slot) -> bool:
+    return not slot.label.startswith("_") and not _is_module(slot.old) and not _is_module(slot.new())
+
+
+def undo_status(change: Change, namespace: Dict[str, Any]) -> Tuple[bool, List[str]]:
+    """Whether :func:`undo` can still take ``change`` back, and what it would leave alone.
+
+    The rule of :func:`undo`: a name is restored only while it holds what the apply put
+    there, a model's state only while nothing trained or recompiled it since.
+
+    Args:
+        change: an apply from the history.
+        namespace: the namespace the fix ran in.
+
+    Returns:
+        ``(undoable, reasons)``: ``undoable`` is True when at least one name or model would be
+        restored; ``reasons`` says, for each that would not, why (``"X was reassigned since"``,
+        ``"X was deleted since"``, ``"model was trained or recompiled since"``).
+    """
+    undoable, reasons = False, []
+    for slot in change.slots:
+        if not _visible(slot):
+            continue
+        now = _current(slot, namespace)
+        if slot.stale or now is not slot.new():
+            reasons.append("%s was %s since" % (slot.label, "deleted" if now is _MISSING else "reassigned"))
+        else:
+            undoable = True
+    for state in change.models:
+        model = state.model()
+        if model is None or state.stale or not _still_as_left(state, model):
+            reasons.append("%s was trained or recompiled since" % state.label)
+        else:
+            undoable = True
+    return undoable, reasons
+
+
+def still_applied(change: Change, namespace: Dict[str, Any]) -> bool:
+    """True while the fix is in effect: every name it rebound still holds what it put there,
+    and every model it changed in place is still where the user keeps it (training it since
+    does not undo the fix)."""
+    slots = [s for s in change.slots if _visible(s)]
+    if not slots and not change.models:
+        return False
+    if any(s.stale or _current(s, namespace) is not s.new() for s in slots):
+        return False
+    for state in change.models:
+        model = state.model()
+        if model is None or _resolve(state.label, namespace) is not model:
+            return False
+    return True
+
+
+def unnoted() -> List[Change]:
+    """The applies still in the history that no note has told about yet (newest last).
+
+    Read after every successful cell (:mod:`kerashape_magic.aftercare`): with nothing
+    applied, this is one test of an empty list.
+    """
+    if not _history:
+        return []
+    return [c for c in _history if not c.noted]
+
+
+def _names_of(change: Change) -> Tuple[str, ...]:
+    names = [s.label for s in change.slots if _visible(s)]
+    names += [m.label for m in change.models if m.label not in names]
+    return tuple(names)
+
+
+def history(namespace: Optional[Dict[str, Any]] = None) -> List[HistoryEntry]:
+    """Every apply this session still knows, oldest first, with whether undo can take it back.
+
+    Applies in the undo history get :func:`undo_status`; those that left it say why
+    (``"undone"``, ``"forgotten: the history keeps the last 3 applies"``). ``%unload_ext``
+    clears both.
+
+    Args:
+        namespace: the namespace the fixes ran in; default the IPython shell's ``user_ns``.
+
+    Returns:
+        A list of :class:`HistoryEntry`, by apply number.
+    """
+    ns = _user_ns() if namespace is None else namespace
+    with _lock:
+        rows = []
+        for change in _history:
+            ok, reasons = undo_status(change, ns)
+            why = "; ".join(reasons) if ok or reasons else "it changed nothing"
+            rows.append(HistoryEntry(change.number, change.fix.title, change.names, change.when, ok, why))
+        for change, why in _gone:
+            rows.append(HistoryEntry(change.number, change.fix.title, change.names, change.when, False, why))
+    return sorted(rows, key=lambda r: r.number)
+
+
 def clear_history() -> None:
     """Forget every applied fix and every diagnosis record (their objects can then be collected)."""
     with _lock:
         _history.clear()
+        _gone.clear()
         _seen.clear()
 
 
