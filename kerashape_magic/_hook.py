@@ -390,6 +390,14 @@ def _refresh_types(*_args: Any, **_kwargs: Any) -> None:
 
 def _after_cell(*_args: Any, **_kwargs: Any) -> None:
     """post_run_cell: let the undo history drop what the user's namespace no longer holds."""
+    try:  # a cell that ran a Keras model and succeeded: what Keras accepted silently (silent.py)
+        from IPython import get_ipython
+
+        from . import silent
+
+        silent.after_cell(get_ipython(), _args[0] if _args else None)
+    except BaseException:
+        pass
     try:
         actions = sys.modules.get("kerashape_magic.actions")
         if actions is None:
