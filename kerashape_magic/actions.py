@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .core.types import Fix, KerashapeError
+from .flavour import is_compiled, keras_of, package_of
 
 _MISSING = object()
 _lock = threading.Lock()
@@ -861,7 +862,7 @@ def reset(model: Any) -> Any:
         if getattr(model, attr, None) is not None:
             setattr(model, attr, None)
     optimizer = getattr(model, "optimizer", None)
-    if optimizer is not None and getattr(model, "compiled", False):
+    if optimizer is not None and is_compiled(model):
         try:
             steps = int(optimizer.iterations.numpy())
         except Exception:
@@ -936,7 +937,7 @@ def _fresh(obj: Any) -> Any:
 
 
 def _compile_like(new: Any, old: Any, loss: Any = _MISSING) -> None:
-    if not getattr(old, "compiled", False):
+    if not is_compiled(old):  # Keras 3 ``compiled``, Keras 2 ``_is_compiled`` (kerashape_magic/flavour.py)
         return
     cfg = getattr(getattr(old, "_compile_config", None), "config", None)
     if isinstance(cfg, dict):
@@ -1027,9 +1028,11 @@ def _edited_config(layer: Any, changes: Dict[str, Any]) -> Dict[str, Any]:
     return cfg
 
 
-def _new_layer(spec: Any, taken: set) -> Any:
-    """A layer to insert: a class name from ``keras.layers`` (``"Flatten"``), a class, or an instance."""
-    import keras
+def _new_layer(spec: Any, taken: set, keras: Any) -> Any:
+    """A layer to insert: a class name from ``keras.layers`` (``"Flatten"``), a class, or an instance.
+
+    ``keras``: the model's own Keras package (:func:`kerashape_magic.flavour.keras_of`).
+    """
 
     if isinstance(spec, str):
         cls = getattr(keras.layers, spec, None)
@@ -1080,7 +1083,7 @@ def _edit_plan(model: Any, edit: Any, insert_after: Any, insert_before: Any, rem
             if name in remove:
                 raise KerashapeError("cannot insert %s %r: it is removed" % (what, name))
             specs = list(specs) if isinstance(specs, (list, tuple)) else [specs]
-            inserts[name] = [_new_layer(s, taken) for s in specs]
+            inserts[name] = [_new_layer(s, taken, keras_of(model)) for s in specs]
         plans.append(inserts)
     return edit, plans[0], plans[1], set(remove)
 
@@ -1233,9 +1236,11 @@ def rebuild(
         >>> model = kerashape.rebuild(model, insert_before={"dense": "Flatten"})  # doctest: +SKIP
         >>> model = kerashape.rebuild(model, remove="embedding")  # doctest: +SKIP
     """
-    import keras
-
-    if not isinstance(model, keras.Model):
+    try:  # the model's own package: Keras 3, or Keras 2 (tf_keras, tf.keras in legacy mode)
+        keras = keras_of(model) if package_of(model) else None
+    except LookupError:
+        keras = None
+    if keras is None or not isinstance(model, keras.Model):
         raise KerashapeError("rebuild() takes a Keras model, got %r" % type(model).__name__)
     editing = bool(edit or insert_after or insert_before or remove)
     edits, after, before, removed = (
