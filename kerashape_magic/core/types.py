@@ -11,7 +11,7 @@ the batch axis first: ``(None, 24, 3)`` is Keras's ``(batch_size, timesteps, fea
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional, Tuple
+from typing import Any, Callable, Mapping, Optional, Tuple
 
 Shape = Tuple[Optional[int], ...]
 
@@ -143,6 +143,51 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class MoveRequest:
+    """What a rule asks the fix search to try: one move of the catalogue, by name.
+
+    A rule says *what* disagrees and which moves could reconcile it; it never writes fix
+    code. :func:`kerashape_magic.core.moves.propose` looks ``move`` up in
+    :data:`kerashape_magic.core.moves.REQUESTED` and calls it with the facts and ``args``.
+
+    Attributes:
+        move: a name of :data:`kerashape_magic.core.moves.REQUESTED` (``"change_loss"``,
+            ``"to_categorical"``, ``"edit_layer"``, ...).
+        args: the move's keyword arguments besides the facts: the objects it rewrites
+            (a :class:`DataFact`, a :class:`LayerFact`), sizes, and the rationale in the
+            rule's words. Not part of the hash (it may hold unhashable values).
+
+    Example:
+        >>> r = MoveRequest("change_loss", {"loss": "sparse_categorical_crossentropy"})
+        >>> r.move, r.args["loss"]
+        ('change_loss', 'sparse_categorical_crossentropy')
+    """
+
+    move: str
+    args: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class MoveSpec:
+    """One entry of a requested-move table (``core/moves/labels.py``, ``layers.py``, ``sequences.py``).
+
+    Attributes:
+        build: ``build(facts, **args) -> Fix | None``: the fix, or None when the objects do
+            not allow it (an expression instead of a variable name, an uncompiled model).
+        verifier: how verify.py checks the fix: the ``op[0]`` verb of a registered verifier
+            (``verify.VERIFIERS``, one of verify's own verbs), or ``"code"`` when the fix's
+            own code runs on slices (verify's generic path).
+        structured: True when that verifier computes the result from ``Fix.op`` instead of
+            running ``Fix.code`` (always, or as a fallback); a contract test
+            (tests/test_verify_contract.py) then proves both give the same result.
+    """
+
+    build: Callable[..., Optional["Fix"]]
+    verifier: str
+    structured: bool = False
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     """What went wrong, axis by axis, and what to do about it.
 
@@ -167,6 +212,9 @@ class Diagnosis:
         shape_path: ``(layer name, output shape)`` from the input to the failing layer.
         ruled_out: ``(fix title, why)`` for every candidate that was generated and not
             offered: it would scramble data, it is ambiguous, the model rejected it, ...
+        requests: the moves the rule asks the fix search to try, in the rule's order of
+            preference (:class:`MoveRequest`); ``core.moves.propose`` turns them into
+            ``fixes`` before the catalogue's data moves.
     """
 
     kind: str
@@ -187,6 +235,7 @@ class Diagnosis:
     uninspected: Tuple[str, ...] = ()
     shape_path: Tuple[Tuple[str, Shape], ...] = ()
     ruled_out: Tuple[Tuple[str, str], ...] = ()
+    requests: Tuple[MoveRequest, ...] = ()
 
     @property
     def verified_fixes(self) -> Tuple[Fix, ...]:

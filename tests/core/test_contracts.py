@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from kerashape_magic.core import messages
-from kerashape_magic.core.moves import MOVES
+from kerashape_magic.core.moves import MOVES, REQUESTED
 from kerashape_magic.core.rank import COST
 from kerashape_magic.core.rules import OWNERS, RULES
 from kerashape_magic.core.types import FIX_KINDS, KINDS
@@ -82,6 +82,92 @@ def test_every_move_is_ranked_and_verified_by_its_own_code():
     # a move's fix is verified by running fix.code (verify.run_fix_code); the structured
     # fallback exists only for targets that are not plain names
     assert callable(verify.run_fix_code)
+
+
+#: What a rule may import from core/moves: checks on names, never a fix builder.
+RULE_MAY_IMPORT_FROM_MOVES = {"is_identifier"}
+
+
+def _moves_module(node):
+    """True when an ``import`` / ``from ... import`` inside core/rules reaches core/moves."""
+    if isinstance(node, ast.ImportFrom):
+        module = node.module or ""
+        if node.level == 2:  # from ..moves(.x) import ...
+            return module == "moves" or module.startswith("moves.")
+        if node.level == 0:
+            return ".core.moves" in "." + module
+        return False
+    return any(".core.moves" in "." + a.name for a in node.names)
+
+
+@pytest.mark.parametrize("path", sorted((CORE / "rules").glob("*.py")), ids=lambda p: p.name)
+def test_no_rule_writes_fix_code(path):
+    """Rules say what disagrees and which moves to try (MoveRequest); the fix builders live in
+    core/moves. A rule that imports a builder or constructs a Fix fails here."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _moves_module(node):
+            names = {a.name for a in node.names}
+            assert isinstance(node, ast.ImportFrom) and names <= RULE_MAY_IMPORT_FROM_MOVES, (
+                "%s:%d imports %s from core/moves: request a move instead" % (path.name, node.lineno, names)
+            )
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("types"):
+            assert "Fix" not in {a.name for a in node.names}, "%s:%d imports Fix" % (path.name, node.lineno)
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+            fname = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+            assert fname not in ("Fix", "data_fix"), "%s:%d builds a Fix" % (path.name, node.lineno)
+
+
+def _requested_names(path):
+    """(move name, line) of every ``MoveRequest("name", ...)`` in a rule module."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "MoveRequest":
+            first = (
+                node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "move"), None)
+            )
+            assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
+                "%s:%d: a MoveRequest names its move with a literal" % (path.name, node.lineno)
+            )
+            yield first.value, node.lineno
+
+
+def _verify_own_verbs():
+    """The ``op[0]`` verbs ``verify.verify_fix`` handles itself (``verb == "..."`` / ``verb in (...)``)."""
+    import kerashape_magic.verify as verify
+
+    tree = ast.parse(pathlib.Path(verify.__file__).read_text())
+    fn = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "verify_fix")
+    verbs = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and node.left.id == "verb":
+            for comp in node.comparators:
+                for c in ast.walk(comp):
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str):
+                        verbs.add(c.value)
+    return verbs
+
+
+def test_every_requested_move_exists_and_has_a_verifier():
+    import kerashape_magic.verify as verify
+    import kerashape_magic.verify_internal  # noqa: F401  (registers its verifiers)
+    import kerashape_magic.verify_labels  # noqa: F401
+
+    asked = {}
+    for path in sorted((CORE / "rules").glob("*.py")):
+        for name, line in _requested_names(path):
+            asked.setdefault(name, "%s:%d" % (path.name, line))
+    assert asked, "no rule requests a move: the AST walk is broken"
+    missing = {n: where for n, where in asked.items() if n not in REQUESTED}
+    assert not missing, "requested moves with no entry in core.moves.REQUESTED: %s" % missing
+    own = _verify_own_verbs()
+    assert {"rebuild_input", "padded_batch"} <= own, own  # the AST walk finds verify's own branches
+    for name, spec in REQUESTED.items():
+        assert spec.build.__doc__ and spec.build.__doc__.strip(), name
+        assert name not in COST, "%s: a requested move's name must not be a ranked data move's" % name
+        assert spec.verifier == "code" or spec.verifier in verify.VERIFIERS or spec.verifier in own, (
+            "move %s: no verifier for %r" % (name, spec.verifier)
+        )
+        assert not (spec.structured and spec.verifier == "code"), name
 
 
 def _imports(path):

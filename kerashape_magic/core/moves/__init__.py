@@ -1,31 +1,45 @@
 """The fix catalogue: ``Diagnosis`` + facts -> every candidate ``Fix`` (DESIGN.md, "The fix search").
 
-A rule says *what* disagrees; :func:`propose` asks every move in ``MOVES`` what could
-reconcile it. Moves are pure functions of a :class:`~.data.Situation`; a move proposes a
-fix only when its result has exactly the expected shape. Candidates that a move already
-knows must not be offered (an ambiguous axis move) carry ``verification`` starting with
-``"ruled out:"``; :func:`kerashape_magic.core.rank.rank` lists them in Details.
+Rules never write fix code. A rule says *what* disagrees and, where the fix depends on
+more than the two shapes (labels against the loss, a layer against the one before it,
+ragged sequences, a sample count), which moves to try: ``Diagnosis.requests``, a tuple of
+:class:`~kerashape_magic.core.types.MoveRequest`. :func:`propose` turns them into fixes:
 
-Rules for labels, losses, ragged data and layers inside the model still propose their own
-fixes (``core/rules/labels.py``, ``model.py``, ``ragged.py``, ``cardinality.py``); the moves
-here cover the data against the model's input.
+1. every request, in the rule's order, through :data:`REQUESTED` (``labels.py``: labels,
+   losses and outputs; ``layers.py``: layer edits, inserted layers, rebuilt declarations;
+   ``sequences.py``: padding, windows, batching, regrouped samples);
+2. for the input-shape rule (core/rules/shape.py), every move in :data:`MOVES`: pure
+   functions of a :class:`~.data.Situation` (the data against the expected input) that
+   propose a fix only when its result has exactly the expected shape.
+
+Candidates that a move already knows must not be offered (an ambiguous axis move) carry
+``verification`` starting with ``"ruled out:"``; :func:`kerashape_magic.core.rank.rank`
+lists them in Details. Every entry of :data:`REQUESTED` names its verifier
+(:class:`~kerashape_magic.core.types.MoveSpec`); a contract test checks that each exists.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from ..shapes import axis_names
-from ..types import Diagnosis, Facts, Fix
+from ..types import Diagnosis, Facts, Fix, MoveSpec
 from . import templates
 from .data import DATA_MOVES, Situation
+from .labels import LABEL_MOVES
+from .layers import LAYER_MOVES
 from .model import MODEL_MOVES
+from .sequences import SEQUENCE_MOVES
 
 Move = Callable[[Situation], Iterable[Optional[Fix]]]
 
 #: Every move, data moves first (proposal order; the ranking decides the final order).
 MOVES: Tuple[Move, ...] = DATA_MOVES + MODEL_MOVES
+
+#: Every move a rule may request by name (``MoveRequest.move``), with its verifier: the
+#: label, loss and output moves, then the layer and model moves, then the sequence moves.
+REQUESTED: Dict[str, MoveSpec] = {**LABEL_MOVES, **LAYER_MOVES, **SEQUENCE_MOVES}
 
 #: The input-shape rule's ids (core/rules/shape.py): diagnoses of the data against the
 #: model's declared input, which the moves know how to reconcile.
@@ -60,8 +74,27 @@ def situation(d: Diagnosis, facts: Facts) -> Optional[Situation]:
     return Situation(d, facts, x, d.received_shape, E, axis_names(len(E), d.layer_class), d.layer_class)
 
 
+def requested(d: Diagnosis, facts: Facts) -> List[Fix]:
+    """The fixes of ``d.requests``, in the rule's order; a request whose move does not fit
+    the objects (its builder returns None) gives nothing.
+
+    Each fix's ``move`` is the request's move unless the builder named a finer one
+    (``batch_size``).
+
+    Raises:
+        KeyError: a request names no move of :data:`REQUESTED` (a contract test keeps every
+            rule's requests in the table).
+    """
+    out: List[Fix] = []
+    for r in d.requests:
+        fix = REQUESTED[r.move].build(facts, **dict(r.args))
+        if fix is not None:
+            out.append(fix if fix.move else replace(fix, move=r.move))
+    return out
+
+
 def propose(d: Diagnosis, facts: Facts) -> Diagnosis:
-    """Add every move's candidates to ``d`` (after any fix the rule proposed), each once.
+    """Add the requested moves' fixes and then every data move's candidates to ``d``, each once.
 
     Example:
         >>> from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
@@ -76,23 +109,25 @@ def propose(d: Diagnosis, facts: Facts) -> Diagnosis:
         >>> print(d.fixes[0].code, end="")
         X = X.reshape(-1, 24, 3)
     """
+    asked = requested(d, facts)
+    found: List[Fix] = list(d.fixes) + asked
     s = situation(d, facts)
     if s is None:
-        return d
-    seen = {f.code for f in d.fixes}
-    found: List[Fix] = list(d.fixes)
+        return replace(d, fixes=tuple(found)) if asked else d
+    seen = {f.code for f in found}
+    moved: List[Fix] = []
     for move in MOVES:
         for fix in move(s):
             if fix is None or fix.code in seen:
                 continue
             seen.add(fix.code)
-            found.append(fix if fix.move else replace(fix, move=move.__name__))
-    if not any(f.move for f in found if not f.changes_model):
+            moved.append(fix if fix.move else replace(fix, move=move.__name__))
+    if not any(f.move for f in list(d.fixes) + moved if not f.changes_model):
         for fix in two_steps(s):
             if fix.code not in seen:
                 seen.add(fix.code)
-                found.append(fix)
-    return replace(d, fixes=tuple(found))
+                moved.append(fix)
+    return replace(d, fixes=tuple(found + moved))
 
 
 def two_steps(s: Situation) -> List[Fix]:

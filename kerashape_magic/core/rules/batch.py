@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..moves import templates as F
 from ..shapes import fmt
-from ..types import Diagnosis
+from ..types import Diagnosis, MoveRequest
 from .build import diagnosis
 from .context import Context
 
@@ -46,15 +45,19 @@ def rule(ctx: Context) -> Optional[Diagnosis]:
             "not a whole number of batches" if not inference else "another batch size",
         )
     )
-    fixes = []
+    requests = []
     if inference:
-        fixes.append(
-            F.rebuild_batch_size(
-                facts,
-                n if n < declared else None,
-                "A copy of the model declared for batch size %s keeps every weight (a stateful layer's "
-                "weights do not depend on the batch size; only its states do): Keras's advice for predicting "
-                "with a stateful model." % (n if n < declared else "None"),
+        requests.append(
+            MoveRequest(
+                "rebuild_batch_size",
+                {
+                    "batch_size": n if n < declared else None,
+                    "rationale": "A copy of the model declared for batch size %s keeps every weight (a "
+                    "stateful layer's "
+                    "weights do not depend on the batch size; only its states do): Keras's advice for "
+                    "predicting "
+                    "with a stateful model." % (n if n < declared else "None"),
+                },
             )
         )
     return diagnosis(
@@ -67,5 +70,5 @@ def rule(ctx: Context) -> Optional[Diagnosis]:
         received=R,
         expected=E,
         axis=0,
-        fixes=fixes,
+        requests=requests,
     )

@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 from ..messages import ParsedMessage
 from ..shapes import align, axis_names, fmt, prod
-from ..types import AxisRow, DataFact, Diagnosis, Facts, Fix, Shape
+from ..types import AxisRow, DataFact, Diagnosis, Facts, MoveRequest, Shape
 
 _ROLE_WORDS = {
     "x": "data",
@@ -68,7 +68,7 @@ def diagnosis(
     expected: Optional[Shape] = None,
     layer_class: Optional[str] = None,
     layer_name: Optional[str] = None,
-    fixes: Sequence[Optional[Fix]] = (),
+    requests: Sequence[Optional[MoveRequest]] = (),
     rows: Sequence[AxisRow] = (),
     axis: Optional[int] = None,
     notes: Sequence[str] = (),
@@ -84,8 +84,10 @@ def diagnosis(
         data: the data object that disagrees, if known.
         received / expected: full shapes, batch axis first.
         layer_class / layer_name: the layer that rejected the data.
-        fixes: candidates a rule proposes itself (label and model rules); ``None`` entries
-            are dropped. Data moves come from ``core.moves``.
+        requests: the moves the rule asks ``core.moves.propose`` to try, in the rule's
+            order (label, loss, layer and sequence moves); ``None`` entries are dropped.
+            The rule writes no fix code.
+            Data moves against the declared input come from ``core.moves`` unasked.
         rows: the axis table; axis: the first mismatched axis; notes: extra findings.
 
     Returns:
@@ -106,7 +108,7 @@ def diagnosis(
         expected_shape=tuple(expected) if expected is not None else None,
         axis=axis,
         summary=summary,
-        fixes=tuple(f for f in fixes if f is not None),
+        requests=tuple(r for r in requests if r is not None),
         rule=rule,
         layer_class=layer_class,
         received_name=data.name if data is not None else None,

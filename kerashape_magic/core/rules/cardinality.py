@@ -21,18 +21,15 @@ Where the knowledge comes from:
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import replace
 from typing import List, Optional, Sequence
 
-from ..moves import templates as F
 from ..shapes import axis_names, fmt
 from ..shapes import prod as _prod
-from ..types import AxisRow, DataFact, Diagnosis, Facts, Fix, Shape
+from ..types import AxisRow, DataFact, Diagnosis, Facts, MoveRequest, Shape
 from .build import diagnosis
 from .context import Context, expected_input
-from .labels import loss_family, loss_name, reshape_labels_fix
+from .labels import loss_family, loss_name
 
 _SPLIT_WORDS = ("train", "test", "val", "valid", "validation", "dev", "eval")
 
@@ -144,7 +141,7 @@ def _cardinality(
     xname, yname = x.name or x.source, y.name or y.source
     head = "`%s` has %d samples but `%s` has %d" % (xname, nx, yname, ny)
     notes: List[str] = []
-    fixes: List[Optional[Fix]] = []
+    requests: List[Optional[MoveRequest]] = []
     m = facts.model
     ysib = _paired(
         [n for n, s in facts.label_siblings if s and s[0] == nx and tuple(s[1:]) == tuple(y.shape[1:])],
@@ -199,33 +196,32 @@ def _cardinality(
             "probably "
             "reshaped with the wrong per-sample size." % (head, xname, ny, fmt(x_shape[1:]))
         )
-        regroup = F.reshape(
-            facts,
-            x.name,
-            x.type_name,
-            (-1,) + tuple(x_shape[1:]),
-            "Assumes `%s` was cut into samples of the wrong size (e.g. the wrong number of timesteps) "
-            "and that the values of one sample are consecutive, as a reshape leaves them. Regroups "
-            "the values; none is dropped or reordered." % xname,
-            "Reshape %s to %s" % (x.name, fmt(x_shape)),
+        regroup = MoveRequest(
+            "regroup_samples",
+            {
+                "x": x,
+                "shape": tuple(x_shape),
+                "rationale": "Assumes `%s` was cut into samples of the wrong size (e.g. the wrong number "
+                "of timesteps) "
+                "and that the values of one sample are consecutive, as a reshape leaves them. Regroups "
+                "the values; none is dropped or reordered." % xname,
+            },
         )
-        if regroup is not None and x.shape is not None:
-            old, new = _prod(x.shape[1:]) or 1, _prod(x_shape[1:]) or 1
-            # the smallest number of rows whose values make whole new samples
-            regroup = replace(regroup, resulting_shape=tuple(x_shape), sample_rows=new // math.gcd(old, new))
-        fixes.append(regroup)
+        requests.append(regroup)
     elif y_shape is not None:
         summary = (
             "%s: `%s` is off. Its values make %d samples of %s, the shape the model's output needs, so the "
             "labels were probably flattened." % (head, yname, nx, fmt(y_shape[1:]))
         )
-        fixes.append(
-            reshape_labels_fix(
-                facts,
-                y,
-                y_shape,
-                "Assumes the labels were flattened (e.g. with ravel()) sample after sample: "
-                "regroups them into %d samples of %s, keeping their order." % (nx, fmt(y_shape[1:])),
+        requests.append(
+            MoveRequest(
+                "reshape_labels",
+                {
+                    "y": y,
+                    "shape": y_shape,
+                    "rationale": "Assumes the labels were flattened (e.g. with ravel()) sample after sample: "
+                    "regroups them into %d samples of %s, keeping their order." % (nx, fmt(y_shape[1:])),
+                },
             )
         )
     else:
@@ -264,7 +260,7 @@ def _cardinality(
         layer_class=cls,
         layer_name=lname,
         summary=summary,
-        fixes=fixes,
+        requests=requests,
         parsed=parsed,
         rows=rows,
         axis=0,

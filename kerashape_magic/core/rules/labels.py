@@ -38,16 +38,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import List, Optional, Tuple, cast
+from typing import List, Optional, Sequence, Tuple, cast
 
-from ..moves import templates as F
 from ..shapes import align, fmt
 from ..shapes import fits as _fits
 from ..shapes import plural as _plural
-from ..types import AxisRow, DataFact, Diagnosis, Facts, Fix, LayerFact, Shape
+from ..types import AxisRow, DataFact, Diagnosis, Facts, LayerFact, MoveRequest, Shape
 from ..vocab import BINARY_LOSSES as BINARY
 from ..vocab import CATEGORICAL_LOSSES as CATEGORICAL
-from ..vocab import INFERENCE_METHODS, LABEL_FAMILIES, LOSS_CLASSES
+from ..vocab import INFERENCE_METHODS, LABEL_FAMILIES
 from ..vocab import SPARSE_LOSSES as SPARSE
 from .build import diagnosis
 from .context import NO_MESSAGE, Context
@@ -91,188 +90,6 @@ def loss_family(name: Optional[str]) -> Optional[str]:
     if name in BINARY:
         return "binary"
     return "other"
-
-
-# --------------------------------------------------------------------------- fix templates
-
-
-def _loss_expr(facts: Facts, loss: str) -> Tuple[str, str]:
-    """(the ``loss=`` argument, its import line): a name, or a class keeping ``from_logits``."""
-    if loss not in LOSS_CLASSES:
-        raise ValueError("no fix template for loss %r" % (loss,))
-    config = dict(facts.model.loss_config) if facts.model is not None else {}
-    if config.get("from_logits") is True:
-        keras, imp = F._module(facts, "keras", "keras")
-        return "%s.losses.%s(from_logits=True)" % (keras, LOSS_CLASSES[loss]), imp
-    return '"%s"' % loss, ""
-
-
-def loss_fix(facts: Facts, kind: str, loss: str, rationale: str, title: str = "") -> Optional[Fix]:
-    """``model = kerashape.rebuild(model, loss="sparse_categorical_crossentropy")``.
-
-    A new model object (weights copied, same optimizer settings and metrics): the old one
-    stays untouched so that Undo can put it back. ``from_logits=True`` is kept.
-    """
-    m = facts.model
-    if m is None or not F.is_identifier(m.name) or m.loss is None:
-        return None  # rebuild() compiles only a model that was compiled
-    ks, imp = F._module(facts, "kerashape", "kerashape")
-    expr, imp2 = _loss_expr(facts, loss)
-    src = "%s%s%s = %s.rebuild(%s, loss=%s)\n" % (imp, imp2, m.name, ks, m.name, expr)
-    logits = dict(m.loss_config).get("from_logits") is True
-    return Fix(
-        kind,
-        title or "Compile %s with %s" % (m.name, loss),
-        F.code(src),
-        rationale,
-        None,
-        target=m.name,
-        op=("loss", loss, logits),
-    )
-
-
-_LAYER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,100}")
-_ACTIVATIONS = ("softmax", "sigmoid", "linear")
-
-
-def edit_output_fix(
-    facts: Facts, layer: Optional[LayerFact], units: Optional[int], activation: Optional[str], rationale: str
-) -> Optional[Fix]:
-    """``model = kerashape.rebuild(model, edit={"dense_1": {"units": 6}})``: the output layer changed.
-
-    Uses the ``edit=`` of :func:`kerashape_magic.actions.rebuild` (a new model keeping every
-    weight whose shape still fits; the edited layer's kernel starts anew). The layer name
-    comes from the model, and must be a plain name to sit in a string literal.
-    """
-    m = facts.model
-    if (
-        m is None
-        or layer is None
-        or not F.is_identifier(m.name)
-        or not _LAYER_NAME.fullmatch(layer.name or "")
-    ):
-        return None
-    changes = []
-    if units is not None:
-        changes.append('"units": %d' % F._int(units))
-    if activation is not None:
-        if activation not in _ACTIVATIONS:
-            return None
-        changes.append('"activation": "%s"' % activation)
-    if not changes:
-        return None
-    ks, imp = F._module(facts, "kerashape", "kerashape")
-    src = '%s%s = %s.rebuild(%s, edit={"%s": {%s}})\n' % (
-        imp,
-        m.name,
-        ks,
-        m.name,
-        layer.name,
-        ", ".join(changes),
-    )
-    what = " and ".join(
-        ([("%d units" % units)] if units is not None else [])
-        + ([("activation=%r" % activation)] if activation is not None else [])
-    )
-    return Fix(
-        "edit_layer",
-        "Rebuild %s with %s in its output layer %r" % (m.name, what, layer.name),
-        F.code(src),
-        rationale,
-        None,
-        target=m.name,
-        op=("edit_output", layer.name, units, activation),
-    )
-
-
-def to_categorical_fix(
-    facts: Facts, y: DataFact, num_classes: int, result: Shape, rationale: str
-) -> Optional[Fix]:
-    """``y = keras.utils.to_categorical(y, num_classes=10)``: one-hot rows, one column per class."""
-    if not F.is_identifier(y.name):
-        return None
-    keras, imp = F._module(facts, "keras", "keras")
-    src = "%s%s = %s.utils.to_categorical(%s, num_classes=%d)\n" % (
-        imp,
-        y.name,
-        keras,
-        F._data_expr(y.name, y.type_name),
-        F._int(num_classes),
-    )
-    return F.data_fix(
-        facts,
-        "to_categorical",
-        "One-hot encode %s into %d classes" % (y.name, num_classes),
-        src,
-        rationale,
-        tuple(result),
-        target=y.name,
-        op=("to_categorical", num_classes),
-    )
-
-
-def pad_onehot_fix(
-    facts: Facts, y: DataFact, num_classes: int, result: Shape, rationale: str
-) -> Optional[Fix]:
-    """``y = keras.utils.to_categorical(np.argmax(y, axis=-1), num_classes=10)``: one-hot rows widened
-    with zero columns, as ``to_categorical`` would have made them given ``num_classes``."""
-    if not F.is_identifier(y.name):
-        return None
-    keras, imp = F._module(facts, "keras", "keras")
-    np, imp2 = F._module(facts, "numpy", "np")
-    src = "%s%s%s = %s.utils.to_categorical(%s.argmax(%s, axis=-1), num_classes=%d)\n" % (
-        imp,
-        imp2,
-        y.name,
-        keras,
-        np,
-        F._data_expr(y.name, y.type_name),
-        F._int(num_classes),
-    )
-    return F.data_fix(
-        facts,
-        "to_categorical",
-        "Widen the one-hot rows of %s to %d classes" % (y.name, num_classes),
-        src,
-        rationale,
-        tuple(result),
-        target=y.name,
-        op=("onehot_pad", num_classes),
-    )
-
-
-def argmax_fix(facts: Facts, y: DataFact, result: Shape, rationale: str) -> Optional[Fix]:
-    """``y = np.argmax(y, axis=-1)``: one-hot rows to class indices."""
-    if not F.is_identifier(y.name):
-        return None
-    np, imp = F._module(facts, "numpy", "np")
-    src = "%s%s = %s.argmax(%s, axis=-1)\n" % (imp, y.name, np, F._data_expr(y.name, y.type_name))
-    return F.data_fix(
-        facts,
-        "argmax",
-        "Turn the one-hot rows of %s into class indices" % y.name,
-        src,
-        rationale,
-        tuple(result),
-        target=y.name,
-        op=("argmax", -1),
-    )
-
-
-def squeeze_labels_fix(facts: Facts, y: DataFact, axis: int, result: Shape, rationale: str) -> Optional[Fix]:
-    """``y = np.squeeze(y, axis=1)`` on the labels (verified against the loss, not the input)."""
-    fix = (
-        F.squeeze(facts, y.name, y.type_name, axis, tuple(result), rationale)
-        if F.is_identifier(y.name)
-        else None
-    )
-    return replace(fix, op=("label_squeeze", axis)) if fix is not None else None
-
-
-def reshape_labels_fix(facts: Facts, y: DataFact, shape: Shape, rationale: str) -> Optional[Fix]:
-    """``y = y.reshape(100, 20)`` on the labels (verified against the loss, not the input)."""
-    fix = F.reshape(facts, y.name, y.type_name, tuple(shape), rationale) if F.is_identifier(y.name) else None
-    return replace(fix, op=("label_reshape", tuple(shape))) if fix is not None else None
 
 
 # --------------------------------------------------------------------------- what is known
@@ -423,7 +240,7 @@ def _describe(s: _Labels) -> str:
 class _Finding:
     rule: str
     summary: str
-    fixes: List[Optional[Fix]]
+    requests: Sequence[Optional[MoveRequest]]
     notes: List[str]
     expected: Shape
     rows: Optional[Tuple[AxisRow, ...]] = None
@@ -503,26 +320,32 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
             return _units_finding(s, C, facts)
         squeezed = tuple(s.shape[:-2]) + (C,)
         if fam == "sparse":
-            fixes = [
-                argmax_fix(
-                    facts,
-                    y,
-                    tuple(s.shape[:-1]),
-                    "Takes the index of the 1 in each one-hot row; sparse_categorical_crossentropy wants "
-                    "class indices. No information is lost.",
+            requests = [
+                MoveRequest(
+                    "argmax_labels",
+                    {
+                        "y": y,
+                        "result": tuple(s.shape[:-1]),
+                        "rationale": "Takes the index of the 1 in each one-hot row; "
+                        "sparse_categorical_crossentropy wants "
+                        "class indices. No information is lost.",
+                    },
                 )
                 if y is not None
                 else None
             ]
         else:
-            fixes = [
-                squeeze_labels_fix(
-                    facts,
-                    y,
-                    len(s.shape) - 2,
-                    squeezed,
-                    "Drops the size-1 axis that to_categorical (Keras 2) or np.eye(C)[y] kept from "
-                    "labels shaped (N, 1); every value stays where it was.",
+            requests = [
+                MoveRequest(
+                    "squeeze_labels",
+                    {
+                        "y": y,
+                        "axis": len(s.shape) - 2,
+                        "result": squeezed,
+                        "rationale": "Drops the size-1 axis that to_categorical (Keras 2) or "
+                        "np.eye(C)[y] kept from "
+                        "labels shaped (N, 1); every value stays where it was.",
+                    },
                 )
                 if y is not None
                 else None
@@ -538,7 +361,7 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
             "%s has an extra axis of size 1 before its %d classes: the labels were one-hot "
             "encoded while shaped (N, 1). The output is %s; squeeze that axis.%s"
             % (s.who, C, fmt(s.output), silent),
-            fixes,
+            requests,
             [
                 "Keras 2's to_categorical and np.eye(C)[y] keep a (N, 1) column's axis; squeeze the labels "
                 "first: to_categorical(np.squeeze(y, axis=-1), C) (corpus case 30)."
@@ -558,24 +381,31 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
             return None
         expected = (tuple(s.shape[:-1]) if len(s.shape) > len(lead) else tuple(s.shape)) + (U,)
         to_cat = (
-            to_categorical_fix(
-                facts,
-                y,
-                U,
-                expected,
-                "One-hot encodes each class index into a row of %d (num_classes from the output "
-                "layer's %d units, so every class gets its column even if this split lacks some)." % (U, U),
+            MoveRequest(
+                "to_categorical",
+                {
+                    "y": y,
+                    "num_classes": U,
+                    "result": expected,
+                    "rationale": "One-hot encodes each class index into a row of %d (num_classes from "
+                    "the output "
+                    "layer's %d units, so every class gets its column even if this split lacks some)."
+                    % (U, U),
+                },
             )
             if y is not None and s.kind in _INDICES
             else None
         )
-        sparse = loss_fix(
-            facts,
-            "sparse_loss",
-            "sparse_categorical_crossentropy",
-            "Keeps the labels as they are and switches to the sparse twin of the loss, which takes one "
-            "class index per sample. The new model keeps every weight and the optimizer settings (its "
-            "optimizer state starts again)%s." % _smoothing_lost(facts),
+        sparse = MoveRequest(
+            "change_loss",
+            {
+                "kind": "sparse_loss",
+                "loss": "sparse_categorical_crossentropy",
+                "rationale": "Keeps the labels as they are and switches to the sparse twin of the loss, "
+                "which takes one "
+                "class index per sample. The new model keeps every weight and the optimizer settings (its "
+                "optimizer state starts again)%s." % _smoothing_lost(facts),
+            },
         )
         if fam == "categorical":
             options = ("sparse", "onehot") if loss == "categorical_crossentropy" else ("onehot",)
@@ -605,7 +435,7 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
                 if (fam is not None or not check)
                 else None
             )
-        fixes = [{"sparse": sparse, "onehot": to_cat}[o] for o in options]
+        requests = [{"sparse": sparse, "onehot": to_cat}[o] for o in options]
         remedy = {
             ("sparse", "onehot"): "Keep the indices and use the sparse loss, or one-hot encode them.",
             ("sparse",): "Keep the indices and use sparse_categorical_crossentropy.",
@@ -621,7 +451,7 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
         return _Finding(
             "class_indices_categorical_loss" if fam == "categorical" else "class_indices_" + (fam or "loss"),
             "%s %s, but %s. %s%s" % (s.who, _describe(s), why, remedy, silent),
-            fixes,
+            requests,
             notes,
             expected,
         )
@@ -632,22 +462,27 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
             return _units_finding(s, C, facts)
         if fam != "sparse":
             return None
-        fixes = [
-            loss_fix(
-                facts,
-                "categorical_loss",
-                "categorical_crossentropy",
-                "Keeps the one-hot labels and switches to categorical_crossentropy, which takes them as they "
-                "are. The new model keeps every weight and the optimizer settings (its optimizer state "
-                "starts "
-                "again).",
+        requests = [
+            MoveRequest(
+                "change_loss",
+                {
+                    "kind": "categorical_loss",
+                    "loss": "categorical_crossentropy",
+                    "rationale": "Keeps the one-hot labels and switches to categorical_crossentropy, "
+                    "which takes them as they "
+                    "are. The new model keeps every weight and the optimizer settings (its optimizer state "
+                    "starts "
+                    "again).",
+                },
             ),
-            argmax_fix(
-                facts,
-                y,
-                tuple(s.shape[:-1]),
-                "Takes the index of the 1 in each one-hot row (class 3 -> 3): what "
-                "sparse_categorical_crossentropy expects. No information is lost.",
+            MoveRequest(
+                "argmax_labels",
+                {
+                    "y": y,
+                    "result": tuple(s.shape[:-1]),
+                    "rationale": "Takes the index of the 1 in each one-hot row (class 3 -> 3): what "
+                    "sparse_categorical_crossentropy expects. No information is lost.",
+                },
             )
             if y is not None and s.kind == "onehot"
             else None,
@@ -657,7 +492,7 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
             "%s %s, but sparse_categorical_crossentropy expects one class index per "
             "sample, shape %s. Use categorical_crossentropy, or turn the rows into indices with argmax."
             % (s.who, _describe(s), fmt(lead)),
-            fixes,
+            requests,
             [
                 "Reshaping one-hot rows into indices is never right; argmax reads which column holds the 1 "
                 "(corpus case 18)."
@@ -671,12 +506,15 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
             return _units_finding(s, C, facts)
         if fam == "binary":
             return None
-        fixes = [
-            loss_fix(
-                facts,
-                "binary_loss",
-                "binary_crossentropy",
-                "Multi-label targets (several 1s per row) need binary_crossentropy: one yes/no per class.",
+        requests = [
+            MoveRequest(
+                "change_loss",
+                {
+                    "kind": "binary_loss",
+                    "loss": "binary_crossentropy",
+                    "rationale": "Multi-label targets (several 1s per row) need binary_crossentropy: one "
+                    "yes/no per class.",
+                },
             )
             if act == "sigmoid"
             else None
@@ -685,7 +523,7 @@ def _analyse(s: _Labels, facts: Facts, mode: str) -> Optional[_Finding]:
             "multi_hot_labels",
             "%s %s, but %s treats each row as one class out of %d.%s"
             % (s.who, _describe(s), loss or "the loss", U, silent),
-            fixes,
+            requests,
             [
                 "Multi-label classification: a sigmoid output (one probability per class) with "
                 "binary_crossentropy."
@@ -740,7 +578,7 @@ def _units_differ(s: _Labels) -> bool:
     )
 
 
-def _value_units_fix(s: _Labels, facts: Facts) -> Optional[Fix]:
+def _value_units_fix(s: _Labels, facts: Facts) -> Optional[MoveRequest]:
     """The output layer rebuilt with one unit per label value (regression targets), when the
     output's last axis alone disagrees and the output layer is a Dense-like layer."""
     if not _units_differ(s) or s.layer is None or s.layer.class_name not in ("Dense", "EinsumDense"):
@@ -748,15 +586,18 @@ def _value_units_fix(s: _Labels, facts: Facts) -> Optional[Fix]:
     if _as_trained(facts):
         return None
     assert s.shape[-1] is not None and s.output[-1] is not None  # _units_differ: both are known
-    return edit_output_fix(
-        facts,
-        s.layer,
-        s.shape[-1],
-        None,
-        "The labels hold %d value%s per sample; the output layer %r gives %d. With %d units the output has "
-        "the labels' shape, so the loss compares each prediction with its own target instead of "
-        "broadcasting one against the others."
-        % (s.shape[-1], "" if s.shape[-1] == 1 else "s", s.layer.name, s.output[-1], s.shape[-1]),
+    return MoveRequest(
+        "edit_output",
+        {
+            "layer": s.layer,
+            "units": s.shape[-1],
+            "activation": None,
+            "rationale": "The labels hold %d value%s per sample; the output layer %r gives %d. With %d "
+            "units the output has "
+            "the labels' shape, so the loss compares each prediction with its own target instead of "
+            "broadcasting one against the others."
+            % (s.shape[-1], "" if s.shape[-1] == 1 else "s", s.layer.name, s.output[-1], s.shape[-1]),
+        },
     )
 
 
@@ -822,7 +663,7 @@ def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
         "Converting the labels (to_categorical, argmax) or switching the loss would not help here: the "
         "number of classes and the number of output units must agree."
     )
-    fixes = []
+    requests = []
     if _as_trained(facts):
         notes.append(_AS_TRAINED % facts.call.method)
         if (
@@ -832,28 +673,34 @@ def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
             and _form(s) == "onehot"
             and s.family != "sparse"
         ):
-            fixes.append(
-                pad_onehot_fix(
-                    facts,
-                    s.y,
-                    U,
-                    tuple(s.shape[:-1]) + (U,),
-                    "Assumes the model's %d classes are right and these rows were one-hot encoded "
-                    "without num_classes (to_categorical then counts max label + 1 = %d): adds %d "
-                    "columns of zeros for the classes this split lacks; every 1 stays in its column."
-                    % (U, classes, U - classes),
+            requests.append(
+                MoveRequest(
+                    "pad_onehot",
+                    {
+                        "y": s.y,
+                        "num_classes": U,
+                        "result": tuple(s.shape[:-1]) + (U,),
+                        "rationale": "Assumes the model's %d classes are right and these rows were "
+                        "one-hot encoded "
+                        "without num_classes (to_categorical then counts max label + 1 = %d): adds %d "
+                        "columns of zeros for the classes this split lacks; every 1 stays in its column."
+                        % (U, classes, U - classes),
+                    },
                 )
             )
     elif U > 1 and s.family in ("categorical", "binary", "other"):
-        fixes.append(
-            edit_output_fix(
-                facts,
-                s.layer,
-                classes,
-                None,
-                "Rebuilds the model with %d units in %s: every other weight is kept, that layer's "
-                "kernel and bias start anew (they were for %d classes), so train again. The labels "
-                "and the loss stay as they are." % (classes, s.out_layer, U),
+        requests.append(
+            MoveRequest(
+                "edit_output",
+                {
+                    "layer": s.layer,
+                    "units": classes,
+                    "activation": None,
+                    "rationale": "Rebuilds the model with %d units in %s: every other weight is kept, "
+                    "that layer's "
+                    "kernel and bias start anew (they were for %d classes), so train again. The labels "
+                    "and the loss stay as they are." % (classes, s.out_layer, U),
+                },
             )
         )
     return _Finding(
@@ -861,7 +708,7 @@ def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
         "%s is %s, but %s has %s (output %s): the model must output one score per "
         "class, so that layer needs %d units."
         % (s.who, what, s.out_layer, _plural(U, "unit"), fmt(s.output), classes),
-        fixes,
+        requests,
         notes,
         s.output,
     )
@@ -870,18 +717,21 @@ def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
 def _indices_exceed(s: _Labels, k: int, check: bool, facts: Facts) -> _Finding:
     U = s.units
     assert U is not None  # reached from _analyse only, which returns when the units are unknown
-    fixes = []
+    requests = []
     if U > 1 and s.family == "sparse" and s.y is not None and not _as_trained(facts):
-        fixes.append(
-            edit_output_fix(
-                facts,
-                s.layer,
-                k,
-                None,
-                "Rebuilds the model with %d units in %s, one per class: every other weight is kept, "
-                "that layer's kernel and bias start anew, so train again. %d is the largest class "
-                "index kerashape read, plus 1 (it reads the first few thousand labels): check that no "
-                "label is larger." % (k, s.out_layer, k),
+        requests.append(
+            MoveRequest(
+                "edit_output",
+                {
+                    "layer": s.layer,
+                    "units": k,
+                    "activation": None,
+                    "rationale": "Rebuilds the model with %d units in %s, one per class: every other "
+                    "weight is kept, "
+                    "that layer's kernel and bias start anew, so train again. %d is the largest class "
+                    "index kerashape read, plus 1 (it reads the first few thousand labels): check that no "
+                    "label is larger." % (k, s.out_layer, k),
+                },
             )
         )
     notes = [_units_advice(s, k, "softmax", "sparse_categorical_crossentropy")]
@@ -914,7 +764,7 @@ def _indices_exceed(s: _Labels, k: int, check: bool, facts: Facts) -> _Finding:
             "ve" if U > 1 else "s",
             consequence,
         ),
-        fixes,
+        requests,
         notes,
         s.shape,
         tuple(
@@ -939,16 +789,19 @@ def _single_unit(s: _Labels, facts: Facts, form: str, check: bool) -> Optional[_
     if finding is not None:
         finding.notes.insert(0, advice)
         return finding
-    fixes = []
+    requests = []
     if s.family == "binary" and form == "indices":
-        fixes.append(
-            edit_output_fix(
-                facts,
-                s.act_layer,
-                None,
-                "sigmoid",
-                "A sigmoid gives one probability per sample, what binary_crossentropy expects with "
-                "0/1 labels. Every weight is kept (an activation has none).",
+        requests.append(
+            MoveRequest(
+                "edit_output",
+                {
+                    "layer": s.act_layer,
+                    "units": None,
+                    "activation": "sigmoid",
+                    "rationale": "A sigmoid gives one probability per sample, what binary_crossentropy "
+                    "expects with "
+                    "0/1 labels. Every weight is kept (an activation has none).",
+                },
             )
         )
     return _Finding(
@@ -960,7 +813,7 @@ def _single_unit(s: _Labels, facts: Facts, form: str, check: bool) -> Optional[_
             fmt(s.output),
             " Keras 3 trains on it without an error." if check else "",
         ),
-        fixes,
+        requests,
         [advice],
         s.shape,
     )
@@ -974,12 +827,15 @@ def _single_unit_labels(s: _Labels, facts: Facts, form: str, check: bool) -> Opt
             s, k, check, facts
         )  # (with mean_squared_error, integers may be a regression target)
     if form == "indices" and fam in ("categorical", "sparse") and (s.kind == "binary" or k in (1, 2)):
-        fix = loss_fix(
-            facts,
-            "binary_loss",
-            "binary_crossentropy",
-            "One sigmoid unit with 0/1 labels is binary classification: binary_crossentropy. The new model "
-            "keeps every weight and the optimizer settings (its optimizer state starts again).",
+        fix: Optional[MoveRequest] = MoveRequest(
+            "change_loss",
+            {
+                "kind": "binary_loss",
+                "loss": "binary_crossentropy",
+                "rationale": "One sigmoid unit with 0/1 labels is binary classification: "
+                "binary_crossentropy. The new model "
+                "keeps every weight and the optimizer settings (its optimizer state starts again).",
+            },
         )
         why = (
             "categorical_crossentropy normalises the output over its last axis, so over one unit the loss "
@@ -998,13 +854,16 @@ def _single_unit_labels(s: _Labels, facts: Facts, form: str, check: bool) -> Opt
         )
     if form == "onehot" and s.shape[-1] == 2 and fam == "binary":
         fix = (
-            argmax_fix(
-                facts,
-                y,
-                tuple(s.shape[:-1]),
-                "Turns each one-hot pair into one 0/1 label (column 1 holds the 1 -> 1): what one sigmoid "
-                "unit "
-                "with binary_crossentropy expects. No information is lost.",
+            MoveRequest(
+                "argmax_labels",
+                {
+                    "y": y,
+                    "result": tuple(s.shape[:-1]),
+                    "rationale": "Turns each one-hot pair into one 0/1 label (column 1 holds the 1 -> "
+                    "1): what one sigmoid "
+                    "unit "
+                    "with binary_crossentropy expects. No information is lost.",
+                },
             )
             if y is not None and s.kind == "onehot"
             else None
@@ -1068,9 +927,10 @@ def label_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
         ...                                 config=(("units", 10), ("activation", "softmax"))),))
         >>> y = DataFact("y_train", "y_train", "y", "ndarray", (100,), "int64", labels=("class_indices", 10))
         >>> d = label_rule(NO_MESSAGE, Facts(model=m, data=(y,)), "check")
-        >>> d.kind, d.received_shape, d.expected_shape, [f.kind for f in d.fixes]
-        ('label_mismatch', (100,), (None, 10), ['sparse_loss', 'to_categorical'])
-        >>> print(d.fixes[0].code, end="")
+        >>> d.kind, d.received_shape, d.expected_shape, [r.move for r in d.requests]
+        ('label_mismatch', (100,), (None, 10), ['change_loss', 'to_categorical'])
+        >>> from kerashape_magic.core.moves import propose
+        >>> print(propose(d, Facts(model=m, data=(y,))).fixes[0].code, end="")
         import kerashape
         model = kerashape.rebuild(model, loss="sparse_categorical_crossentropy")
     """
@@ -1123,7 +983,7 @@ def _diagnosis(parsed, facts: Facts, s: _Labels, finding: _Finding) -> Diagnosis
         layer_class=layer.class_name if layer else None,
         layer_name=layer.name if layer else parsed.layer_name,
         summary=summary,
-        fixes=finding.fixes,
+        requests=finding.requests,
         parsed=parsed,
         rows=rows,
         axis=axis,

@@ -50,20 +50,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple
 
-from ..moves import templates as F
+from ..moves.templates import is_identifier
 from ..shapes import align, axis_names, fmt
 from ..shapes import expects as _expects
 from ..shapes import fits as _fits
 from ..shapes import who as _who
-from ..types import AxisRow, DataFact, Diagnosis, Facts, Fix, LayerFact, Shape
+from ..types import AxisRow, DataFact, Diagnosis, Facts, LayerFact, MoveRequest, Shape
 from ..vocab import (
     CONV1D,
     IMAGE2D,
     IMAGE3D,
-    INSERTABLE,
-    INSERTABLE_WITH_SIZE,
     LABEL_FAMILIES,
     PER_POSITION,
     RECURRENT,
@@ -75,131 +73,7 @@ _LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-# --------------------------------------------------------------------------- fix templates
-
-
-def _layer_names(facts: Facts) -> Tuple[str, ...]:
-    return tuple(lay.name for lay in facts.model.layers) if facts.model is not None else ()
-
-
-def _literal(value: object) -> str:
-    """A config value as Python source: bools, ints, None and plain words only."""
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, int):
-        return str(F._int(value))
-    if isinstance(value, str) and _WORD.match(value):
-        return '"%s"' % value
-    raise ValueError("not a safe config value: %r" % (value,))
-
-
-def _name(name: str, known: Sequence[str]) -> str:
-    """A layer name as a string literal: a layer of the model, with a safe spelling."""
-    if name not in known or not _LAYER_NAME.match(name):
-        raise ValueError("not a layer of this model: %r" % (name,))
-    return '"%s"' % name
-
-
-def edit_layer(
-    facts: Facts,
-    rationale: str,
-    title: str,
-    *,
-    edit: Optional[Dict[str, Dict[str, object]]] = None,
-    insert_after: Optional[Dict[str, Union[str, Tuple[str, int]]]] = None,
-    insert_before: Optional[Dict[str, Union[str, Tuple[str, int]]]] = None,
-    remove: Sequence[str] = (),
-    resulting_shape: Optional[Shape] = None,
-) -> Optional[Fix]:
-    r"""``model = kerashape.rebuild(model, edit={"lstm": {"return_sequences": True}})``.
-
-    The ``edit_layer`` fix kind (DESIGN.md): the model rebuilt with one layer's
-    configuration changed, a layer inserted or removed, keeping every weight that still
-    fits (:func:`kerashape_magic.actions.rebuild`). Layer names must be layers of
-    ``facts.model`` (read from the model, never from the message); configuration keys are
-    identifiers and values bools, ints, ``None`` or plain words; inserted layers come from
-    :data:`INSERTABLE`. Anything else: no fix (``None``).
-
-    Args:
-        facts: the facts (the model's variable name and layers, the user's aliases).
-        rationale: why, in plain words.
-        title: the button's label.
-        edit: ``{layer name: {config key: value}}``.
-        insert_after / insert_before: ``{layer name: layer class name}``, or ``{layer name:
-            (layer class name, size)}`` for the classes in ``INSERTABLE_WITH_SIZE``.
-        remove: layer names to drop.
-        resulting_shape: what the failing layer receives after the edit (batch axis
-            first), for the panel; ``None`` when unknown.
-
-    Returns:
-        An unverified :class:`~kerashape_magic.core.types.Fix` whose ``op`` is
-        ``("rebuild", None, edits, after, before, removed)``, or ``None``.
-
-    Example:
-        >>> from kerashape_magic.core.types import LayerFact, ModelFact
-        >>> lstms = (LayerFact("lstm", "LSTM"), LayerFact("lstm_1", "LSTM"))
-        >>> m = ModelFact("model", "Sequential", layers=lstms)
-        >>> fix = edit_layer(Facts(model=m), "why", "title", edit={"lstm": {"return_sequences": True}})
-        >>> print(fix.code, end="")
-        import kerashape
-        model = kerashape.rebuild(model, edit={"lstm": {"return_sequences": True}})
-    """
-    m = facts.model
-    if m is None or not F.is_identifier(m.name):
-        return None
-    known = _layer_names(facts)
-    try:
-        parts = []
-        edits = tuple((n, tuple(sorted(c.items()))) for n, c in sorted((edit or {}).items()))
-        if edits:
-            inner = []
-            for n, changes in edits:
-                if not changes or not all(F.is_identifier(k) and "." not in k for k, _ in changes):
-                    raise ValueError("bad config key")
-                inner.append(
-                    "%s: {%s}"
-                    % (_name(n, known), ", ".join('"%s": %s' % (k, _literal(v)) for k, v in changes))
-                )
-            parts.append("edit={%s}" % ", ".join(inner))
-        placed = []
-        keras_name, keras_import = F._module(facts, "keras", "keras")
-        for kw, arg in (("insert_after", insert_after), ("insert_before", insert_before)):
-            items = tuple(sorted((arg or {}).items()))
-            specs = []
-            for n, cls in items:
-                if isinstance(cls, tuple) and len(cls) == 2 and cls[0] in INSERTABLE_WITH_SIZE:
-                    specs.append(
-                        "%s: %s.layers.%s(%d)" % (_name(n, known), keras_name, cls[0], F._int(cls[1]))
-                    )
-                elif cls in INSERTABLE:
-                    specs.append('%s: "%s"' % (_name(n, known), cls))
-                else:
-                    raise ValueError("not insertable: %r" % (cls,))
-            if items:
-                parts.append("%s={%s}" % (kw, ", ".join(specs)))
-            placed.append(items)
-        removed = tuple(remove)
-        if len(removed) == 1:
-            parts.append("remove=%s" % _name(removed[0], known))
-        elif removed:
-            parts.append("remove=[%s]" % ", ".join(_name(n, known) for n in removed))
-    except ValueError:
-        return None
-    if not parts:
-        return None
-    ks, imp = F._module(facts, "kerashape", "kerashape")
-    if any(isinstance(c, tuple) for items in placed for _, c in items):
-        imp += keras_import
-    src = "%s%s = %s.rebuild(%s, %s)\n" % (imp, m.name, ks, m.name, ", ".join(parts))
-    return Fix(
-        "edit_layer",
-        title,
-        F.code(src),
-        rationale,
-        resulting_shape,
-        target=m.name,
-        op=("rebuild", None, edits, placed[0], placed[1], removed),
-    )
+# --------------------------------------------------------------------------- helpers
 
 
 def _size1_id_axis(x: Optional[DataFact]) -> Optional[int]:
@@ -210,40 +84,6 @@ def _size1_id_axis(x: Optional[DataFact]) -> Optional[int]:
         if x.shape[i] == 1:
             return i
     return None
-
-
-def rebuild_declared_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -> Optional[Fix]:
-    """``model = kerashape.rebuild(model, input_shape=(6, 30))`` for a model whose build failed.
-
-    The same code as :func:`kerashape_magic.core.moves.templates.rebuild_input`, for a call without
-    data (``model.add(...)``): the verify step builds the copy and runs it on a slice of
-    matching data from the user's namespace (or on zeros when there is none, and says so).
-    """
-    fix = F.rebuild_input(facts, shape, rationale, title)
-    if fix is None:
-        return None
-    return replace(fix, op=("rebuild", tuple(shape), (), (), (), ()))
-
-
-def argmax_input(facts: Facts, x: DataFact, rationale: str) -> Optional[Fix]:
-    """``X = np.argmax(X, axis=-1)``: one-hot inputs to the integer indices an Embedding expects."""
-    if not F.is_identifier(x.name) or x.type_name != "ndarray" or not x.shape:
-        return None
-    np, imp = F._module(facts, "numpy", "np")
-    src = "%s%s = %s.argmax(%s, axis=-1)\n" % (imp, x.name, np, x.name)
-    return F.data_fix(
-        facts,
-        "argmax",
-        "Turn the one-hot %s into integer indices" % x.name,
-        src,
-        rationale,
-        tuple(x.shape[:-1]),
-        target=x.name,
-        op=("argmax_input", -1),
-    )
-
-
-# --------------------------------------------------------------------------- helpers
 
 
 def _index(facts: Facts, name: Optional[str]) -> Optional[int]:
@@ -349,7 +189,7 @@ def model_rule(parsed, facts: Facts, mode: str = "error") -> Optional[Diagnosis]
         >>> data = (DataFact("X", "X", "x", "ndarray", (8, 28, 28, 1)),
         ...         DataFact("y", "y", "y", "ndarray", (8, 10)))
         >>> d = model_rule(NO_MESSAGE, Facts(model=m, data=data), mode="check")
-        >>> d.kind, d.layer_name, d.received_shape, d.expected_shape, d.fixes[0].kind
+        >>> d.kind, d.layer_name, d.received_shape, d.expected_shape, d.requests[0].move
         ('rank_mismatch', 'dense', (None, 26, 26, 10), (None, 10), 'edit_layer')
     """
     m = facts.model
@@ -396,7 +236,7 @@ def internal_rule(parsed, facts: Facts, x, R, E, cls, lname, names) -> Diagnosis
         layer_class=cls,
         layer_name=lname2 or lname,
         summary=summary,
-        fixes=[],
+        requests=[],
         parsed=parsed,
         rows=align(R, E, names),
         axis=None,
@@ -461,9 +301,13 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
     kind = "rank_mismatch" if e != r else "feature_mismatch"
 
     def done(
-        rule: str, summary: str, fixes: Sequence[Optional[Fix]], notes: Sequence[str] = (), rows=rows
+        rule: str,
+        summary: str,
+        requests: Sequence[Optional[MoveRequest]],
+        notes: Sequence[str] = (),
+        rows=rows,
     ) -> Diagnosis:
-        if fixes and not any(fixes) and not F.is_identifier(m.name):
+        if any(r is not None for r in requests) and not is_identifier(m.name):
             notes = tuple(notes) + (
                 "No variable holds this model (Keras raised while building it, e.g. inside "
                 "keras.Sequential([...])), so there is nothing to rebuild here: make this change in "
@@ -479,7 +323,7 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
             layer_class=F_.class_name,
             layer_name=F_.name,
             summary=summary,
-            fixes=fixes,
+            requests=requests,
             parsed=parsed,
             rows=rows,
             axis=_first_bad(rows),
@@ -490,47 +334,52 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
     # 1. a recurrent layer returns (batch_size, units) where the next one wants sequences
     if P is not None and r == e - 1 and P.class_name in RECURRENT and _returns_sequences(P, got) is False:
         units = got[-1]
-        fix = edit_layer(
-            facts,
-            (
-                "With return_sequences=True, %s returns its output at every timestep, (batch_size, "
+        fix = MoveRequest(
+            "edit_layer",
+            {
+                "rationale": "With return_sequences=True, %s returns its output at every timestep, "
+                "(batch_size, "
                 "timesteps, %s), which is "
                 "what %s reads (keras/src/layers/rnn/rnn.py). Every trained weight is kept: the layer's "
                 "weights do not depend "
-                "on it." % (_who(P.class_name, P.name, None), units if units is not None else "units", who)
-            ),
-            "Set return_sequences=True on %r" % P.name,
-            edit={P.name: {"return_sequences": True}},
-            resulting_shape=(got[0], None, units) if e == 3 else None,
+                "on it." % (_who(P.class_name, P.name, None), units if units is not None else "units", who),
+                "title": "Set return_sequences=True on %r" % P.name,
+                "edit": {P.name: {"return_sequences": True}},
+                "resulting_shape": (got[0], None, units) if e == 3 else None,
+            },
         )
-        fixes_rs: List[Optional[Fix]] = [fix]
+        requests_rs: List[Optional[MoveRequest]] = [fix]
         y = facts.role("y")
         steps = y.shape[1] if y is not None and y.shape is not None and len(y.shape) == 3 else None
         if isinstance(steps, int) and e == 3:
             # sequence labels (a sequence autoencoder, seq2seq): keep the bottleneck and repeat it
             # once per output timestep (keras/src/layers/reshaping/repeat_vector.py); that keeps
             # the model's meaning, where return_sequences=True would remove the bottleneck
-            fixes_rs.insert(
+            requests_rs.insert(
                 0,
-                edit_layer(
-                    facts,
-                    "%s encodes each sequence into one vector of %s values (the bottleneck) and %s wants a "
-                    "sequence: RepeatVector(%d) repeats that vector once per output timestep, the encoder-"
-                    "decoder pattern. return_sequences=True would also run, but it passes every timestep "
-                    "through and removes the bottleneck."
-                    % (_who(P.class_name, P.name, None), units, who, steps),
-                    "Insert RepeatVector(%d) after %r" % (steps, P.name),
-                    insert_after={P.name: ("RepeatVector", steps)},
-                    resulting_shape=(got[0], steps, units),
+                MoveRequest(
+                    "edit_layer",
+                    {
+                        "rationale": "%s encodes each sequence into one vector of %s values (the "
+                        "bottleneck) and %s wants a "
+                        "sequence: RepeatVector(%d) repeats that vector once per output timestep, the "
+                        "encoder-"
+                        "decoder pattern. return_sequences=True would also run, but it passes every timestep "
+                        "through and removes the bottleneck."
+                        % (_who(P.class_name, P.name, None), units, who, steps),
+                        "title": "Insert RepeatVector(%d) after %r" % (steps, P.name),
+                        "insert_after": {P.name: ("RepeatVector", steps)},
+                        "resulting_shape": (got[0], steps, units),
+                    },
                 ),
             )
         return done(
             "stacked_recurrent",
             "%s: set return_sequences=True on %r, or repeat its output with RepeatVector.%s"
             % (intro, P.name, data)
-            if len(fixes_rs) > 1
+            if len(requests_rs) > 1
             else "%s: set return_sequences=True on %r.%s" % (intro, P.name, data),
-            fixes_rs,
+            requests_rs,
             rows=align(got, exp, names, skip=(1,)) if e == 3 else rows,
         )
 
@@ -538,7 +387,7 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
     # (integer ids with a size-1 axis into an Embedding are caught before this rule runs:
     # _ids_with_extra_axis, whatever layer complains downstream)
     if P is not None and P.class_name == "Embedding" and r == e + 1:
-        fixes: List[Optional[Fix]] = []
+        requests: List[Optional[MoveRequest]] = []
         notes = [
             "An Embedding maps integer indices (batch_size, sequence_length) to vectors "
             "(keras/src/layers/core/embedding.py); data that already holds a vector per step must skip it."
@@ -554,30 +403,32 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
         )
         what = "`%s` %s" % (x.name or x.source, fmt(x.shape)) if x is not None and x.shape else "the input"
         if onehot and x is not None and x.shape is not None:
-            fixes.append(
-                argmax_input(
-                    facts,
-                    x,
-                    (
-                        "`%s` is one-hot: each step is a row of %s zeros and ones with a single 1. argmax "
+            requests.append(
+                MoveRequest(
+                    "argmax_input",
+                    {
+                        "x": x,
+                        "rationale": "`%s` is one-hot: each step is a row of %s zeros and ones with a "
+                        "single 1. argmax "
                         "gives the index of that 1, "
                         "the integer %s expects; no information is lost."
-                        % (x.name, x.shape[-1], _who(P.class_name, P.name, None))
-                    ),
+                        % (x.name, x.shape[-1], _who(P.class_name, P.name, None)),
+                    },
                 )
             )
-        fixes.append(
-            edit_layer(
-                facts,
-                (
-                    "%s already holds %s values per step; without the Embedding, %s reads them directly "
+        requests.append(
+            MoveRequest(
+                "edit_layer",
+                {
+                    "rationale": "%s already holds %s values per step; without the Embedding, %s reads "
+                    "them directly "
                     "(and the layers after it "
                     "keep every weight whose shape does not depend on the Embedding's output_dim)."
-                    % (what, got[-2] if r >= 2 and got[-2] is not None else "several", who)
-                ),
-                "Remove the Embedding %r" % P.name,
-                remove=(P.name,),
-                resulting_shape=tuple(got[:-1]) if len(got) - 1 == e else None,
+                    % (what, got[-2] if r >= 2 and got[-2] is not None else "several", who),
+                    "title": "Remove the Embedding %r" % P.name,
+                    "remove": (P.name,),
+                    "resulting_shape": tuple(got[:-1]) if len(got) - 1 == e else None,
+                },
             )
         )
         tail = (
@@ -589,7 +440,7 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
             "embedding_vectors",
             "%s: an Embedding expects integer indices (batch_size, sequence_length) and adds "
             "an axis; %s%s" % (intro, tail, data),
-            fixes,
+            requests,
             notes,
         )
 
@@ -603,15 +454,16 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
         and got[1] is not None
     ):
         shape = tuple(declared[2:])  # from the model's InputLayer, not from the message
-        fix = rebuild_declared_input(
-            facts,
-            shape,
-            (
-                "input_shape excludes the batch axis (keras-team/keras#10360): %s declares %s samples as an "
+        fix = MoveRequest(
+            "rebuild_declared_input",
+            {
+                "shape": shape,
+                "rationale": "input_shape excludes the batch axis (keras-team/keras#10360): %s declares "
+                "%s samples as an "
                 "axis. Rebuilding "
-                "for input_shape=%s keeps every weight." % (fmt(got[1:]), got[1], fmt(shape))
-            ),
-            "Rebuild %s for input_shape=%s" % (m.name, fmt(shape)),
+                "for input_shape=%s keeps every weight." % (fmt(got[1:]), got[1], fmt(shape)),
+                "title": "Rebuild %s for input_shape=%s" % (m.name, fmt(shape)),
+            },
         )
         return done(
             "sample_axis_in_input_shape",
@@ -632,22 +484,25 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
         and (exp is None or exp[-1] in (1, None))
     ):
         shape = tuple(declared[1:]) + (1,)
-        fix = rebuild_declared_input(
-            facts,
-            shape,
-            "%s takes %d axes after the batch axis and the declared input_shape %s has %d: the last one, "
-            "the %s, is missing. Declaring %s (one %s) keeps every weight; feed the data with that "
-            "axis too (X[..., None])."
-            % (
-                _who(F_.class_name, F_.name, None),
-                e - 1,
-                fmt(got[1:]),
-                r - 1,
-                names[-1] if names else "last axis",
-                fmt(shape),
-                (names[-1] if names else "value").rstrip("s"),
-            ),
-            "Rebuild %s for input_shape=%s" % (m.name, fmt(shape)),
+        fix = MoveRequest(
+            "rebuild_declared_input",
+            {
+                "shape": shape,
+                "rationale": "%s takes %d axes after the batch axis and the declared input_shape %s has "
+                "%d: the last one, "
+                "the %s, is missing. Declaring %s (one %s) keeps every weight; feed the data with that "
+                "axis too (X[..., None])."
+                % (
+                    _who(F_.class_name, F_.name, None),
+                    e - 1,
+                    fmt(got[1:]),
+                    r - 1,
+                    names[-1] if names else "last axis",
+                    fmt(shape),
+                    (names[-1] if names else "value").rstrip("s"),
+                ),
+                "title": "Rebuild %s for input_shape=%s" % (m.name, fmt(shape)),
+            },
         )
         return done(
             "declared_input_missing_axis",
@@ -659,11 +514,14 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
     # 4. anything else: name both layers and the shapes; no code fix
     notes = []
     if P is not None and r > e and e == 2:
-        fix = edit_layer(
-            facts,
-            "A Flatten turns %s into (batch_size, %s) for %s." % (fmt(got), _prod_text(got[1:]), who),
-            "Insert a Flatten after %r" % P.name,
-            insert_after={P.name: "Flatten"},
+        fix = MoveRequest(
+            "edit_layer",
+            {
+                "rationale": "A Flatten turns %s into (batch_size, %s) for %s."
+                % (fmt(got), _prod_text(got[1:]), who),
+                "title": "Insert a Flatten after %r" % P.name,
+                "insert_after": {P.name: "Flatten"},
+            },
         )
         return done("flatten_missing", "%s: insert a Flatten after %r.%s" % (intro, P.name, data), [fix])
     if P is not None and r == 4 and e == 3 and F_.class_name in RECURRENT:
@@ -736,16 +594,17 @@ def _sample_axis_rule(parsed, facts: Facts, x: DataFact) -> Optional[Diagnosis]:
     first = m.layers[0]
     names = axis_names(len(E), first.class_name)
     xname = x.name or x.source
-    fix = F.rebuild_input(
-        facts,
-        shape,
-        (
-            "input_shape excludes the batch axis (keras-team/keras#10360); %s was declared with %s's whole "
+    fix = MoveRequest(
+        "rebuild_input",
+        {
+            "shape": shape,
+            "rationale": "input_shape excludes the batch axis (keras-team/keras#10360); %s was declared "
+            "with %s's whole "
             "shape %s, so the "
             "model expects batches of %s. Rebuilding for input_shape=%s keeps every weight whose shape does "
             "not depend on "
-            "the extra axis." % (m.name or "the model", xname, fmt(R), fmt(E), fmt(shape))
-        ),
+            "the extra axis." % (m.name or "the model", xname, fmt(R), fmt(E), fmt(shape)),
+        },
     )
     summary = (
         "%s expects %s: input_shape=%s is `%s`'s whole shape, including its %s samples; input_shape "
@@ -765,7 +624,7 @@ def _sample_axis_rule(parsed, facts: Facts, x: DataFact) -> Optional[Diagnosis]:
             layer_class=first.class_name,
             layer_name=first.name,
             summary=summary,
-            fixes=[fix],
+            requests=[fix],
             parsed=parsed,
             rows=rows,
             axis=1,
@@ -812,17 +671,18 @@ def _output_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagno
     )
     per = "one per sample"
     if P is not None and P.class_name in RECURRENT and _returns_sequences(P, P.output_shape):
-        fix = edit_layer(
-            facts,
-            (
-                "With return_sequences=False, %s returns only its last output, (batch_size, %s), so the "
+        fix = MoveRequest(
+            "edit_layer",
+            {
+                "rationale": "With return_sequences=False, %s returns only its last output, (batch_size, "
+                "%s), so the "
                 "model gives one "
                 "prediction per sample (keras/src/layers/rnn/rnn.py). Every trained weight is kept."
-                % (_who(P.class_name, P.name, None), P.output_shape[-1] if P.output_shape else "units")
-            ),
-            "Set return_sequences=False on %r" % P.name,
-            edit={P.name: {"return_sequences": False}},
-            resulting_shape=expected,
+                % (_who(P.class_name, P.name, None), P.output_shape[-1] if P.output_shape else "units"),
+                "title": "Set return_sequences=False on %r" % P.name,
+                "edit": {P.name: {"return_sequences": False}},
+                "resulting_shape": expected,
+            },
         )
         what = (
             (
@@ -850,17 +710,19 @@ def _output_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagno
             if P is not None
             else "the model's %s input %s" % (_rank_word(D.input_shape), fmt(D.input_shape))
         )
-        fix = edit_layer(
-            facts,
-            (
-                "A Flatten turns %s into one vector per sample, so %s gives (batch_size, %s). %s's kernel "
+        fix = MoveRequest(
+            "edit_layer",
+            {
+                "rationale": "A Flatten turns %s into one vector per sample, so %s gives (batch_size, "
+                "%s). %s's kernel "
                 "is re-initialised "
-                "(its input size changes); every other weight is kept." % (src, dense, out[-1], dense)
-            ),
-            "Insert a Flatten %s" % ("after %r" % P.name if P is not None else "before %r" % D.name),
-            resulting_shape=expected,
-            insert_after={P.name: "Flatten"} if P is not None else None,
-            insert_before={D.name: "Flatten"} if P is None else None,
+                "(its input size changes); every other weight is kept." % (src, dense, out[-1], dense),
+                "title": "Insert a Flatten %s"
+                % ("after %r" % P.name if P is not None else "before %r" % D.name),
+                "resulting_shape": expected,
+                "insert_after": {P.name: "Flatten"} if P is not None else None,
+                "insert_before": {D.name: "Flatten"} if P is None else None,
+            },
         )
         summary = (
             "%s works on the last axis only (keras/src/layers/core/dense.py), so on %s it gives %s, one "
@@ -888,7 +750,7 @@ def _output_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagno
         layer_class=D.class_name,
         layer_name=D.name,
         summary=summary,
-        fixes=[fix],
+        requests=[fix],
         parsed=parsed,
         rows=rows,
         axis=1,
@@ -920,15 +782,18 @@ def _ids_with_extra_axis(ctx: Context) -> Optional[Diagnosis]:
         return None
     rest = tuple(x.shape[:axis]) + tuple(x.shape[axis + 1 :])
     first = m.layers[0]
-    fix = F.squeeze(
-        facts,
-        x.name or "",
-        x.type_name,
-        axis,
-        rest,
-        "`%s` holds integer indices with a size-1 axis %d; the Embedding %r maps each index to a vector and "
-        "adds an axis, so that size-1 axis becomes one axis too many for the layers after it. Dropping it "
-        "keeps every index." % (x.name, axis, first.name),
+    fix = MoveRequest(
+        "squeeze_input",
+        {
+            "x": x,
+            "axis": axis,
+            "result": rest,
+            "rationale": "`%s` holds integer indices with a size-1 axis %d; the Embedding %r maps each "
+            "index to a vector and "
+            "adds an axis, so that size-1 axis becomes one axis too many for the layers after it. "
+            "Dropping it "
+            "keeps every index." % (x.name, axis, first.name),
+        },
     )
     return diagnosis(
         kind="rank_mismatch",
@@ -943,6 +808,6 @@ def _ids_with_extra_axis(ctx: Context) -> Optional[Diagnosis]:
         expected=(None,) * (len(x.shape) - 1),
         layer_class="Embedding",
         layer_name=first.name,
-        fixes=[fix],
+        requests=[fix],
         axis=axis,
     )

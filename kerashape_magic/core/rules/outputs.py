@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
-from ..moves import templates as F
+from ..moves.templates import is_identifier
 from ..shapes import fmt
-from ..types import Diagnosis, Fix
+from ..types import Diagnosis, MoveRequest
 from .build import diagnosis
 from .context import Context
 
@@ -48,26 +48,19 @@ def rule(ctx: Context) -> Optional[Diagnosis]:
         "output name); `%s` is one array %s."
         % (k, ", ".join(fmt(o) for o in m.output_shapes), k, yname, fmt(y.shape))
     )
-    fixes: List[Optional[Fix]] = []
+    requests: List[Optional[MoveRequest]] = []
     blocks = _blocks(y.shape[-1], m.output_shapes) if len(y.shape) == 2 and y.shape[-1] is not None else None
-    if blocks is not None and F.is_identifier(y.name):
-        parts = [
-            "%s[:, %d]" % (y.name, a) if squeeze else "%s[:, %d:%d]" % (y.name, a, b)
-            for a, b, squeeze in blocks
-        ]
-        fixes.append(
-            F.data_fix(
-                facts,
+    if blocks is not None and is_identifier(y.name):
+        requests.append(
+            MoveRequest(
                 "split_labels",
-                "Split %s into one label array per output" % y.name,
-                "%s = [%s]\n" % (y.name, ", ".join(parts)),
-                "Assumes the columns of `%s` are the outputs' labels in the order of the model's "
-                "outputs (%s); each output gets its own array, no value changes."
-                % (y.name, "one column each" if blocks[0][2] else "one block of columns each"),
-                None,
-                target=y.name,
-                op=("split_labels", tuple((a, b, s) for a, b, s in blocks)),
-                move="split_labels",
+                {
+                    "y": y,
+                    "blocks": tuple(blocks),
+                    "rationale": "Assumes the columns of `%s` are the outputs' labels in the order of the "
+                    "model's outputs (%s); each output gets its own array, no value changes."
+                    % (y.name, "one column each" if blocks[0][2] else "one block of columns each"),
+                },
             )
         )
     else:
@@ -81,5 +74,5 @@ def rule(ctx: Context) -> Optional[Diagnosis]:
         data=y,
         received=y.shape,
         expected=None,
-        fixes=fixes,
+        requests=requests,
     )

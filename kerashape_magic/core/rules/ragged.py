@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
-from ..moves import templates as F
 from ..shapes import fmt
-from ..types import DataFact, Diagnosis, Facts, Fix
+from ..types import DataFact, Diagnosis, Facts, MoveRequest
 from ..vocab import RAGGED_FAMILIES
 from .build import diagnosis
 from .context import Context
@@ -58,22 +57,25 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
         "keras.layers.Masking(mask_value=0.0) "
         "first in the model (or use mask_zero in an Embedding) so the padding is ignored."
     ]
-    fixes: List[Optional[Fix]] = []
+    requests: List[Optional[MoveRequest]] = []
     target = ragged[0] if ragged else None
     size = _image_size(facts)
     if target is not None and size is not None and target.name:
         # pictures of different sizes for a model that takes one size: resize each one
         # (padding would add borders of zeros that the model never saw)
-        fixes.append(
-            F.resize_each(
-                facts,
-                target.name,
-                target.type_name,
-                size,
-                "Resamples every picture to %dx%d (bilinear), the size the model takes; pictures of "
-                "another size change their pixels (lossy), none is dropped." % size,
-                source=target.unbatched_name,
-                batch=target.batched,
+        requests.append(
+            MoveRequest(
+                "resize_each",
+                {
+                    "name": target.name,
+                    "type_name": target.type_name,
+                    "size": size,
+                    "rationale": "Resamples every picture to %dx%d (bilinear), the size the model takes; "
+                    "pictures of "
+                    "another size change their pixels (lossy), none is dropped." % size,
+                    "source": target.unbatched_name,
+                    "batch": target.batched,
+                },
             )
         )
     if target is not None and target.type_name == "Dataset":
@@ -87,25 +89,30 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
             and len(target.shape) == len(m.input_shapes[0]) - 1
         )
         if unbatched and target.name:  # single samples of different lengths
-            fixes.append(
-                F.batch_dataset(
-                    facts,
-                    target.name,
-                    32,
-                    "The dataset yields one sequence at a time, of different lengths: padded_batch groups "
-                    "32 of them and pads each batch with zeros to its longest element.",
-                    padded=True,
+            requests.append(
+                MoveRequest(
+                    "batch_padded",
+                    {
+                        "name": target.name,
+                        "size": 32,
+                        "rationale": "The dataset yields one sequence at a time, of different lengths: "
+                        "padded_batch groups "
+                        "32 of them and pads each batch with zeros to its longest element.",
+                    },
                 )
             )
         elif target.batched and src and target.name:
-            fixes.append(
-                F.padded_batch(
-                    facts,
-                    target.name,
-                    src,
-                    target.batched,
-                    "Batches elements of different lengths by padding each batch with zeros to its "
-                    "longest element (tf.data.Dataset.padded_batch).",
+            requests.append(
+                MoveRequest(
+                    "padded_batch",
+                    {
+                        "target": target.name,
+                        "source": src,
+                        "batch_size": target.batched,
+                        "rationale": "Batches elements of different lengths by padding each batch with "
+                        "zeros to its "
+                        "longest element (tf.data.Dataset.padded_batch).",
+                    },
                 )
             )
         summary = (
@@ -121,16 +128,19 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
     elif target is not None:
         assert target.ragged is not None  # target is ragged[0], kept only when its .ragged is set
         n, lo, hi, trailing = target.ragged
-        fixes.append(
-            F.pad_sequences(
-                facts,
-                target.name,
-                None,
-                "float32",
-                "Pads every sequence with zeros at the end to the longest one (%s steps), giving one "
-                "array of shape (%s, %s%s). No value is dropped."
-                % (hi, n, hi, "".join(", %s" % d for d in (trailing or ()))),
-                False,
+        requests.append(
+            MoveRequest(
+                "pad_sequences",
+                {
+                    "name": target.name,
+                    "maxlen": None,
+                    "dtype": "float32",
+                    "rationale": "Pads every sequence with zeros at the end to the longest one (%s "
+                    "steps), giving one "
+                    "array of shape (%s, %s%s). No value is dropped."
+                    % (hi, n, hi, "".join(", %s" % d for d in (trailing or ()))),
+                    "loses": False,
+                },
             )
         )
         summary = (
@@ -158,7 +168,7 @@ def _ragged_rule(parsed, facts: Facts, family) -> Optional[Diagnosis]:
         layer_class=first.class_name if first else None,
         layer_name=first.name if first else None,
         summary=summary,
-        fixes=fixes,
+        requests=requests,
         parsed=parsed,
         rows=(),
         axis=None,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from ..moves import templates as F
 from ..shapes import fits as _fits
 from ..shapes import fmt
 from ..shapes import prod as _prod
-from ..types import Diagnosis, Facts, Fix
+from ..types import Diagnosis, Facts, MoveRequest
 from .build import diagnosis, message_only
 from .context import Context
 
@@ -46,7 +45,7 @@ def _reshape_size_rule(parsed, facts: Facts) -> Optional[Diagnosis]:
     n, t, f = target
     name = data.name
     notes = []
-    fixes: List[Optional[Fix]] = []
+    requests: List[Optional[MoveRequest]] = []
     if feats == f and feats is not None and rows is not None and rows >= t:
         model = next(
             ((mn, s) for mn, s in facts.models if len(s) == 3 and _fits(t, s[1]) and _fits(f, s[2])), None
@@ -55,8 +54,16 @@ def _reshape_size_rule(parsed, facts: Facts) -> Optional[Diagnosis]:
             notes.append(
                 "`%s` expects %s: windows of %d rows of %d features fit it." % (model[0], fmt(model[1]), t, f)
             )
-        fixes.append(F.sliding_windows(facts, name, data.type_name, t, f, rows))
-        fixes.append(F.row_blocks(facts, name, data.type_name, t, f, rows))
+        requests.append(
+            MoveRequest(
+                "sliding_windows", {"name": name, "type_name": data.type_name, "t": t, "f": f, "rows": rows}
+            )
+        )
+        requests.append(
+            MoveRequest(
+                "row_blocks", {"name": name, "type_name": data.type_name, "t": t, "f": f, "rows": rows}
+            )
+        )
         summary += (
             " `%s` has %d rows of %d features: a (samples, %d timesteps, %d features) array groups %d "
             "consecutive "
@@ -89,7 +96,7 @@ def _reshape_size_rule(parsed, facts: Facts) -> Optional[Diagnosis]:
         layer_class=None,
         layer_name=None,
         summary=summary,
-        fixes=fixes,
+        requests=requests,
         parsed=parsed,
         rows=(),
         axis=None,

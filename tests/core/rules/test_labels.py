@@ -14,10 +14,25 @@ from hypothesis import strategies as st
 
 from kerashape_magic.core.diagnose import diagnose
 from kerashape_magic.core.messages import parse
-from kerashape_magic.core.rules.cardinality import cardinality_rule, reshape_to, split_of
+from kerashape_magic.core.moves import propose
+from kerashape_magic.core.rules import cardinality, labels
+from kerashape_magic.core.rules.cardinality import reshape_to, split_of
 from kerashape_magic.core.rules.context import NO_MESSAGE
-from kerashape_magic.core.rules.labels import label_rule, loss_family, loss_name
+from kerashape_magic.core.rules.labels import loss_family, loss_name
 from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
+
+
+def label_rule(parsed, facts, mode):
+    """The label rule, with its requested moves turned into fixes (core.moves.propose)."""
+    d = labels.label_rule(parsed, facts, mode)
+    return propose(d, facts) if d is not None else None
+
+
+def cardinality_rule(parsed, facts, *args):
+    """The cardinality rule, with its requested moves turned into fixes."""
+    d = cardinality.cardinality_rule(parsed, facts, *args)
+    return propose(d, facts) if d is not None else None
+
 
 ALIASES = (("numpy", "np"), ("kerashape", "kerashape"), ("keras", "keras"))
 

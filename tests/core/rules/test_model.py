@@ -11,13 +11,21 @@ from hypothesis import strategies as st
 
 from kerashape_magic.core.diagnose import diagnose
 from kerashape_magic.core.messages import parse
+from kerashape_magic.core.moves import propose
+from kerashape_magic.core.moves.layers import edit_layer
+from kerashape_magic.core.rules import model as model_rules
 from kerashape_magic.core.rules.context import NO_MESSAGE
-from kerashape_magic.core.rules.model import edit_layer, model_rule
 from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
 from kerashape_magic.core.vocab import INSERTABLE
 
 ALIASES = (("numpy", "np"), ("kerashape", "kerashape"), ("keras", "keras"))
 DATA_FIXES = {"reshape", "expand_dims", "transpose", "squeeze"}
+
+
+def model_rule(parsed, facts, *args, **kwargs):
+    """The model rule, with its requested moves turned into fixes (core.moves.propose)."""
+    d = model_rules.model_rule(parsed, facts, *args, **kwargs)
+    return propose(d, facts) if d is not None else None
 
 
 def ndim_message(layer, expected, shape):
