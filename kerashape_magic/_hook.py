@@ -11,7 +11,9 @@ tensors with different shapes``, ``cannot reshape array of size ...``), the norm
 traceback is printed exactly as before, and under it a panel compares the data's shape
 with what the layer expects, axis by axis, and offers fixes that were tried on two samples
 against your real model. Clicking **Apply** runs the shown code in your namespace;
-**Undo** puts the old objects back.
+**Undo** puts the old objects back. The first cell that then runs successfully gets one line
+under its output, "Ran with kerashape's fix ... applied", with its own **Undo** and the change
+to your cells that keeps the fix when the notebook runs again.
 
 Commands::
 
@@ -22,6 +24,8 @@ Commands::
                                              # Keras 3 accepts silently (48 timesteps into
                                              # a model declared for 24, a size-1 axis added)
     %kerashape last            # show the last diagnosis again
+    %kerashape history         # the fixes applied, and whether each can still be undone
+    %kerashape undo [N]        # undo the latest fix that can be (or number N of the history)
     %unload_ext kerashape      # remove the hook, restoring the previous handler
 
 From Python: ``kerashape.last()``, ``kerashape.check(model, x, y)``,
@@ -407,6 +411,10 @@ def _after_cell(*_args: Any, **_kwargs: Any) -> None:
         shell = get_ipython()
         if shell is not None:
             actions.prune(shell.user_ns)
+            if actions.unnoted():  # the note under the first successful cell after an Apply
+                from . import aftercare
+
+                aftercare.after_cell(shell, _args[0] if _args else None)
     except BaseException:
         pass
 
