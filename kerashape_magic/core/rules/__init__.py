@@ -13,7 +13,7 @@ from typing import Callable, Dict, Optional, Tuple
 
 from ..messages import ParsedMessage
 from ..types import Diagnosis, Facts
-from . import batch, cardinality, labels, model, outputs, ragged, reshape_size, shape
+from . import batch, cardinality, input_keys, labels, model, outputs, ragged, reshape_size, shape
 from .build import message_only
 from .context import NO_MESSAGE, Context
 
@@ -35,6 +35,8 @@ RULES: Tuple[Tuple[str, Rule], ...] = (
     ("reshape_size", reshape_size.rule),
     # one label array for a model with several outputs
     ("output_structure", outputs.rule),
+    # a dict of inputs under keys that name no input of the model (Keras 3 ignores them)
+    ("input_keys", input_keys.rule),
     # the mistake is inside the model: a layer against the one before it, the output vs labels
     ("model", model.rule),
     # the labels against the model's output and loss
