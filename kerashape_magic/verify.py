@@ -714,6 +714,23 @@ def _rerun_constructor(gathered: Gathered, fix: Fix, fixed: Any) -> str:
     )
 
 
+def structured_rebuild_input(fix: Fix, model: Any) -> Any:
+    """The copy a ``rebuild_input`` / ``rebuild_batch`` fix makes of ``model``, from ``fix.op``
+    (when the model's variable is not a plain name the fix's code can rebind).
+    tests/test_verify_contract.py proves it equals running the fix's own code."""
+    from . import actions
+
+    if fix.op[0] == "rebuild_batch":
+        return actions.rebuild(model, batch_size=fix.op[1])
+    return actions.rebuild(model, tuple(fix.op[1]))
+
+
+def padded_element(fix: Fix, source: Any) -> Any:
+    """The first batch a ``padded_batch`` fix makes of the first :data:`SLICE` elements of the
+    dataset ``source`` (replayed, never consumed)."""
+    return next(iter(replay(source, SLICE).padded_batch(SLICE).take(1)))
+
+
 #: verb -> function(fix, gathered) returning a note; it raises when the fix does not work.
 #: Modules that add fix kinds register their verifiers here (see ``register``).
 VERIFIERS: Dict[str, Callable[[Fix, Gathered], str]] = {}
@@ -736,8 +753,6 @@ def register(verb: str) -> Callable[[Callable[[Fix, Gathered], str]], Callable[[
 
 def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
     """Return ``fix`` marked verified (or not) with a note saying what ran."""
-    from . import actions
-
     model = gathered.model
     mf = gathered.facts.model
     model_name = mf.name if mf is not None else None
@@ -754,7 +769,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             if model_name and model_name.isidentifier() and "rebuild(" in fix.code:
                 candidate = run_fix_code(fix, gathered)[model_name]  # the fix's own code
             else:
-                candidate = actions.rebuild(model, tuple(fix.op[1]))
+                candidate = structured_rebuild_input(fix, model)
             kept, total = getattr(candidate, "_kerashape_weights_kept", (0, 0))
             rows = fix.op[1] if verb == "rebuild_batch" and isinstance(fix.op[1], int) else SLICE
             note = _check_model(candidate, head(x, rows), head(y, rows) if y is not None else None, model)
@@ -773,7 +788,7 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
             source = gathered.namespace.get(fix.op[2])
             if source is None or model is None:
                 raise Unverifiable("no dataset or model to try padded_batch on")
-            element = next(iter(replay(source, SLICE).padded_batch(SLICE).take(1)))
+            element = padded_element(fix, source)
             xs, ys = (
                 (element[0], element[1])
                 if isinstance(element, (tuple, list)) and len(element) > 1
