@@ -162,6 +162,19 @@ def keras_of(obj: Any = None) -> Any:
     return f.module
 
 
+def keras_for(obj: Any = None) -> Any:
+    """Like :func:`keras_of`, but imports Keras 3 (``import keras``) when no Keras is imported.
+
+    For utilities any Keras would do (``pad_sequences``, a loss by name) when ``obj`` says nothing.
+    """
+    try:
+        return keras_of(obj)
+    except LookupError:
+        import keras
+
+        return keras
+
+
 def is_compiled(model: Any) -> bool:
     """``model.compile`` was called: Keras 3's ``compiled``, Keras 2's ``_is_compiled``."""
     value = getattr(model, "compiled", None)

@@ -34,6 +34,7 @@ from typing import Any, Callable, Dict, Iterator, Optional, Tuple
 
 from .core.types import Diagnosis, Fix
 from .facts import DATA_CONSTRUCTORS, Gathered, shape_of
+from .flavour import flavour_of, keras_for
 
 SLICE = 2  # samples per verification
 
@@ -113,7 +114,7 @@ def transformed_slice(fix: Fix, obj: Any) -> Any:
 
         return tf.image.resize(head(obj), (fix.op[1], fix.op[2])).numpy()
     if verb == "pad_sequences":
-        from keras.utils import pad_sequences
+        pad_sequences = keras_for().utils.pad_sequences  # the Keras imported (Keras 2 too)
 
         maxlen, dtype = fix.op[1], fix.op[2]
         kw = {"maxlen": maxlen, "truncating": "post"} if maxlen is not None else {}
@@ -367,8 +368,7 @@ def _loss_fn(model: Any) -> Any:
     loss = cfg.get("loss") if isinstance(cfg, dict) else getattr(model, "loss", None)
     if loss is None or isinstance(loss, (list, dict)):
         return None
-    import keras
-
+    keras = keras_for(model)  # the model's own Keras (a Keras 2 model: tf_keras's losses)
     return keras.losses.get(loss) if isinstance(loss, str) else loss
 
 
@@ -562,11 +562,11 @@ def _infer(candidate: Any, xs: Any) -> Any:
     eagerly; so is a model whose graph cannot be traced, so that the verdict and its message
     are always Keras's own.
     """
-    keras = sys.modules.get("keras")
+    flavour = flavour_of(candidate)  # Keras 3 on TensorFlow, or Keras 2 (tf_keras: a tf.function per model)
     if (
         "tensorflow" not in sys.modules
-        or keras is None
-        or getattr(getattr(keras, "config", None), "backend", lambda: None)() != "tensorflow"
+        or flavour is None
+        or flavour.backend != "tensorflow"
         or not getattr(candidate, "built", False)
         or not _recurrent(candidate)
     ):
@@ -662,8 +662,7 @@ def _losses(model: Any) -> Any:
         loss = [loss.get(n) for n in names] if names and all(n in loss for n in names) else None
     if not isinstance(loss, (list, tuple)):
         return None
-    import keras
-
+    keras = keras_for(model)
     return [keras.losses.get(v) if isinstance(v, str) else v for v in loss]
 
 
