@@ -125,6 +125,7 @@ class HistoryEntry:
         names: the names (and attributes, ``h.X``) it rebound, and the models it changed in place.
         when: the time of the apply (``time.time()``).
         undoable: True when undo would restore at least one of them.
+        kept: True while the apply is in the undo history (False once undone or forgotten).
         why: what undo would leave alone and why (``"X was reassigned since"``), or why it
             cannot undo at all (``"undone"``); empty when everything can be restored.
     """
@@ -135,6 +136,7 @@ class HistoryEntry:
     when: float
     undoable: bool
     why: str
+    kept: bool = True
 
 
 _history: List[Change] = []
@@ -821,7 +823,11 @@ def history(namespace: Optional[Dict[str, Any]] = None) -> List[HistoryEntry]:
             why = "; ".join(reasons) if ok or reasons else "it changed nothing"
             rows.append(HistoryEntry(change.number, change.fix.title, change.names, change.when, ok, why))
         for change, why in _gone:
-            rows.append(HistoryEntry(change.number, change.fix.title, change.names, change.when, False, why))
+            rows.append(
+                HistoryEntry(
+                    change.number, change.fix.title, change.names, change.when, False, why, kept=False
+                )
+            )
     return sorted(rows, key=lambda r: r.number)
 
 

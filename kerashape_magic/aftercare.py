@@ -30,6 +30,9 @@ from typing import Any, List
 
 from . import _state, actions
 
+#: A cell that only runs kerashape's own magic does not count as a run with the fix.
+_OWN = ("%kerashape", "%%kerashape")
+
 
 def due(shell: Any, result: Any) -> List[actions.Change]:
     """The applies to tell about under the cell that just ran, marked as told about.
@@ -44,6 +47,9 @@ def due(shell: Any, result: Any) -> List[actions.Change]:
     pending = actions.unnoted()
     if not pending or not getattr(result, "success", False):
         return []
+    raw = getattr(getattr(result, "info", None), "raw_cell", None)
+    if isinstance(raw, str) and raw.lstrip().startswith(_OWN):
+        return []  # %kerashape history / undo: nothing of the user's ran with the fix
     try:
         stored = len(shell.history_manager.input_hist_raw)
     except Exception:

@@ -17,7 +17,9 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from . import _state
 
 #: The subcommands, in the order the manual lists them.
-COMMANDS = ("status", "on", "off", "check", "last", "verify")
+COMMANDS = ("status", "on", "off", "check", "last", "verify", "undo", "history", "warnings")
+#: The subcommands that take arguments.
+_TAKE_ARGS = ("check", "verify", "undo", "warnings")
 
 
 @magics_class
@@ -36,7 +38,8 @@ class KerashapeMagics(Magics):
     @argument(
         "args",
         nargs="*",
-        help="check: MODEL X [Y], names or expressions in your namespace; verify: on | off",
+        help="check: MODEL X [Y], names or expressions in your namespace; verify: on | off; "
+        "undo: N (a number from %%kerashape history); warnings: on | off | status",
     )
     def kerashape(self, line: str = "") -> None:
         """Explain Keras incompatible-input errors under their traceback.
@@ -53,15 +56,28 @@ class KerashapeMagics(Magics):
             %kerashape verify on|off        try each fix on a slice of your data before offering it
                                             (on, the default) or only propose fixes (off: faster,
                                             nothing is marked verified)
+            %kerashape history              the fixes applied: number, title, the names each rebound,
+                                            when, and whether undo can still take it back (if not,
+                                            why: e.g. X was reassigned since)
+            %kerashape undo [N]             undo the latest fix that can still be undone, or fix N of
+                                            the history; a name you changed since is left as it is
+            %kerashape warnings on|off|status
+                                            after a cell that ran a Keras model and succeeded, say what
+                                            Keras accepted silently (on by default)
+
+        After an Apply, the first cell that runs successfully gets a note under its output:
+        "Ran with kerashape's fix ... applied", with Undo and the change to your cells that keeps
+        the fix when the notebook runs again.
 
         Examples::
 
             %kerashape check model X_train y_train
             %kerashape verify off
+            %kerashape undo 2
         """
         args = parse_argstring(self.kerashape, line)
         command, rest = args.command, list(args.args)
-        if command not in ("check", "verify") and rest:
+        if command not in _TAKE_ARGS and rest:
             raise UsageError("%%kerashape %s takes no arguments (got %s)" % (command, " ".join(rest)))
         if command == "on":
             _state.enabled = True
@@ -80,6 +96,14 @@ class KerashapeMagics(Magics):
                 display_diagnosis(_state.last_diagnosis)
         elif command == "verify":
             self._verify(rest)
+        elif command == "undo":
+            self._undo(rest)
+        elif command == "history":
+            self._history()
+        elif command == "warnings":
+            from .silent import warnings_command
+
+            print(warnings_command(self.shell, rest))
         else:
             self._check(rest)
 
@@ -113,6 +137,58 @@ class KerashapeMagics(Magics):
             )
         else:
             print("kerashape: verification off (fixes are proposed, none is tried or marked verified)")
+
+    def _undo(self, rest: List[str]) -> None:
+        if len(rest) > 1 or (rest and not rest[0].isdigit()):
+            raise UsageError(
+                "%%kerashape undo [N]: N is a number from %%kerashape history, not %r" % " ".join(rest)
+            )
+        from . import actions
+        from .core.types import KerashapeError
+
+        ns = self.shell.user_ns
+        number = int(rest[0]) if rest else None
+        if number is None:
+            kept = [e for e in actions.history(ns) if e.kept]
+            if kept and not any(e.undoable for e in kept):
+                print(
+                    "kerashape: nothing to undo (undo never overwrites newer work): %s"
+                    % "; ".join("fix %d (%r): %s" % (e.number, e.title, e.why) for e in kept)
+                )
+                return
+            number = next((e.number for e in reversed(kept) if e.undoable), None)
+        title = next((e.title for e in actions.history(ns) if e.number == number), "")
+        try:
+            line = actions.undo(ns, number=number)
+        except KerashapeError as exc:
+            print("kerashape: %s" % exc)
+            return
+        print("kerashape: undid fix %d (%r): %s" % (number, title, line))
+
+    def _history(self) -> None:
+        import time
+
+        from . import actions
+
+        entries = actions.history(self.shell.user_ns)
+        if not entries:
+            print("kerashape: no fix applied yet")
+            return
+        rows = [("#", "fix", "rebound", "applied", "undo")]
+        for e in entries:
+            if e.undoable:
+                undo = "possible (%%kerashape undo %d)%s" % (
+                    e.number,
+                    "; %s: left as it is" % e.why if e.why else "",
+                )
+            else:
+                undo = "not possible: %s" % e.why
+            when = time.strftime("%H:%M:%S", time.localtime(e.when))
+            rows.append((str(e.number), e.title, ", ".join(e.names) or "-", when, undo))
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        print("kerashape: fixes applied in this kernel, oldest first")
+        for r in rows:
+            print("  " + "  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4])
 
     def _check(self, rest: List[str]) -> None:
         if len(rest) not in (2, 3):

@@ -65,7 +65,7 @@ def test_bad_arguments_get_ipythons_own_usage_error(shell):
 
 
 def test_the_manual_is_the_magics_help(shell):
-    usage = "%kerashape [{status,on,off,check,last,verify}] [args ...]"
+    usage = "%kerashape [{status,on,off,check,last,verify,undo,history,warnings}]"  # then [args ...]
     doc = shell.find_line_magic("kerashape").__doc__
     assert usage in doc  # written by magic_arguments from the declared arguments
     for text in ("check MODEL X [Y]", "verify on|off", "%kerashape last", "positional arguments"):
