@@ -33,6 +33,7 @@ from types import FrameType, TracebackType
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .core.types import CallFact, DataFact, Facts, LayerFact, ModelFact, Shape
+from .flavour import flavour_of, imported, legacy_mode, module_package, package_of
 
 #: Methods of a Keras model whose first argument is the input data.
 MODEL_METHODS = (
@@ -376,7 +377,7 @@ def user_frame(tb: Optional[TracebackType], user_ns: Optional[Dict[str, Any]]) -
 
 
 def _is_keras_layer(obj: Any) -> bool:
-    if "keras" not in sys.modules:
+    if package_of(obj) is None:  # Keras 3 or Keras 2 (tf_keras), whichever is imported
         return False
     return any(c.__name__ in ("Layer", "Model") and "keras" in c.__module__ for c in type(obj).__mro__)
 
@@ -576,8 +577,8 @@ def _arg(call: ast.Call, index: int, keyword: str) -> Optional[ast.AST]:
 
 
 def is_keras_model(obj: Any) -> bool:
-    """True for a Keras 3 (or tf.keras) model; never imports Keras."""
-    if "keras" not in sys.modules and "tensorflow" not in sys.modules:
+    """True for a Keras 3 or Keras 2 (``tf_keras``, ``tf.keras``) model; never imports Keras."""
+    if not any(p in sys.modules for p in ("keras", "tf_keras", "tensorflow")):
         return False
     for cls in type(obj).__mro__:
         if cls.__name__ == "Model" and (cls.__module__.startswith("keras") or "keras" in cls.__module__):
@@ -876,39 +877,54 @@ def _valid_name(name: Any) -> bool:
     )
 
 
-def _aliases(ns: Dict[str, Any]) -> Tuple[Tuple[str, str], ...]:
+def _aliases(ns: Dict[str, Any], model: Any = None) -> Tuple[Tuple[str, str], ...]:
     """``(module, name)`` for NumPy, TensorFlow, Keras and kerashape as the user imported them.
 
     A candidate is a namespace key that is a valid identifier (fix code is built from it) bound
-    to an object whose type is exactly ``types.ModuleType``: nothing else is asked of the
-    namespace's values, so no ``__getattr__`` of an unrelated object runs (issue 10, items 10
+    to a module object (``types.ModuleType``; a Keras name may also be TensorFlow's ``tf.keras``
+    ``KerasLazyLoader``, a subclass): nothing else is asked of the namespace's values, and a
+    module is read through its ``__dict__`` only, so no ``__getattr__`` runs (issue 10, items 10
     and 15). The conventional name wins (``np``, ``tf``); else the first key found.
+
+    The ``keras`` entry names the Keras ``model`` belongs to (without a model, the one imported,
+    Keras 3 first; kerashape_magic/flavour.py): ``keras`` bound to Keras 3 is not the name to use
+    for a Keras 2 (``tf_keras``) model, nor the other way round. For a ``tf_keras`` model the pair
+    ``("keras_import", "tensorflow" | "tf_keras")`` says how fix code imports it when the user has
+    no name for it: ``from tensorflow import keras`` in legacy mode, else ``import tf_keras as keras``.
     """
     wanted: Dict[str, Optional[str]] = {"numpy": None, "tensorflow": None, "keras": None, "kerashape": None}
     preferred = {"numpy": "np", "tensorflow": "tf", "keras": "keras", "kerashape": "kerashape"}
-    keras_names = ("keras", "tensorflow.keras", "keras.api._v2.keras", "keras._tf_keras.keras")
+    flavour = (flavour_of(model) if model is not None else None) or imported()
+    package = flavour.package if flavour is not None else "keras"
 
-    def usable_keras(v: Any) -> bool:  # Keras 3 or tf.keras, with keras.utils.pad_sequences
-        utils = v.__dict__.get("utils")
+    def usable_keras(v: Any) -> bool:  # the model's Keras, with keras.utils.pad_sequences
+        if module_package(v) != package:
+            return False
+        utils = vars(v).get("utils")
         return type(utils) is types.ModuleType and "pad_sequences" in utils.__dict__
 
     for module, name in preferred.items():
-        mod = _module_name(ns.get(name))
-        if mod == module or (module == "keras" and mod in keras_names):
-            if module != "keras" or usable_keras(ns[name]):
-                wanted[module] = name
+        if module == "keras" and usable_keras(ns.get(name)):
+            wanted[module] = name
+        elif module != "keras" and _module_name(ns.get(name)) == module:
+            wanted[module] = name
     for name, v in ns.items():
-        mod = _module_name(v)
-        if mod is None or not _valid_name(name):
+        if not isinstance(v, types.ModuleType) or not _valid_name(name):
             continue
-        if mod in wanted and wanted[mod] is None:
+        mod = _module_name(v)
+        if wanted["keras"] is None and usable_keras(v):
+            wanted["keras"] = name
+        elif mod in wanted and mod != "keras" and wanted[mod] is None:
             wanted[mod] = name
-    return tuple((m, n) for m, n in wanted.items() if n is not None)
+    out = tuple((m, n) for m, n in wanted.items() if n is not None)
+    if package == "tf_keras":
+        out += (("keras_import", "tensorflow" if legacy_mode() else "tf_keras"),)
+    return out
 
 
 def namespace_models(ns: Dict[str, Any], limit: int = 10) -> Tuple[Tuple[str, Shape], ...]:
     """Built Keras models with one input in the namespace: ``(name, input shape)`` pairs."""
-    if "keras" not in sys.modules:
+    if "keras" not in sys.modules and "tf_keras" not in sys.modules:
         return ()
     out = []
     for k, v in ns.items():
@@ -1113,7 +1129,7 @@ def _gather(
         tuple(data),
         sib,
         tuple(uninspected),
-        _aliases(user_ns or ns),
+        _aliases(user_ns or ns, model),
         namespace_models(user_ns or {}) if mf is None else (),
         label_siblings=ysib,
     )

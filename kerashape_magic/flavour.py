@@ -36,12 +36,19 @@ from typing import Any, Optional
 #: ``__version__`` starts with 2 (TensorFlow <= 2.15).
 PACKAGES = ("keras", "tf_keras")
 
-#: ``__name__`` of the module objects that stand for a Keras 2 package in a namespace
-#: (``import tf_keras as keras``, ``from tensorflow import keras`` in legacy mode, and the
-#: legacy API modules).
-KERAS2_MODULE_NAMES = ("tf_keras", "tf_keras.api._v2.keras", "keras.api._v2.keras")
-#: The same for Keras 3 (``import keras``; ``from tensorflow import keras`` on TF >= 2.16).
-KERAS3_MODULE_NAMES = ("keras", "keras._tf_keras.keras", "keras.api")
+#: ``__name__`` of the module objects that stand for a Keras package in a namespace -> that package:
+#: ``import keras``, ``import tf_keras as keras``, the API modules TensorFlow's ``tf.keras`` resolves
+#: to (``keras._tf_keras.keras`` for Keras 3, ``tf_keras.api._v2.keras`` in legacy mode,
+#: ``keras.api._v2.keras`` for the standalone Keras 2 of TensorFlow <= 2.15).
+MODULE_PACKAGES = {
+    "keras": "keras",
+    "keras.api": "keras",
+    "keras._tf_keras.keras": "keras",
+    "keras.api._v2.keras": "keras",
+    "tensorflow.keras": "keras",
+    "tf_keras": "tf_keras",
+    "tf_keras.api._v2.keras": "tf_keras",
+}
 
 
 @dataclass(frozen=True)
@@ -221,10 +228,4 @@ def module_package(value: Any) -> Optional[str]:
             return "tf_keras" if legacy_mode() else "keras"
         return "tf_keras" if loaded == "tf_keras" else "keras"
     name = d.get("__name__")
-    if not isinstance(name, str):
-        return None
-    if name in KERAS2_MODULE_NAMES or name.startswith("tf_keras.api"):
-        return "tf_keras" if name.startswith("tf_keras") else "keras"
-    if name in KERAS3_MODULE_NAMES:
-        return "keras"
-    return None
+    return MODULE_PACKAGES.get(name) if isinstance(name, str) else None

@@ -45,13 +45,23 @@ def _ints(shape: Sequence[object], allow_none: bool = False) -> str:
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
+#: How fix code imports the Keras 2 (``tf_keras``) a model belongs to when the user has no name for
+#: it: facts' ``("keras_import", ...)`` pair (kerashape_magic/flavour.py ``import_line``). Never
+#: ``import keras``: that is Keras 3, and it would rebind the user's ``keras``.
+_KERAS2_IMPORTS = {"tensorflow": "from tensorflow import keras\n", "tf_keras": "import tf_keras as keras\n"}
+
+
 def _module(facts: Facts, module: str, default: str) -> tuple:
-    """(name to use, import line or '')."""
+    """(name to use, import line or '').
+
+    For ``keras``: the user's name for the Keras the model belongs to; else ``import keras``
+    (Keras 3), or for a Keras 2 model ``from tensorflow import keras`` / ``import tf_keras as keras``.
+    """
     alias = facts.alias(module)
     if alias:
         return alias, ""
     if module == "keras":
-        return default, "import keras\n"
+        return default, _KERAS2_IMPORTS.get(facts.alias("keras_import") or "", "import keras\n")
     return default, "import %s as %s\n" % (module, default) if default != module else "import %s\n" % module
 
 
