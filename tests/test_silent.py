@@ -67,7 +67,8 @@ def test_seed_001_timesteps_warned_after_a_successful_fit_with_fix_and_edit(ks):
     text, page = shown[0]["text/plain"], shown[0]["text/html"]
     assert d.kind == "timestep_mismatch"
     assert "48 timesteps, not 24" in d.summary and "48 timesteps, not 24" in text
-    assert [(r.name, r.received, r.expected, r.status) for r in d.rows][1] == ("timesteps", 48, 24, "mismatch")
+    rows = [(r.name, r.received, r.expected, r.status) for r in d.rows]
+    assert rows[1] == ("timesteps", 48, 24, "mismatch")
     fix = d.fixes[0]
     assert fix.verified and fix.kind == "rebuild_input", [(f.kind, f.verification) for f in d.fixes]
     assert fix.source_edits, fix.edit_note
@@ -135,7 +136,8 @@ def test_one_target_per_row_broadcast_against_three_units(ks):
     shown, d = warned(
         ks,
         "X = np.random.rand(40, 9).astype('float32')\ny = np.random.rand(40, 1).astype('float32')\n"
-        "model = keras.Sequential([keras.Input((9,)), layers.Dense(16, activation='relu'), layers.Dense(3)])\n"
+        "model = keras.Sequential([keras.Input((9,)), layers.Dense(16, activation='relu'),\n"
+        "                          layers.Dense(3)])\n"
         "model.compile(optimizer='adam', loss='mean_absolute_error')\n",
         "model.fit(X, y, epochs=1, verbose=0)",
     )
@@ -279,7 +281,8 @@ def test_model_calls_resolve_names_and_never_evaluate(ks):
         "    def data(self):\n"
         "        raise RuntimeError('a property ran')\n"
         "h = Holder()\n"
-        "model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])\nX = np.zeros((2, 3))\ny = np.zeros(2)"
+        "model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])\n"
+        "X = np.zeros((2, 3))\ny = np.zeros(2)"
     )
     ns = ks.user_ns
     calls = silent.model_calls("model.fit(X, y)\nmodel.predict(h.data)\nmodel(X)\nmodel.fit(x=X, y=y)", ns)
