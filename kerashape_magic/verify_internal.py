@@ -1,4 +1,4 @@
-"""Verifiers for the fixes of :mod:`kerashape_magic.core.rules.model` (registered on import).
+"""Verifiers for the fixes of :mod:`kerashape_magic.core.moves.layers` (registered on import).
 
 ``rebuild``: the ``edit_layer`` fixes (``kerashape.rebuild(model, edit=..., insert_after=...,
 insert_before=..., remove=...)``) and the ``rebuild_input`` of a model whose build failed.
@@ -29,13 +29,23 @@ from .facts import Gathered, shape_of
 from .verify import SLICE, Unverifiable, _check_model, fresh_copy, head, register, run_fix_code
 
 
+def _layer(spec: Any) -> Any:
+    """An inserted layer as the fix's code writes it: a class name (``"Flatten"``), or
+    ``(class name, size)`` for ``keras.layers.RepeatVector(3)`` (core/vocab.py ``INSERTABLE_WITH_SIZE``)."""
+    if isinstance(spec, tuple):
+        import keras
+
+        return getattr(keras.layers, spec[0])(spec[1])
+    return spec
+
+
 def _plan(fix: Fix) -> dict:
     _, input_shape, edits, after, before, removed = fix.op
     return {
         "input_shape": tuple(input_shape) if input_shape is not None else None,
         "edit": {name: dict(changes) for name, changes in edits} or None,
-        "insert_after": dict(after) or None,
-        "insert_before": dict(before) or None,
+        "insert_after": {name: _layer(spec) for name, spec in after} or None,
+        "insert_before": {name: _layer(spec) for name, spec in before} or None,
         "remove": list(removed) or None,
     }
 
@@ -97,10 +107,28 @@ def _input_slice(candidate: Any, gathered: Gathered) -> Tuple[Any, str, bool]:
     )
 
 
+def structured_rebuild(fix: Fix, model: Any) -> Any:
+    """The copy a ``rebuild`` fix makes of ``model``, computed from ``fix.op`` (used when the
+    model's variable is not a plain name the fix's code can rebind, e.g. ``self.model``).
+
+    tests/test_verify_contract.py proves it equals running the fix's own code.
+    """
+    from . import actions
+
+    plan = _plan(fix)
+    return actions.rebuild(model, plan.pop("input_shape"), **{k: v for k, v in plan.items() if v is not None})
+
+
+def structured_input(fix: Fix, obj: Any) -> Any:
+    """What an ``argmax_input`` fix makes of the first samples of ``obj`` (``np.argmax``)."""
+    import numpy as np
+
+    return np.argmax(np.asarray(head(obj)), axis=fix.op[1])
+
+
 @register("rebuild")
 def verify_rebuild(fix: Fix, gathered: Gathered) -> str:
     """Rebuild a copy as the fix will, and run it on the first samples (plus the loss)."""
-    from . import actions
 
     model = gathered.model
     if model is None:
@@ -109,10 +137,7 @@ def verify_rebuild(fix: Fix, gathered: Gathered) -> str:
     if name and name.isidentifier() and name in gathered.namespace:
         candidate = run_fix_code(fix, gathered)[name]  # the fix's own code
     else:
-        plan = _plan(fix)
-        candidate = actions.rebuild(
-            model, plan.pop("input_shape"), **{k: v for k, v in plan.items() if v is not None}
-        )
+        candidate = structured_rebuild(fix, model)
     kept, total = getattr(candidate, "_kerashape_weights_kept", (0, 0))
     xs, where, is_x = _input_slice(candidate, gathered)
     y = gathered.objects.get("y") if is_x else None
@@ -128,15 +153,13 @@ def verify_rebuild(fix: Fix, gathered: Gathered) -> str:
 @register("argmax_input")
 def verify_argmax_input(fix: Fix, gathered: Gathered) -> str:
     """Turn the first samples into indices and run the model (or a fresh copy) on them."""
-    import numpy as np
-
     model = gathered.model
     obj = gathered.namespace.get(fix.target) if fix.target else None
     if obj is None:
         obj = gathered.objects.get("x")
     if model is None or obj is None:
         raise Unverifiable("no model or data to try the indices on")
-    xs = np.argmax(np.asarray(head(obj)), axis=fix.op[1])
+    xs = structured_input(fix, obj)
     mf = gathered.facts.model
     fresh = not getattr(model, "built", False) or (mf is not None and mf.lazy_configured)
     candidate = fresh_copy(model, xs) if fresh else model

@@ -209,5 +209,5 @@ LAYER_MOVES: Dict[str, MoveSpec] = {
     # integer ids with a size-1 axis -> without it (an Embedding adds its own axis)
     "squeeze_input": MoveSpec(squeeze_input, "code"),
     # a stateful model rebuilt for the declared batch size the data allows
-    "rebuild_batch_size": MoveSpec(rebuild_batch_size, "rebuild_batch"),
+    "rebuild_batch_size": MoveSpec(rebuild_batch_size, "rebuild_batch", structured=True),
 }
