@@ -239,6 +239,66 @@ def _check_rereadable(gathered: Gathered) -> None:
 _read: Dict[int, Tuple[Any, list]] = {}
 
 
+def _refuses(owner: Any, attr: str) -> str:
+    """Why ``owner.attr = value`` would raise, read without running the user's code; ``""`` if not."""
+    import dataclasses
+    import inspect
+
+    if isinstance(owner, type) or inspect.ismodule(owner):
+        return ""
+    cls = type(owner)
+    raw = inspect.getattr_static(cls, attr, None)
+    if isinstance(raw, property):
+        return "" if raw.fset is not None else "is a read-only property"
+    if dataclasses.is_dataclass(owner) and getattr(cls, "__dataclass_params__").frozen:
+        return "cannot be assigned (%s is a frozen dataclass)" % cls.__name__
+    if isinstance(owner, tuple) and raw is not None and hasattr(type(raw), "__set__"):
+        return "is a read-only field (%s is a namedtuple)" % cls.__name__
+    if raw is None and not hasattr(owner, "__dict__") and cls.__setattr__ is object.__setattr__:
+        return "cannot be assigned (%s has __slots__ without it)" % cls.__name__
+    return ""
+
+
+def read_only_target(code: str, ns: Dict[str, Any]) -> str:
+    """Why an attribute the fix's ``code`` assigns (``h.X = ...``, ``self.data = ...``) cannot
+    be assigned in the user's namespace ``ns``, or ``""``: a property without a setter, a frozen
+    dataclass, a namedtuple field, a ``__slots__`` class without that slot. Apply would raise
+    there, so such a fix is never verified. Owners are read with
+    :func:`kerashape_magic.facts.static_attr` (no property of the user's runs).
+    """
+    from .facts import static_attr
+
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        else:
+            continue
+        for target in targets:
+            for el in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
+                if not isinstance(el, ast.Attribute):
+                    continue
+                chain, base = [], el.value
+                while isinstance(base, ast.Attribute):
+                    chain.insert(0, base.attr)
+                    base = base.value
+                if not isinstance(base, ast.Name) or base.id not in ns:
+                    continue
+                ok, owner = True, ns[base.id]
+                for part in chain:
+                    ok, owner = static_attr(owner, part)
+                    if not ok:
+                        break
+                why = _refuses(owner, el.attr) if ok else ""
+                if why:
+                    return "`%s` %s: assign a new variable instead (and pass it to the call)" % (
+                        ast.unparse(el),
+                        why,
+                    )
+    return ""
+
+
 def elements(ds: Any, n: int = SLICE) -> list:
     """The first ``n`` elements of ``ds`` (at most :data:`SLICE`), read once per diagnosis."""
     key = id(ds)
@@ -758,6 +818,9 @@ def verify_fix(fix: Fix, gathered: Gathered, diagnosis: Diagnosis) -> Fix:
     y = gathered.objects.get("y")
     try:
         _check_rereadable(gathered)
+        read_only = read_only_target(fix.code, gathered.namespace)
+        if read_only:
+            raise Unverifiable(read_only)
         verb = fix.op[0] if fix.op else ""
         if verb in VERIFIERS:
             return fix.with_verification(True, VERIFIERS[verb](fix, gathered))
