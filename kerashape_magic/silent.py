@@ -27,7 +27,6 @@ before any parsing (``benchmarks/run.py``: ``silent_plain_cell_us``).
 from __future__ import annotations
 
 import ast
-import re
 import sys
 import weakref
 from dataclasses import replace
@@ -57,8 +56,12 @@ MAX_WARNINGS = 2
 #: True while warnings are shown (``%kerashape warnings on|off``).
 enabled: bool = True
 
-_METHOD_TEXT = tuple("." + m for m in WARNING_METHODS)
-_CALLED_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
+#: Substrings one of which a cell calling a model method must hold (``.predict`` also covers
+#: ``.predict_on_batch``; ``_on_batch`` the two others).
+_METHOD_TEXT = (".fit", ".predict", ".evaluate", "_on_batch")
+#: The model classes met so far (Keras's own, and any subclass a cell called): ``model(x)`` is
+#: looked for only under the names bound to one of these, by a set lookup per name.
+_model_types: Set[type] = set()
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda) + (
     ast.ListComp,
     ast.SetComp,
@@ -73,10 +76,31 @@ _steps_seen: Dict[int, Tuple[Any, int]] = {}
 
 
 def _is_model(obj: Any) -> bool:
-    for cls in type(obj).__mro__:
+    t = type(obj)
+    if t in _model_types:
+        return True
+    for cls in t.__mro__:
         if cls.__name__ == "Model" and "keras" in cls.__module__:
+            _model_types.add(t)
             return True
     return False
+
+
+def _keras_model_types() -> None:
+    """Keras 3's (and tf.keras's) model classes, once their modules are imported."""
+    for module, names in (
+        ("keras.src.models.sequential", ("Sequential",)),
+        ("keras.src.models.functional", ("Functional",)),
+        ("keras.src.models.model", ("Model",)),
+        ("tf_keras.src.engine.sequential", ("Sequential",)),
+        ("tf_keras.src.engine.functional", ("Functional",)),
+        ("tf_keras.src.engine.training", ("Model",)),
+    ):
+        mod = sys.modules.get(module)
+        for name in names:
+            cls = getattr(mod, name, None)
+            if isinstance(cls, type):
+                _model_types.add(cls)
 
 
 def may_call_model(text: str, user_ns: Dict[str, Any]) -> bool:
@@ -91,12 +115,13 @@ def may_call_model(text: str, user_ns: Dict[str, Any]) -> bool:
     """
     if "(" not in text or ("keras" not in sys.modules and "tensorflow" not in sys.modules):
         return False
-    if any(m in text for m in _METHOD_TEXT):
-        return True
-    for name in _CALLED_NAME.findall(text):
-        if _is_model(user_ns.get(name)):
+    for m in _METHOD_TEXT:
+        if m in text:
             return True
-    return False
+    if not _model_types:
+        _keras_model_types()
+    types = _model_types
+    return any(name + "(" in text for name, v in user_ns.items() if type(v) in types)
 
 
 # --------------------------------------------------------------------------- reading the cell
