@@ -44,6 +44,8 @@ BUDGETS = {
     "size_independence_ratio": 1.2,
     "added_peak_mb": 10.0,
     "panel_warm_ms": 250.0,
+    "silent_plain_cell_ms": 0.1,
+    "silent_fit_compare_ms": 5.0,
 }
 
 
@@ -187,6 +189,156 @@ def measure_scenarios(paths: List[str], repeats: int) -> List[Dict[str, Any]]:
         r.setdefault("scenario", name)
         out.append(r)
     return out
+
+
+#: Warnings after successful cells (kerashape_magic/silent.py), measured in one fresh process:
+#: what ``post_run_cell`` adds to a cell with no model call (the string test before any parsing),
+#: and to a ``fit`` cell (parsing, names, the comparison ``check`` makes; verification apart).
+SILENT_SCRIPT = r"""
+import json, os, statistics, time, io, contextlib
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+quiet = io.StringIO()
+SETUP = '''import numpy as np
+import keras
+from keras import layers
+X_train = np.random.rand(100, 48, 3)
+y_train = np.random.rand(100, 1)
+X_ok = np.random.rand(100, 24, 3)
+model = keras.Sequential([keras.Input((24, 3)), layers.LSTM(8), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+'''
+with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+    shell.run_line_magic("load_ext", "kerashape")
+    assert shell.run_cell(SETUP, store_history=True).success
+    assert shell.run_cell("model.fit(X_ok, y_train, epochs=1, verbose=0)", store_history=True).success
+from kerashape_magic import _hook, silent
+
+# a long notebook's namespace: IPython's input history names and a hundred variables
+for i in range(600):
+    shell.user_ns["_i%d" % i] = "x = %d" % i
+for i in range(100):
+    shell.user_ns["var%d" % i] = float(i)
+from kerashape_magic.render import warning as render_warning
+
+
+class Info:
+    def __init__(self, text):
+        self.raw_cell = text
+
+
+class Result:
+    success = True
+
+    def __init__(self, text):
+        self.info = Info(text)
+
+
+def per_call_ms(fn, n):
+    fn()
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1e3
+
+
+plain = {
+    "x = 1": Result("x = 1"),
+    "print(len(X_ok))": Result("print(len(X_ok))"),
+    "10 KB of arithmetic": Result("a = 1\n" + "b = a * 2 + (a - 3)\n" * 500),
+}
+out = {"plain_ms": {k: per_call_ms(lambda r=r: _hook._after_cell(r), 2000) for k, r in plain.items()}}
+ok_fit = Result("model.fit(X_ok, y_train, epochs=1, verbose=0)")
+out["fit_fits_ms"] = per_call_ms(lambda: _hook._after_cell(ok_fit), 200)
+cell = "model.fit(X_train, y_train, epochs=1, verbose=0)"
+
+
+def comparison():
+    call = silent.model_calls(cell, shell.user_ns)[0]
+    return silent.compare(call, shell.user_ns, False)
+
+
+out["fit_compare_ms"] = per_call_ms(comparison, 200)
+gathered, d = comparison()
+assert silent.definite(d), d
+times = []
+for _ in range(5):
+    gathered, d = comparison()
+    t = time.perf_counter()
+    done = silent.finish(d, gathered)
+    times.append(time.perf_counter() - t)
+out["fit_verify_ms"] = statistics.median(times) * 1e3
+out["verified_fixes"] = sum(f.verified for f in done.fixes)
+t = time.perf_counter()
+render_warning.warning_bundle(done)
+out["render_ms"] = (time.perf_counter() - t) * 1e3
+print("KERASHAPE-BENCH " + json.dumps(out))
+"""
+
+
+def measure_silent() -> Dict[str, Any]:
+    """Warnings after successful cells: run :data:`SILENT_SCRIPT` in a fresh interpreter."""
+    env = dict(
+        os.environ,
+        TF_CPP_MIN_LOG_LEVEL="3",
+        PYTHONPATH=os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH", "")) if p),
+    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", SILENT_SCRIPT],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out after 600 s"}
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(MARK)]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-6:]
+        return {"error": "exit %d: %s" % (proc.returncode, " | ".join(tail)[-600:])}
+    return json.loads(lines[-1][len(MARK) :])
+
+
+def silent_rows(results: Dict[str, Any]) -> List[List[str]]:
+    """Rows for the warnings after successful cells (budgets: issue 12)."""
+    si = results.get("silent")
+    if not si:
+        return []
+    if "error" in si:
+        return [["silent warnings", "ERROR", si["error"][:70], "MISS"]]
+    worst = max(si["plain_ms"].values())
+    return [
+        [
+            "silent: added to a cell with no model call, ms (worst of %d cells)" % len(si["plain_ms"]),
+            _f(worst, 4),
+            "<= 0.1",
+            _status(worst <= BUDGETS["silent_plain_cell_ms"]),
+        ],
+        [
+            "silent: fit cell, data fits: added ms (parse + comparison)",
+            _f(si["fit_fits_ms"], 2),
+            "<= 5",
+            _status(si["fit_fits_ms"] <= BUDGETS["silent_fit_compare_ms"]),
+        ],
+        [
+            "silent: fit cell, 48 steps into 24: comparison ms",
+            _f(si["fit_compare_ms"], 2),
+            "<= 5",
+            _status(si["fit_compare_ms"] <= BUDGETS["silent_fit_compare_ms"]),
+        ],
+        [
+            "  then verification + edits, ms (%d verified fixes)" % si["verified_fixes"],
+            _f(si["fit_verify_ms"], 1),
+            "<= 250",
+            _status(si["fit_verify_ms"] <= BUDGETS["panel_warm_ms"]),
+        ],
+        ["  then the warning's text + HTML, ms", _f(si["render_ms"], 1), "-", "n/a"],
+    ]
 
 
 # --------------------------------------------------------------------------- report
@@ -369,6 +521,7 @@ def summary(results: Dict[str, Any]) -> List[List[str]]:
                 "n/a",
             ]
         )
+    rows += silent_rows(results)
     return rows
 
 
@@ -551,7 +704,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument(
         "--cases", default=os.path.join(ROOT, "tests", "cases"), help="folder of seed*.py scenarios"
     )
-    ap.add_argument("--only", default="load_ext,other_errors,size,scenarios", help="sections to run")
+    ap.add_argument("--only", default="load_ext,other_errors,size,silent,scenarios", help="sections to run")
     ap.add_argument("--out", default=os.path.join(HERE, "results.json"))
     ap.add_argument("--report", action="store_true", help="only print the table of an existing --out file")
     args = ap.parse_args(argv)
@@ -579,6 +732,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             "facts + core on a 1 KB array and a 1 GiB memmap (Keras reads the memmap whole first: ~15 s) ..."
         )
         results["size"] = measure_size(60 if args.quick else 200)
+    if "silent" in only:
+        note("warnings after successful cells (one fresh process) ...")
+        results["silent"] = measure_silent()
     if "scenarios" in only:
         paths = sorted(
             p for p in glob.glob(os.path.join(args.cases, "seed*.py")) if args.k in os.path.basename(p)
@@ -608,6 +764,11 @@ def _headline(results: Dict[str, Any]) -> Dict[str, Any]:
     out["other_error_overhead_ratio"] = oe.get("other_error_overhead_ratio")
     out["size_independence_ratio"] = sz.get("size_independence_ratio")
     out["added_peak_mb"] = sz.get("added_peak_mb")
+    si = results.get("silent", {})
+    if si and "error" not in si:
+        out["silent_plain_cell_ms"] = max(si["plain_ms"].values())
+        out["silent_fit_compare_ms"] = si["fit_compare_ms"]
+        out["silent_fit_fits_ms"] = si["fit_fits_ms"]
     scen = [s for s in results.get("scenarios", []) if "error" not in s]
     out["panel_ms"] = {
         s["scenario"]: {
