@@ -74,7 +74,8 @@ class ParsedMessage:
 
 # --------------------------------------------------------------------------- shapes
 
-_S = r"[(\[][^()\[\]\n]{0,300}[)\]]"  # one printed shape: (None, 24, 3) / [?,1] / (10L, 39L)
+# one printed shape: (None, 24, 3) / [?,1] / (10L, 39L) / PyTorch's torch.Size([32, 60])
+_S = r"(?:torch\.Size\(\[[^()\[\]\n]{0,300}\]\)|[(\[][^()\[\]\n]{0,300}[)\]])"
 _SHAPE_RX = re.compile(_S)
 _DIM_RX = re.compile(r"-?\d+[lL]?")
 _UNKNOWN_DIMS = {"None", "?", "-1", "Dimension(None)"}
@@ -84,8 +85,8 @@ def parse_shape(text: str) -> Optional[tuple]:
     """Read a printed shape into a tuple of ``int`` / ``None``.
 
     Accepts Python tuples, TF lists (``[?,1]``), NumPy's compact form (``(100,28,28,1)``),
-    Python 2 longs (``(10L, 39L)``) and ``TensorShape([...])``; ``?``, ``None`` and ``-1``
-    become ``None``.
+    Python 2 longs (``(10L, 39L)``), ``TensorShape([...])`` and PyTorch's ``torch.Size([...])``
+    (torch/csrc/Size.cpp ``THPSize_repr``); ``?``, ``None`` and ``-1`` become ``None``.
 
     Args:
         text: a shape as printed by Python, NumPy, TensorFlow or Keras.
@@ -98,6 +99,8 @@ def parse_shape(text: str) -> Optional[tuple]:
         ((None, 24, 3), (None, 1), (10, 39))
         >>> parse_shape("()"), parse_shape("(100,)"), parse_shape("not a shape")
         ((), (100,), None)
+        >>> parse_shape("torch.Size([32, 60])")
+        (32, 60)
     """
     try:
         return _parse_shape(text.strip())
@@ -108,6 +111,8 @@ def parse_shape(text: str) -> Optional[tuple]:
 def _parse_shape(s: str) -> Optional[tuple]:
     if s.startswith("TensorShape(") and s.endswith(")"):
         s = s[12:-1].strip()
+    elif s.startswith("torch.Size(") and s.endswith(")"):
+        s = s[11:-1].strip()
     if len(s) < 2 or (s[0], s[-1]) not in (("(", ")"), ("[", "]")):
         return None
     inner = s[1:-1].replace("Dimension(None)", "None")
@@ -135,7 +140,8 @@ def _shapes(text: str) -> tuple:
 # --------------------------------------------------------------------------- cleaning
 
 _ANSI_RX = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\[[01]m")
-_ARRAY_RX = re.compile(r"(?<![A-Za-z_.])array\((?!s\))")
+# NumPy's array(...) and PyTorch's tensor(...) value reprs (a torch.Tensor's repr prints its values)
+_ARRAY_RX = re.compile(r"(?<![A-Za-z_.])(?:array|tensor)\((?!s\))")
 _PAREN_RX = re.compile(r"[()]")
 _TF_VALUE_RX = re.compile(r"tf\.Tensor\((?!\s*shape=)")
 _NUMRUN_RX = re.compile(r"\[[\[\]\d\s.,eE+\-]{80,}\]?")
@@ -219,7 +225,7 @@ def _window(text: str) -> str:
 def _clean(text: str) -> str:
     """Every step of :func:`clean_message` except the length bound (call it on a window)."""
     s = _ANSI_RX.sub("", text)
-    if "array(" in s:
+    if "array(" in s or "tensor(" in s:
         s = _replace_arrays(s)
     if "tf.Tensor(" in s:
         s = _replace_tensor_values(s)
@@ -422,6 +428,27 @@ def _matrix(f, g):  # TF eager MatMul: "Matrix size-incompatible: In[0]: [10,2],
     if a and b:
         f["op_input_shapes"] = (a, b)
         f["dims"] = (a[-1], b[0])
+    return f
+
+
+def _torch_mm(f, g):  # "(768x1 and 3x200)": mat1's columns against mat2's rows
+    a, b = (int(g["_a0"]), int(g["_a1"])), (int(g["_b0"]), int(g["_b1"]))
+    return dict(f, op="MatMul", op_input_shapes=(a, b), dims=(a[1], b[0]))
+
+
+def _torch_bmm(f, g):  # "[24, 1] but got: [24, 3]": batch1's last axis against batch2's second
+    a, b = f.pop("first_shape", None), f.pop("other_shape", None)
+    f["op"] = "BatchMatMul"
+    if a and b and len(a) == 2 and len(b) == 2 and None not in (a[1], b[1]):
+        f["dims"] = (a[1], b[1])
+    return f
+
+
+def _contracting(f, g):  # JAX: the contracting axes' sizes, lhs then rhs
+    a, b = f.pop("first_shape", None), f.pop("other_shape", None)
+    f["op"] = "dot_general"
+    if a and b and len(a) == 1 and len(b) == 1 and None not in (a[0], b[0]):
+        f["dims"] = (a[0], b[0])
     return f
 
 
@@ -633,6 +660,32 @@ _RULES = [
         _matrix,
         r"Matrix size-incompatible: In\[0\]: (?P<first_shape>@S), "
         r"In\[1\]: (?P<other_shape>@S)",
+    ),
+    # The same mismatch on the other Keras 3 backends, data first and weights second (dims = (data's
+    # last axis, what the weights expect)). PyTorch aten/src/ATen/native/LinearAlgebra.cpp, mm / addmm
+    # (torch 2.x, measured with 2.13): "mat1 and mat2 shapes cannot be multiplied (768x1 and 3x200)"
+    _rule(
+        "dims_must_be_equal",
+        _torch_mm,
+        r"mat1 and mat2 shapes cannot be multiplied "
+        r"\((?P<_a0>\d+)x(?P<_a1>\d+) and (?P<_b0>\d+)x(?P<_b1>\d+)\)",
+    ),
+    # PyTorch aten/src/ATen/native/LinearAlgebra.cpp, bmm / baddbmm (Keras's matmul of a 3-D input):
+    # "Expected size for first two dimensions of batch2 tensor to be: [24, 1] but got: [24, 3]."
+    # (the first list is [batch, batch1's last axis], the second batch2's first two axes)
+    _rule(
+        "dims_must_be_equal",
+        _torch_bmm,
+        r"Expected size for first two dimensions of batch2 tensor to be: (?P<first_shape>@S) "
+        r"but got: (?P<other_shape>@S)",
+    ),
+    # JAX jax/_src/lax/lax.py _dot_general_shape_rule (jax 0.4-0.10, measured with 0.10.2), lhs (the
+    # data) first: "dot_general requires contracting dimensions to have the same shape, got (1,) and (3,)."
+    _rule(
+        "dims_must_be_equal",
+        _contracting,
+        r"dot_general requires contracting dimensions to have the same shape, "
+        r"got (?P<first_shape>@S) and (?P<other_shape>@S)",
     ),
     # tensorflow/core/framework/common_shape_fns.cc: a window (kernel) larger than the input
     _rule(
