@@ -1,0 +1,145 @@
+"""Read-only targets are never a verified fix (issue 9: "a property that cannot be assigned is
+not a verified fix").
+
+A fix whose code assigns an attribute (``h.X = ...``) must survive Apply. Where the attribute
+refuses assignment (a property without a setter, a frozen dataclass, a namedtuple field) the
+verify step says so instead of running the transform on a slice and calling it verified.
+Real parts: a real IPython shell with the extension, real Keras models, the pipeline's own
+diagnosis; and for the property (whose value the facts layer does not read again, so the
+pipeline names no variable for it) the real facts layer's description of the real objects
+and verify's own entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import numpy as np
+
+SETUP = """
+import collections, dataclasses
+import numpy as np
+import keras
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    X: object
+
+class Slots:
+    __slots__ = ("X",)
+    def __init__(self, X):
+        self.X = X
+
+raw = np.random.rand(8, 72).astype("float32")
+y = np.random.rand(8, 1).astype("float32")
+fz, sl = Frozen(raw.copy()), Slots(raw.copy())
+model = keras.Sequential([keras.Input((24, 3)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+"""
+
+
+def _run(shell, code):
+    quiet = io.StringIO()
+    with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+        return shell.run_cell(code)
+
+
+def test_a_frozen_dataclass_field_is_not_a_verified_target_and_the_note_says_why(tf, shell):
+    import kerashape
+
+    assert _run(shell, SETUP).success
+    _run(shell, "model.fit(fz.X, y, epochs=1, verbose=0)")
+    d = kerashape.last()
+    assert d is not None and d.received_name == "fz.X"
+    assigning = [f for f in d.fixes if "fz.X = " in f.code]
+    assert assigning, [f.code for f in d.fixes]
+    for fix in assigning:
+        assert not fix.verified, fix.verification
+        assert "`fz.X` cannot be assigned (Frozen is a frozen dataclass)" in fix.verification
+        assert "assign a new variable instead" in fix.verification
+    # the note is true: Apply's code raises on the user's object
+    result = _run(shell, assigning[0].code)
+    assert isinstance(result.error_in_exec, AttributeError)  # dataclasses.FrozenInstanceError
+    assert shell.user_ns["fz"].X.shape == (8, 72)
+
+
+def test_an_assignable_slot_stays_verified(tf, shell):
+    import kerashape
+
+    assert _run(shell, SETUP).success
+    _run(shell, "model.fit(sl.X, y, epochs=1, verbose=0)")
+    d = kerashape.last()
+    assert d is not None and d.received_name == "sl.X"
+    assert any(f.verified and "sl.X = " in f.code for f in d.fixes), [
+        (f.code, f.verification) for f in d.fixes
+    ]
+
+
+class Holder:
+    """Data behind a property without a setter."""
+
+    def __init__(self, X):
+        self._X = X
+
+    @property
+    def X(self):
+        return self._X
+
+
+class Settable(Holder):
+    """The same, with a setter."""
+
+    @property
+    def X(self):
+        return self._X
+
+    @X.setter
+    def X(self, value):
+        self._X = value
+
+
+def _verified(tf, holder):
+    """The diagnosis of ``model.fit(h.X, y)`` from the real facts layer's description of the
+    real objects, proposed and verified by the package's own entries."""
+    import keras
+
+    from kerashape_magic import facts as F
+    from kerashape_magic import verify_internal, verify_labels  # noqa: F401  (register verifiers)
+    from kerashape_magic.core.diagnose import diagnose
+    from kerashape_magic.core.types import CallFact, Facts
+    from kerashape_magic.facts import Gathered
+    from kerashape_magic.verify import verify
+
+    model = keras.Sequential([keras.Input((24, 3)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    y = np.random.rand(8, 1).astype("float32")
+    ns = {"h": holder, "y": y, "model": model, "np": np}
+    x_fact = F.data_fact(holder.X, "h.X", "h.X", "x", ns)
+    facts = Facts(
+        model=F.model_fact(model, "model"),
+        data=(x_fact, F.data_fact(y, "y", "y", "y", ns)),
+        call=CallFact("fit"),
+    )
+    d = diagnose(None, facts, "check")
+    assert d is not None and d.received_name == "h.X", d
+    gathered = Gathered(facts, model, {"x": holder.X, "y": y, "h.X": holder.X}, ns)
+    return verify(d, gathered)
+
+
+def test_a_read_only_property_is_not_a_verified_target_and_the_note_says_why(tf):
+    d = _verified(tf, Holder(np.random.rand(8, 72).astype("float32")))
+    assigning = [f for f in d.fixes if "h.X = " in f.code]
+    assert assigning
+    for fix in assigning:
+        assert not fix.verified
+        assert fix.verification.startswith(
+            "not verified: `h.X` is a read-only property: assign a new variable"
+        )
+
+
+def test_a_property_with_a_setter_is_verified(tf):
+    d = _verified(tf, Settable(np.random.rand(8, 72).astype("float32")))
+    assert any(f.verified and "h.X = " in f.code for f in d.fixes), [
+        (f.code, f.verification) for f in d.fixes
+    ]
