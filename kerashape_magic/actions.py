@@ -1163,11 +1163,14 @@ def _in_model_strategy(fn: Any) -> Any:
     """
     import functools
 
+    from .backend import tensorflow_kept_out  # get_config() must not import TensorFlow on JAX/PyTorch
+
     @functools.wraps(fn)
     def wrapper(model: Any, *args: Any, **kwargs: Any) -> Any:
         strategy = _strategy_of(model)
         if strategy is None:
-            return fn(model, *args, **kwargs)
+            with tensorflow_kept_out():
+                return fn(model, *args, **kwargs)
         with strategy.scope():
             return fn(model, *args, **kwargs)
 

@@ -181,14 +181,17 @@ def _finish(d: Optional[Diagnosis], gathered: Any, failing: bool = True) -> Opti
 
 
 def _keeping_streams(fn: Any) -> Any:
-    """Run ``fn`` with every random stream and Keras name counter put back after (streams.kept)."""
+    """Run ``fn`` with every random stream and Keras name counter put back after (streams.kept),
+    and without importing TensorFlow when it is not imported yet (backend.tensorflow_kept_out:
+    a layer's ``get_config()`` would import it on JAX and PyTorch)."""
     import functools
 
+    from .backend import tensorflow_kept_out
     from .streams import kept
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with kept():
+        with kept(), tensorflow_kept_out():
             return fn(*args, **kwargs)
 
     return wrapper

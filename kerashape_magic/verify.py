@@ -109,10 +109,16 @@ def transformed_slice(fix: Fix, obj: Any) -> Any:
     if verb == "blocks":
         t, f = fix.op[1], fix.op[2]
         return np.asarray(head(obj, t * SLICE)).reshape(SLICE, t, f)
-    if verb == "resize":
-        import tensorflow as tf
+    if verb == "resize":  # TensorFlow's only where it is the backend (keras.ops.image.resize calls it there)
+        from .backend import to_numpy
 
-        return tf.image.resize(head(obj), (fix.op[1], fix.op[2])).numpy()
+        keras = sys.modules.get("keras")
+        image = getattr(getattr(keras, "ops", None), "image", None)
+        if image is None:  # Keras 2 (tf-keras): TensorFlow is the framework
+            import tensorflow as tf
+
+            return tf.image.resize(head(obj), (fix.op[1], fix.op[2])).numpy()
+        return to_numpy(image.resize(head(obj), (fix.op[1], fix.op[2])))
     if verb == "pad_sequences":
         pad_sequences = keras_for().utils.pad_sequences  # the Keras imported (Keras 2 too)
 
@@ -630,7 +636,10 @@ def _infer(candidate: Any, xs: Any) -> Any:
         or not getattr(candidate, "built", False)
         or not _recurrent(candidate)
     ):
-        return candidate(xs, training=False)
+        from .backend import on_slices
+
+        with on_slices():  # JAX and PyTorch run eagerly; PyTorch records no autograd graph
+            return candidate(xs, training=False)
     import tensorflow as tf
 
     from .actions import _strategy_of
@@ -727,6 +736,8 @@ def _losses(model: Any) -> Any:
 
 
 def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
+    from .backend import to_numpy
+
     out = _infer(candidate, xs)
     if isinstance(out, (list, tuple)):  # several outputs: one label array each, as CompileLoss pairs them
         note = "outputs %s" % ", ".join(str(tuple(getattr(o, "shape", ()))) for o in out)
@@ -739,7 +750,7 @@ def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
             if fns is not None and len(fns) == len(out):
                 for fn, y_i, o in zip(fns, ys, out):
                     if fn is not None:
-                        _np().asarray(fn(_align_ranks(y_i, o), o))
+                        to_numpy(fn(_align_ranks(y_i, o), o))
                 note += ", each output's loss computed on its labels"
         return note
     shape = tuple(getattr(out, "shape", ()))
@@ -748,7 +759,7 @@ def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
         fn = _loss_fn(loss_model)
         if fn is not None:
             value = fn(_align_ranks(ys, out), out)
-            _np().asarray(value)  # forces evaluation
+            to_numpy(value)  # forces evaluation; a PyTorch loss is detached first
             note += ", loss computed on the labels"
     return note
 
@@ -971,20 +982,24 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
         return diagnosis
     from . import _state
     from . import facts as facts_mod
+    from .backend import on_slices
 
     _read.clear()
     checked = []
-    for f in diagnosis.fixes:
-        if f.verification.startswith("ruled out:"):
-            checked.append(f)
-        elif not _state.verify_enabled:
-            off = "not verified: verification is off (%kerashape verify on turns it on)"
-            checked.append(f.with_verification(False, off))
-        elif facts_mod.out_of_time():
-            facts_mod.skip("verifying %r" % f.title)
-            checked.append(f.with_verification(False, "not verified: kerashape reached its time limit first"))
-        else:
-            checked.append(verify_fix(f, gathered, diagnosis))
+    with on_slices():  # nothing here takes a gradient (PyTorch: no autograd graph to keep or detach)
+        for f in diagnosis.fixes:
+            if f.verification.startswith("ruled out:"):
+                checked.append(f)
+            elif not _state.verify_enabled:
+                off = "not verified: verification is off (%kerashape verify on turns it on)"
+                checked.append(f.with_verification(False, off))
+            elif facts_mod.out_of_time():
+                facts_mod.skip("verifying %r" % f.title)
+                checked.append(
+                    f.with_verification(False, "not verified: kerashape reached its time limit first")
+                )
+            else:
+                checked.append(verify_fix(f, gathered, diagnosis))
     _read.clear()  # the elements hold the user's data: let them go with the diagnosis
     ran = [
         f for f in checked if f.verification and not f.verification.startswith(("ruled out:", "not verified"))
