@@ -306,3 +306,150 @@ def test_every_structured_move_has_a_case():
 def test_structured_verification_does_what_the_fix_code_does(name, tf):
     assert name in CASES, "no contract case for the structured move %r" % name
     CASES[name](tf)
+
+
+# --------------------------------------------------------------------------- data moves' structured fallback
+# verify.transformed_slice computes a data fix's result from ``fix.op`` when the fix's code cannot
+# run on a slice under the target's own name (a dotted target such as ``data.X``); every verb it
+# knows gets a case here, built by the move's own template.
+
+
+def _slice_verbs():
+    import ast
+    import inspect
+
+    from kerashape_magic import verify
+
+    tree = ast.parse(inspect.getsource(verify.transformed_slice))
+    return sorted(
+        {
+            node.comparators[0].value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Name)
+            and node.left.id == "verb"
+            and isinstance(node.comparators[0], ast.Constant)
+        }
+    )
+
+
+def _slice_case(fix, obj, name="X", **extra):
+    """transformed_slice(fix, obj) against fix.code run on a full copy (its first samples)."""
+    from kerashape_magic import verify
+
+    assert fix is not None and fix.op, fix
+    structured = np.asarray(verify.transformed_slice(fix, obj))
+    by_code = np.asarray(_run_code(fix, {name: obj, "np": np, **extra})[name])
+    assert structured.shape == by_code[: len(structured)].shape, (fix.op, structured.shape, by_code.shape)
+    np.testing.assert_allclose(structured, by_code[: len(structured)], atol=1e-5)
+
+
+def _x(shape, name="X"):
+    obj = np.random.default_rng(0).random(shape).astype("float32")
+    return obj, _facts(**{name: obj})
+
+
+def slice_expand_dims(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    for shape, axis, result in (((6, 24), -1, (6, 24, 1)), ((24, 3), 0, (1, 24, 3))):
+        X, facts = _x(shape)
+        _slice_case(T.expand_dims(facts, "X", "ndarray", axis, result, WHY), X)
+
+
+def slice_reshape(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, facts = _x((6, 72))
+    _slice_case(T.reshape(facts, "X", "ndarray", (6, 24, 3), WHY), X)
+
+
+def slice_reshape_transpose(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, facts = _x((6, 72))
+    _slice_case(T.reshape_feature_major(facts, "X", "ndarray", (6, 24, 3)), X)
+
+
+def slice_transpose(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, facts = _x((6, 3, 24))
+    _slice_case(T.transpose(facts, "X", "ndarray", (0, 2, 1), (6, 24, 3), WHY), X)
+
+
+def slice_squeeze(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, facts = _x((6, 24, 1, 3))
+    _slice_case(T.squeeze(facts, "X", "ndarray", 2, (6, 24, 3), WHY), X)
+
+
+def slice_repeat(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, facts = _x((6, 8, 8, 1))
+    _slice_case(T.repeat(facts, "X", "ndarray", 3, -1, (6, 8, 8, 3), WHY, "t"), X)
+
+
+def slice_window(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, facts = _x((30, 3))
+    _slice_case(T.sliding_windows(facts, "X", "ndarray", 5, 3, 30), X)
+
+
+def slice_blocks(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, facts = _x((30, 3))
+    _slice_case(T.row_blocks(facts, "X", "ndarray", 5, 3, 30), X)
+
+
+def slice_split_windows(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, _ = _x((4, 48, 3))
+    y = np.arange(4.0).reshape(4, 1)
+    facts = _facts(X=X, y=y)
+    _slice_case(T.split_windows(facts, facts.data[0], facts.data[1], 24, (4, 48, 3)), X, y=y)
+
+
+def slice_resize(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, facts = _x((4, 32, 32, 1))
+    _slice_case(T.resize(facts, "X", "ndarray", (28, 28), (4, 28, 28, 1), WHY, True), X, tf=tf)
+
+
+def slice_pad_sequences(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    seqs = [np.arange(n, dtype="float32") for n in (3, 2, 5, 4)]  # the longest is not among the first two
+    facts = _facts(seqs=seqs)
+    _slice_case(T.pad_sequences(facts, "seqs", None, "float32", WHY, False), seqs, name="seqs")
+
+
+SLICE_CASES = {name[len("slice_") :]: fn for name, fn in dict(globals()).items() if name.startswith("slice_")}
+
+#: Known differences between a structured form and the fix's code, each a defect to fix (strict:
+#: the test fails once the difference is gone, so the entry must then be removed).
+KNOWN_DIFFERENCES = {
+    "pad_sequences": "transformed_slice pads the first 2 sequences to the longest of those two; the "
+    "fix's code pads every sequence to the longest of all (verify.py, owned by another helper's hunk)",
+}
+
+
+def test_every_slice_verb_has_a_case():
+    missing = sorted(set(_slice_verbs()) - set(SLICE_CASES))
+    assert not missing, "transformed_slice verbs without a contract case in %s: %s" % (__file__, missing)
+
+
+@pytest.mark.parametrize("verb", _slice_verbs())
+def test_transformed_slice_does_what_the_fix_code_does(verb, tf):
+    assert verb in SLICE_CASES, "no contract case for the slice verb %r" % verb
+    if verb in KNOWN_DIFFERENCES:
+        with pytest.raises(AssertionError):
+            SLICE_CASES[verb](tf)
+        return
+    SLICE_CASES[verb](tf)
