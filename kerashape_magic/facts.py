@@ -768,9 +768,16 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
 
 
 def _type_name(obj: Any) -> str:
+    """``"Dataset"``, ``"Tensor"`` (TensorFlow's), ``"torch.Tensor"``, ``"jax.Array"``, or the
+    class name (``"ndarray"``, ``"DataFrame"``, ``"list"``): fix code is written for that type."""
     name = type(obj).__name__
     if _element_spec(obj) is not None:
         return "Dataset"
+    root = (type(obj).__module__ or "").split(".", 1)[0]
+    if root == "torch" and hasattr(obj, "shape"):  # torch.Tensor, nn.Parameter
+        return "torch.Tensor"
+    if root in ("jax", "jaxlib") and hasattr(obj, "shape"):  # jaxlib's ArrayImpl is a jax.Array
+        return "jax.Array"
     if name in ("EagerTensor", "Tensor", "SymbolicTensor"):
         return "Tensor"
     return name
@@ -878,7 +885,8 @@ def _valid_name(name: Any) -> bool:
 
 
 def _aliases(ns: Dict[str, Any], model: Any = None) -> Tuple[Tuple[str, str], ...]:
-    """``(module, name)`` for NumPy, TensorFlow, Keras and kerashape as the user imported them.
+    """``(module, name)`` for NumPy, TensorFlow, Keras, kerashape, PyTorch and ``jax.numpy`` as the
+    user imported them.
 
     A candidate is a namespace key that is a valid identifier (fix code is built from it) bound
     to a module object (``types.ModuleType``; a Keras name may also be TensorFlow's ``tf.keras``
@@ -892,8 +900,22 @@ def _aliases(ns: Dict[str, Any], model: Any = None) -> Tuple[Tuple[str, str], ..
     ``("keras_import", "tensorflow" | "tf_keras")`` says how fix code imports it when the user has
     no name for it: ``from tensorflow import keras`` in legacy mode, else ``import tf_keras as keras``.
     """
-    wanted: Dict[str, Optional[str]] = {"numpy": None, "tensorflow": None, "keras": None, "kerashape": None}
-    preferred = {"numpy": "np", "tensorflow": "tf", "keras": "keras", "kerashape": "kerashape"}
+    wanted: Dict[str, Optional[str]] = {
+        "numpy": None,
+        "tensorflow": None,
+        "keras": None,
+        "kerashape": None,
+        "torch": None,
+        "jax.numpy": None,
+    }
+    preferred = {
+        "numpy": "np",
+        "tensorflow": "tf",
+        "keras": "keras",
+        "kerashape": "kerashape",
+        "torch": "torch",
+        "jax.numpy": "jnp",
+    }
     flavour = (flavour_of(model) if model is not None else None) or imported()
     package = flavour.package if flavour is not None else "keras"
 

@@ -155,16 +155,35 @@ def _data_expr(name: str, type_name: str) -> str:
     return "%s.to_numpy()" % name if type_name in ("DataFrame", "Series") else name
 
 
-def _array_call(facts: Facts, name: str, type_name: str, fn: str, args: str) -> str:
-    """``X = np.<fn>(X, <args>)``, ``tf.<fn>`` for a tensor, ``ds.map(...)`` for a dataset.
+#: PyTorch's ``Tensor`` methods for the NumPy functions the fixes call (torch/_tensor.py and
+#: torch/_tensor_docs.py, torch 2.x): the same values on the same axes, ``axis=`` spelled ``dim=``.
+#: ``repeat_interleave`` is ``np.repeat`` (``Tensor.repeat`` tiles instead).
+_TORCH_METHODS = {
+    "expand_dims": "unsqueeze",
+    "transpose": "permute",
+    "squeeze": "squeeze",
+    "repeat": "repeat_interleave",
+    "reshape": "reshape",
+}
 
-    NumPy and TensorFlow share the names used here (expand_dims, transpose, squeeze).
+
+def _array_call(facts: Facts, name: str, type_name: str, fn: str, args: str) -> str:
+    """``X = np.<fn>(X, <args>)``, ``tf.<fn>`` for a TensorFlow tensor, the ``torch.Tensor``
+    method for a PyTorch tensor, ``jnp.<fn>`` for a ``jax.Array``, ``ds.map(...)`` for a dataset.
+
+    NumPy, TensorFlow and ``jax.numpy`` share the names used here (expand_dims, transpose,
+    squeeze, repeat); fix code keeps the user's own type.
     """
     if type_name == "Dataset":
         return _dataset_map(facts, name, "TF.%s(x, %s)" % (fn, args))
     if type_name == "Tensor":
         tf, imp = _module(facts, "tensorflow", "tf")
         return "%s%s = %s.%s(%s, %s)\n" % (imp, name, tf, fn, name, args)
+    if type_name == "torch.Tensor":
+        return "%s = %s.%s(%s)\n" % (name, name, _TORCH_METHODS[fn], args.replace("axis=", "dim="))
+    if type_name == "jax.Array":
+        jnp, imp = _module(facts, "jax.numpy", "jnp")
+        return "%s%s = %s.%s(%s, %s)\n" % (imp, name, jnp, fn, name, args)
     np, imp = _module(facts, "numpy", "np")
     return "%s%s = %s.%s(%s, %s)\n" % (imp, name, np, fn, _data_expr(name, type_name), args)
 
@@ -199,9 +218,11 @@ def reshape(
     dims = _ints(shape)
     if type_name == "Dataset":
         src = _dataset_map(facts, name, "TF.reshape(x, %s)" % _ints((-1,) + tuple(shape[1:])))
-    elif type_name == "Tensor":
-        tf, imp = _module(facts, "tensorflow", "tf")
+    elif type_name in ("Tensor", "jax.Array"):  # tf.reshape / jnp.reshape
+        tf, imp = _module(facts, *(("tensorflow", "tf") if type_name == "Tensor" else ("jax.numpy", "jnp")))
         src = "%s%s = %s.reshape(%s, %s)\n" % (imp, name, tf, name, dims)
+    elif type_name == "torch.Tensor":  # torch.Tensor.reshape keeps a tensor a tensor
+        src = "%s = %s.reshape%s\n" % (name, name, dims if len(shape) > 1 else "(%d)" % _int(shape[0]))
     elif type_name not in ("ndarray", "memmap", "DataFrame", "Series"):
         np_, imp = _module(facts, "numpy", "np")
         src = "%s%s = %s.reshape(%s, %s)\n" % (imp, name, np_, name, dims)
@@ -233,8 +254,10 @@ def reshape_feature_major(facts: Facts, name: str, type_name: str, shape: Shape)
     n, t, f = (_int(d) for d in shape)
     if type_name == "Dataset":
         src = _dataset_map(facts, name, "TF.transpose(TF.reshape(x, (-1, %d, %d)), (0, 2, 1))" % (f, t))
-    elif type_name == "Tensor":
-        tf, imp = _module(facts, "tensorflow", "tf")
+    elif type_name == "torch.Tensor":
+        src = "%s = %s.reshape(%d, %d, %d).permute(0, 2, 1)\n" % (name, name, n, f, t)
+    elif type_name in ("Tensor", "jax.Array"):  # tf / jnp: the same two calls
+        tf, imp = _module(facts, *(("tensorflow", "tf") if type_name == "Tensor" else ("jax.numpy", "jnp")))
         src = "%s%s = %s.transpose(%s.reshape(%s, (%d, %d, %d)), (0, 2, 1))\n" % (
             imp,
             name,
@@ -395,15 +418,32 @@ def padded_batch(facts: Facts, target: str, source: str, batch_size: int, ration
     )
 
 
+def _keras_resize(facts: Facts, expr: str, type_name: str, h: int, w: int) -> Optional[tuple]:
+    """``(import lines, expression)`` resizing ``expr`` with ``keras.ops.image.resize`` (any Keras 3
+    backend: keras/src/ops/image.py), or ``None`` where TensorFlow's ``tf.image.resize`` is the
+    user's (a TensorFlow tensor or dataset, or TensorFlow imported in the notebook)."""
+    if type_name in ("Tensor", "Dataset") or facts.alias("tensorflow"):
+        return None
+    ks, imp = _module(facts, "keras", "keras")
+    call = "%s.ops.image.resize(%s, (%d, %d))" % (ks, expr, h, w)
+    if type_name in ("torch.Tensor", "jax.Array"):  # stays the backend's tensor
+        return imp, call
+    return imp, "%s.ops.convert_to_numpy(%s)" % (ks, call)  # NumPy stays NumPy
+
+
 def resize(
     facts: Facts, name: str, type_name: str, size: Sequence[int], result: Shape, rationale: str, loses: bool
 ) -> Optional[Fix]:
-    """``X = tf.image.resize(X, (28, 28)).numpy()``: resample every image to the model's size."""
+    """``X = tf.image.resize(X, (28, 28)).numpy()``: resample every image to the model's size;
+    without TensorFlow, ``X = keras.ops.convert_to_numpy(keras.ops.image.resize(X, (28, 28)))``."""
     if not is_identifier(name):
         return None
     h, w = (_int(v) for v in size)
+    portable = _keras_resize(facts, _data_expr(name, type_name), type_name, h, w)
     if type_name == "Dataset":
         src = _dataset_map(facts, name, "TF.image.resize(x, (%d, %d))" % (h, w))
+    elif portable is not None:
+        src = "%s%s = %s\n" % (portable[0], name, portable[1])
     else:
         tf, imp = _module(facts, "tensorflow", "tf")
         tail = "" if type_name == "Tensor" else ".numpy()"
@@ -627,7 +667,8 @@ def resize_each(
 ) -> Optional[Fix]:
     """Resize pictures of different sizes one by one to ``size``.
 
-    A list or object array: ``X = np.stack([tf.image.resize(p, (16, 16)).numpy() for p in X])``;
+    A list or object array: ``X = np.stack([tf.image.resize(p, (16, 16)).numpy() for p in X])``
+    (``keras.ops.image.resize`` without TensorFlow);
     a dataset batched from ``source``: ``ds = raw.map(lambda x, y: (tf.image.resize(x, (16, 16)),
     y)).batch(4)`` (the pictures are resized before they are batched).
     """
@@ -635,12 +676,16 @@ def resize_each(
         return None
     h, w = (_int(v) for v in size)
     tf, imp = _module(facts, "tensorflow", "tf")
+    portable = _keras_resize(facts, "p", "list", h, w)
     if type_name == "Dataset":
         if not (is_identifier(source) and batch):
             return None
         mapped = _dataset_map(facts, name, "TF.image.resize(x, (%d, %d))" % (h, w))  # name's (x, y) parts
         src = mapped.replace("%s = %s.map(" % (name, name), "%s = %s.map(" % (name, source), 1).rstrip("\n")
         src += ".batch(%d)\n" % _int(batch)
+    elif portable is not None:  # without TensorFlow: keras.ops, each picture back to NumPy
+        np_, imp2 = _module(facts, "numpy", "np")
+        src = "%s%s%s = %s.stack([%s for p in %s])\n" % (imp2, portable[0], name, np_, portable[1], name)
     else:
         np_, imp2 = _module(facts, "numpy", "np")
         imp += imp2
