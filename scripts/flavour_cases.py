@@ -138,9 +138,14 @@ def main(argv=None) -> int:
             print("%-40s APART  %s" % (name, reason))
         env = dict(os.environ, **ENV[a.flavour])
         cmd = [sys.executable, RUNNER, out] + (["-v"] if a.v else [])
-        proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        sys.stdout.write(proc.stdout)
-        m = re.search(r"acceptance: (\d+)/(\d+) passed", proc.stdout)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines = []
+        for line in proc.stdout:  # streamed: one line per case as it finishes
+            lines.append(line)
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        proc.wait()
+        m = re.search(r"acceptance: (\d+)/(\d+) passed", "".join(lines))
         ran = "%s/%s" % m.groups() if m else "?/? (the runner did not finish)"
         names = ", ".join(n for n, _ in apart)
         print(
