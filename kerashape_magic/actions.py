@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .core.types import Fix, KerashapeError
-from .flavour import is_compiled, keras_of, package_of
+from .flavour import flavour_of, is_compiled, keras_of, package_of
 
 _MISSING = object()
 _lock = threading.Lock()
@@ -1146,6 +1146,92 @@ def _functional_hooks(
     return clone_function, call_function
 
 
+def _keras3(model: Any) -> bool:
+    f = flavour_of(model)
+    return f is None or f.keras3
+
+
+def _keras2_functional(
+    model: Any,
+    keras: Any,
+    edit: Dict[str, Any],
+    after: Dict[str, list],
+    before: Dict[str, list],
+    remove: set,
+    shapes: Any,
+    batch_size: Any,
+) -> Any:
+    """A Keras 2 Functional model with layers inserted or removed, rebuilt from its own config.
+
+    tf_keras's ``clone_model(model, input_tensors, clone_function)`` (tf_keras/src/models/cloning.py)
+    cannot put a layer between two others, so the model's ``get_config()`` is rewired instead
+    (tf_keras/src/engine/functional.py: each layer's ``inbound_nodes`` lists ``[layer name,
+    node index, tensor index, call kwargs]``; ``output_layers`` lists ``[name, node, tensor]``)
+    and ``Model.from_config`` builds it. A layer to insert around or remove must be called once
+    with one input (else KerashapeError).
+    """
+    import copy
+
+    cfg = copy.deepcopy(model.get_config())
+    entries = cfg["layers"]
+    by_name = {e["name"]: e for e in entries}
+    custom = {type(lay).__name__: type(lay) for lay in model.layers}
+    for e in entries:  # each layer builds when the new graph calls it, for the shape it then gets
+        e.pop("build_config", None)
+
+    def single_input(name: str) -> list:
+        nodes = by_name[name].get("inbound_nodes") or []
+        if len(nodes) != 1 or not isinstance(nodes[0], list) or len(nodes[0]) != 1:
+            raise KerashapeError("layer %r is not called once on one input; it cannot be moved around" % name)
+        return nodes[0][0]
+
+    def redirect(old: str, ref: list, skip: set) -> None:  # every use of old's output now uses ref
+        for e in entries:
+            if e["name"] in skip:
+                continue
+            for node in e.get("inbound_nodes") or []:
+                for item in node if isinstance(node, list) else ():
+                    if isinstance(item, list) and item and item[0] == old:
+                        item[:3] = ref[:3]
+        for item in cfg.get("output_layers") or []:
+            if isinstance(item, list) and item and item[0] == old:
+                item[:3] = ref[:3]
+
+    def chain(layers: list, ref: list) -> Tuple[List[Dict[str, Any]], list]:
+        made = []
+        for layer in layers:
+            custom[type(layer).__name__] = type(layer)
+            entry = {"class_name": type(layer).__name__, "config": layer.get_config(), "name": layer.name}
+            entry["inbound_nodes"] = [[list(ref[:3]) + [{}]]]
+            made.append(entry)
+            ref = [layer.name, 0, 0]
+        return made, ref
+
+    for name, changes in edit.items():
+        by_name[name]["config"] = _edited_config(model.get_layer(name), changes)
+    for name, layers in before.items():
+        old = single_input(name)
+        made, ref = chain(layers, old)
+        by_name[name]["inbound_nodes"] = [[ref + list(old[3:4] or [{}])]]
+        at = entries.index(by_name[name])
+        entries[at:at] = made
+    for name, layers in after.items():
+        if len(by_name[name].get("inbound_nodes") or []) > 1:
+            raise KerashapeError("layer %r is called more than once; nothing can be inserted after it" % name)
+        made, ref = chain(layers, [name, 0, 0])
+        redirect(name, ref, {e["name"] for e in made})
+        at = entries.index(by_name[name]) + 1
+        entries[at:at] = made
+    for name in remove:
+        ref = single_input(name)
+        redirect(name, ref, {name})
+        entries.remove(by_name[name])
+    if shapes:
+        for item, shape in zip(cfg.get("input_layers") or [], shapes):
+            by_name[item[0]]["config"]["batch_input_shape"] = (batch_size,) + tuple(shape)
+    return keras.Model.from_config(cfg, custom_objects=custom)
+
+
 def _strategy_of(model: Any) -> Any:
     """The tf.distribute strategy the model was created under, or None for the default one."""
     strategy = getattr(model, "distribute_strategy", None)
@@ -1262,6 +1348,7 @@ def rebuild(
         batch_size = _declared_batch_size(model)
     if batch_size is not None and not shapes:
         shapes = _declared_input_shapes(model)
+    functional = model.__class__.__name__ == "Functional" or type(model) is keras.Model
     try:
         if isinstance(model, keras.Sequential):
             layers = _sequential_layers(model, edits, after, before, removed)
@@ -1278,9 +1365,14 @@ def rebuild(
                     layers = _sequential_layers(model, edits, after, before, removed)
             if new is None:
                 new = keras.Sequential(layers, name=model.name)
-        elif model.__class__.__name__ == "Functional" or type(model) is keras.Model:
+        elif functional and (after or before or removed) and not _keras3(model):
+            # Keras 2: clone_model has no call_function (tf_keras/src/models/cloning.py): rewire the config
+            new = _keras2_functional(model, keras, edits, after, before, removed, shapes, batch_size)
+        elif functional:
             kwargs = {}
-            if editing:
+            if editing and not _keras3(model):  # Keras 2: layer edits through clone_function alone
+                kwargs["clone_function"] = _functional_hooks(edits, after, before, removed)[0]
+            elif editing:
                 hooks = _functional_hooks(edits, after, before, removed)
                 kwargs["clone_function"], kwargs["call_function"] = hooks
             if shapes:
