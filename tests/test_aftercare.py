@@ -242,3 +242,30 @@ def test_the_static_note_escapes_and_lists_every_cell():
     bare = Fix("reshape", "t", "X = X.reshape(2, 2)", "r")
     assert "change to keep it" not in note_html(bare, 1) and "<details" not in note_html(bare, 1)
     assert set(note_bundle(bare, 1)) == {"text/plain", "text/html"}
+
+
+def test_the_notes_undo_leaves_newer_work_alone_and_says_why(shell, tf, frontend):
+    fail_and_apply(shell)
+    result, cap = run(shell, CELL)
+    (note,) = notes(cap)
+    view = widget_of(note)
+    run(shell, "mine = keras.Sequential([keras.Input((24, 1)), LSTM(4), Dense(1)])\nmodel = mine")
+    (undo,) = with_class(view, "kerashape-note-undo")
+    undo.click()
+    assert shell.user_ns["model"] is shell.user_ns["mine"]  # the user's newer model stays
+    assert undo.disabled and undo.description == "Undo"  # not undone, and cannot be
+    (output,) = with_class(view, "kerashape-note-result")
+    said = "".join(o.get("text", "") for o in output.outputs)
+    assert "cannot be undone: model was reassigned since" in said, said
+
+
+def test_no_note_while_kerashape_is_off(shell, tf, frontend):
+    fail_and_apply(shell)
+    try:
+        run(shell, "%kerashape off")
+        result, cap = run(shell, CELL)
+        assert result.success and notes(cap) == []
+    finally:
+        run(shell, "%kerashape on")
+    result, cap = run(shell, CELL)  # that apply was passed over for good: no late note
+    assert result.success and notes(cap) == []
