@@ -10,10 +10,28 @@ the batch axis first: ``(None, 24, 3)`` is Keras's ``(batch_size, timesteps, fea
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Tuple
+
+if TYPE_CHECKING:
+    from typing import TypeGuard  # Python 3.10+; only read by the type checker (annotations are strings)
 
 Shape = Tuple[Optional[int], ...]
+
+
+def is_identifier(name: Optional[str]) -> TypeGuard[str]:
+    """True for ``X_train`` or ``self.data``: a name fix code may rebind (rules and moves
+    both ask); False for expressions and keywords.
+
+    Example:
+        >>> is_identifier("X_train"), is_identifier("data.X"), is_identifier("X[0]")
+        (True, True, False)
+    """
+    if not name or not isinstance(name, str):
+        return False
+    return all(p.isidentifier() and not keyword.iskeyword(p) for p in name.split("."))
+
 
 #: Diagnosis kinds (DESIGN.md; keep these names).
 KINDS = (
@@ -106,7 +124,8 @@ class Fix:
             ``(verb, *validated ints or tuples)``, e.g. ``("expand_dims", -1)``.
         verification: what the verify step ran and saw, or why it could not.
         move: the catalogue move that proposed it (``"add_axis"``, ``"declare_input"``, ...;
-            core/moves/), or the rule id for fixes a rule proposes itself.
+            core/moves/), or the name of the move a rule requested (``"change_loss"``,
+            ``"edit_layer"``: :data:`kerashape_magic.core.moves.REQUESTED`).
         sample_rows: how many leading rows of the target make one sample once the fix ran
             (``24`` when stacked rows are grouped 24 at a time); verification slices that many
             rows per sample.

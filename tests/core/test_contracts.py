@@ -84,8 +84,8 @@ def test_every_move_is_ranked_and_verified_by_its_own_code():
     assert callable(verify.run_fix_code)
 
 
-#: What a rule may import from core/moves: checks on names, never a fix builder.
-RULE_MAY_IMPORT_FROM_MOVES = {"is_identifier"}
+#: What a rule may import from core/moves: nothing (names are checked with core.types.is_identifier).
+RULE_MAY_IMPORT_FROM_MOVES: set = set()
 
 
 def _moves_module(node):

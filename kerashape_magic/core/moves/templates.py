@@ -8,25 +8,9 @@ of identifiers) is not built at all.
 
 from __future__ import annotations
 
-import keyword
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import Optional, Sequence
 
-from ..types import Facts, Fix, Shape
-
-if TYPE_CHECKING:
-    from typing import TypeGuard  # Python 3.10+; only read by the type checker (annotations are strings)
-
-
-def is_identifier(name: Optional[str]) -> TypeGuard[str]:
-    """True for ``X_train`` or ``self.data``; False for expressions and keywords.
-
-    Example:
-        >>> is_identifier("X_train"), is_identifier("data.X"), is_identifier("X[0]")
-        (True, True, False)
-    """
-    if not name or not isinstance(name, str):
-        return False
-    return all(p.isidentifier() and not keyword.iskeyword(p) for p in name.split("."))
+from ..types import Facts, Fix, Shape, is_identifier
 
 
 def _int(v: object) -> int:

@@ -2,7 +2,10 @@
 
 ``RULES`` is read top to bottom; the first rule that returns a Diagnosis wins. Each rule is
 one function ``rule(ctx) -> Diagnosis | None`` in one module of this package, and says
-*what* disagrees; the fixes come from ``core/moves``. ``OWNERS`` names the rule that owns
+*what* disagrees; it never writes fix code. Where the fix depends on more than two shapes
+(labels against a loss, a layer against the one before it, ragged sequences) the rule names
+the moves to try (``Diagnosis.requests``); ``core/moves`` turns them, and the data moves,
+into fixes (a contract test reads every rule's imports). ``OWNERS`` names the rule that owns
 every message family the parser knows (``core/messages.py``), so a family no rule reads
 is an explicit entry, never a silent fallback (a contract test checks it).
 """
@@ -92,7 +95,7 @@ def run(parsed: Optional[ParsedMessage], facts: Facts, mode: str = "error") -> O
         mode: ``"error"``, ``"check"`` or ``"objects"`` (see :class:`Context`).
 
     Returns:
-        A Diagnosis without data moves (``core.moves.propose`` adds them), or None.
+        A Diagnosis with requested moves but no fixes (``core.moves.propose`` builds them), or None.
     """
     ctx = Context(parsed if parsed is not None else NO_MESSAGE, facts, mode)
     for _rule_id, rule in RULES:

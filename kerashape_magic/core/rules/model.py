@@ -52,12 +52,11 @@ import re
 from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
-from ..moves.templates import is_identifier
 from ..shapes import align, axis_names, fmt
 from ..shapes import expects as _expects
 from ..shapes import fits as _fits
 from ..shapes import who as _who
-from ..types import AxisRow, DataFact, Diagnosis, Facts, LayerFact, MoveRequest, Shape
+from ..types import AxisRow, DataFact, Diagnosis, Facts, LayerFact, MoveRequest, Shape, is_identifier
 from ..vocab import (
     CONV1D,
     IMAGE2D,

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
-from ..moves.templates import is_identifier
 from ..shapes import fmt
-from ..types import Diagnosis, MoveRequest
+from ..types import Diagnosis, MoveRequest, is_identifier
 from .build import diagnosis
 from .context import Context
 
