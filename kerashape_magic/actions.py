@@ -535,7 +535,7 @@ def _inputs_stored() -> Optional[int]:
 def _release(change: Change) -> None:
     """Let go of the old objects (and the references to the new ones) an apply kept for undo."""
     for slot in change.slots:
-        slot.stale, slot.old = True, None
+        slot.stale, slot.old, slot.owner = True, None, None
         slot.new = _gone_ref
     for state in change.models:
         state.stale, state.before, state.contents, state.after = True, {}, {}, {}
