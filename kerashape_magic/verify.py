@@ -123,8 +123,9 @@ def transformed_slice(fix: Fix, obj: Any) -> Any:
         pad_sequences = keras_for().utils.pad_sequences  # the Keras imported (Keras 2 too)
 
         maxlen, dtype = fix.op[1], fix.op[2]
-        kw = {"maxlen": maxlen, "truncating": "post"} if maxlen is not None else {}
-        return pad_sequences(head(obj), padding="post", dtype=dtype, **kw)
+        if maxlen is None:  # the fix's code pads to the longest sequence of all, not of the slice
+            maxlen = max((len(seq) for seq in obj), default=0)
+        return pad_sequences(head(obj), padding="post", dtype=dtype, maxlen=maxlen, truncating="post")
     raise ValueError("no slice transform for %r" % (verb,))
 
 
