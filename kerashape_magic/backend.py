@@ -134,3 +134,86 @@ def tensorflow_kept_out() -> Iterator[None]:
     finally:
         if state.get("_available") is False and state.get("module") is None:
             state["_available"] = before
+
+
+#: What each JAX trainer method holds in its local ``state`` while a batch runs, in order
+#: (keras/src/backend/jax/trainer.py 3.15: ``fit``, ``evaluate``, ``predict`` build it with
+#: ``_get_jax_state(...)`` and hand it to the step function).
+_JAX_STATE = {
+    "fit": ("trainable_variables", "non_trainable_variables", "optimizer_variables", "metrics_variables"),
+    "evaluate": ("trainable_variables", "non_trainable_variables", "metrics_variables"),
+    "predict": ("trainable_variables", "non_trainable_variables"),
+}
+
+
+_JAX_TRAINER = "keras/src/backend/jax/trainer.py"
+
+
+def _frames(tb: Any, limit: int) -> Iterator[Any]:
+    """The traceback's frames and, from its innermost one, the frames that called it (``f_back``).
+
+    Keras filters its own frames out of a traceback (keras/src/utils/traceback_utils.py
+    ``filter_traceback``), but the innermost frame it keeps (``input_spec.py``, where the error was
+    raised) still links to its callers, the trainer among them.
+    """
+    seen = set()
+    last = None
+    while tb is not None and len(seen) < limit:
+        last = tb.tb_frame
+        if id(last) not in seen:
+            seen.add(id(last))
+            yield last
+        tb = tb.tb_next
+    frame = getattr(last, "f_back", None)
+    while frame is not None and len(seen) < limit:
+        if id(frame) not in seen:
+            seen.add(id(frame))
+            yield frame
+        frame = frame.f_back
+
+
+def reattach_jax_state(tb: Any, limit: int = 500) -> Optional[Any]:
+    """Give a Keras model on JAX back the weights a failed ``fit`` / ``evaluate`` / ``predict`` took.
+
+    Keras 3.15's JAX trainer (keras/src/backend/jax/trainer.py) detaches every variable's value
+    before the first batch (``_get_jax_state(..., purge_model_variables=True)``: ``v._value = None``,
+    "for memory saving") and attaches the values again with ``jax_state_sync()`` after the loop. When
+    a batch raises, that never happens: the model's variables have no value, and any later call
+    (``predict``, a fixed ``fit``, kerashape's verification) fails with ``'NoneType' object is not
+    callable``. The values are still there: in ``model._jax_state`` after a batch that ran, else in
+    the ``state`` local of the trainer's frame in the traceback. This puts them back through Keras's
+    own ``jax_state_sync()``: the weights are the model's own, as they were when the batch failed.
+    (Keras's traceback filter drops the trainer's frame from the traceback; it is found from the
+    innermost frame's callers, see :func:`_frames`.)
+
+    Args:
+        tb: the failed call's traceback.
+
+    Returns:
+        The model whose weights were put back, or ``None`` (not JAX, nothing detached).
+    """
+    for frame in _frames(tb, limit):
+        names = _JAX_STATE.get(frame.f_code.co_name)
+        if names is None or not frame.f_code.co_filename.replace("\\", "/").endswith(_JAX_TRAINER):
+            continue
+        model = frame.f_locals.get("self")
+        try:
+            detached = [v for v in model.variables if getattr(v, "_value", 0) is None]
+        except Exception:
+            continue
+        if not detached:
+            return None
+        state = frame.f_locals.get("state")
+        if (
+            not getattr(model, "_jax_state", None)
+            and isinstance(state, (tuple, list))
+            and len(state) == len(names)
+        ):
+            model._jax_state = dict(zip(names, state))
+            model._jax_state_synced = False
+        if getattr(model, "_jax_state", None) and not getattr(model, "_jax_state_synced", True):
+            model.jax_state_sync()
+            model._jax_state = None
+            return model
+        return None
+    return None

@@ -217,6 +217,9 @@ def diagnose_error(
     if parsed is None and not claims(error, trace):
         return None
     ns = user_ns if user_ns is not None else _user_ns()
+    from .backend import reattach_jax_state
+
+    reattach_jax_state(trace)  # Keras on JAX detached the weights for the failed call (backend.py)
     gathered = gather(error, trace, ns, model, x, y)
     gathered.facts = _with_trained(gathered.facts, gathered.model)
     facts = gathered.facts
