@@ -269,3 +269,18 @@ def test_no_note_while_kerashape_is_off(shell, tf, frontend):
         run(shell, "%kerashape on")
     result, cap = run(shell, CELL)  # that apply was passed over for good: no late note
     assert result.success and notes(cap) == []
+
+
+def test_warnings_is_routed_to_the_silent_warnings_switch(shell):
+    from kerashape_magic import silent
+
+    before = silent.enabled
+    try:
+        _, cap = run(shell, "%kerashape warnings off")
+        assert silent.enabled is False and "kerashape: warnings off" in texts(cap)
+        _, cap = run(shell, "%kerashape warnings status")
+        assert "kerashape: warnings off" in texts(cap)
+        result, cap = run(shell, "%kerashape warnings sometimes")
+        assert not result.success and "UsageError" in texts(cap)
+    finally:
+        silent.enabled = before
