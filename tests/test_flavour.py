@@ -1,0 +1,303 @@
+"""Which Keras a model belongs to (kerashape_magic/flavour.py), and kerashape working through it.
+
+Marked ``all_backends``: these run in every flavour's environment (Keras 3 on TensorFlow, JAX,
+PyTorch; Keras 2 through tf_keras). The Keras 2 tests need ``tf_keras``; they are skipped where
+it is not installed, and fail instead where the environment asks for Keras 2
+(``TF_USE_LEGACY_KERAS=1``, as the tf-keras leg sets).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from kerashape_magic import flavour
+from kerashape_magic.core.moves.templates import _module
+from kerashape_magic.core.types import Facts
+
+pytestmark = pytest.mark.all_backends
+
+
+def _legacy_leg() -> bool:
+    return flavour.legacy_mode()
+
+
+@pytest.fixture(scope="module")
+def tf_keras():
+    """``tf_keras`` (Keras 2). Fails, never skips, where the environment asks for legacy Keras."""
+    try:
+        import tf_keras
+    except ImportError as error:
+        if _legacy_leg():
+            pytest.fail(
+                "TF_USE_LEGACY_KERAS is set but tf_keras cannot be imported: %s" % error, pytrace=False
+            )
+        pytest.skip('tf_keras is not installed: pip install -e ".[tf-keras]"')
+    return tf_keras
+
+
+@contextlib.contextmanager
+def _quiet():
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        yield out
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def test_objects_of_no_keras_have_no_flavour():
+    assert flavour.package_of(np.zeros(3)) is None
+    assert flavour.flavour_of([1, 2]) is None
+    assert flavour.package_of(int) is None
+
+
+def test_a_keras3_model_layer_and_tensor_are_keras3():
+    keras = pytest.importorskip("keras", minversion="3")
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    f = flavour.flavour_of(model)
+    assert f == flavour.Flavour("keras", keras.__version__, keras.config.backend())
+    assert f.keras3 and f.module is keras
+    assert flavour.flavour_of(model.layers[-1]) == f
+    assert flavour.flavour_of(inputs) == f  # a KerasTensor
+    assert flavour.module_package(keras) == "keras"
+    assert flavour.import_line(f) == "import keras\n"
+
+    class Mine(keras.Model):  # a user's subclass: Keras's through its MRO
+        pass
+
+    assert flavour.package_of(Mine()) == "keras"
+
+
+def test_a_tf_keras_model_layer_and_tensor_are_keras2(tf_keras):
+    inputs = tf_keras.Input((4,))
+    model = tf_keras.Model(inputs, tf_keras.layers.Dense(2)(inputs))
+    f = flavour.flavour_of(model)
+    assert f == flavour.Flavour("tf_keras", tf_keras.__version__, "tensorflow")
+    assert not f.keras3 and f.major == 2 and f.module is tf_keras
+    assert flavour.flavour_of(model.layers[-1]) == f
+    assert flavour.flavour_of(inputs) == f
+    assert flavour.module_package(tf_keras) == "tf_keras"
+    assert not flavour.is_compiled(model)
+    model.compile(optimizer="adam", loss="mse")
+    assert flavour.is_compiled(model)
+
+
+def test_tf_keras_in_legacy_mode_is_tf_keras(tf_keras):
+    if not _legacy_leg():
+        pytest.skip("tf.keras is Keras 3 here (TF_USE_LEGACY_KERAS is not set)")
+    from tensorflow import keras  # TensorFlow's KerasLazyLoader
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    assert flavour.package_of(model) == "tf_keras"
+    assert flavour.module_package(keras) == "tf_keras"
+    assert flavour.import_line(flavour.flavour_of(model)) == "from tensorflow import keras\n"
+
+
+# --------------------------------------------------------------------------- fix code's import
+
+
+def test_fix_code_imports_the_models_keras_when_the_user_has_no_name_for_it():
+    assert _module(Facts(), "keras", "keras") == ("keras", "import keras\n")
+    legacy = Facts(aliases=(("keras_import", "tensorflow"),))
+    assert _module(legacy, "keras", "keras") == ("keras", "from tensorflow import keras\n")
+    direct = Facts(aliases=(("keras_import", "tf_keras"),))
+    assert _module(direct, "keras", "keras") == ("keras", "import tf_keras as keras\n")
+    named = Facts(aliases=(("keras", "tk"), ("keras_import", "tf_keras")))
+    assert _module(named, "keras", "keras") == ("tk", "")
+
+
+def test_the_keras_alias_is_the_users_name_for_the_models_own_keras(tf_keras):
+    from kerashape_magic.facts import _aliases
+
+    model = tf_keras.Sequential([tf_keras.Input((3,)), tf_keras.layers.Dense(1)])
+    found = dict(_aliases({"tk": tf_keras, "np": np}, model))
+    assert found["keras"] == "tk" and found["numpy"] == "np"
+    assert found["keras_import"] == ("tensorflow" if _legacy_leg() else "tf_keras")
+    try:
+        import keras as keras3
+    except ImportError:  # pragma: no cover - Keras 3 comes with every flavour's environment
+        return
+    if flavour.module_package(keras3) == "keras":  # Keras 3's `keras` is not a tf_keras model's name
+        assert "keras" not in dict(_aliases({"keras": keras3}, model))
+
+
+# --------------------------------------------------------------------------- rebuild on Keras 2
+
+
+def test_rebuild_keeps_a_tf_keras_models_weights_and_compile_state(tf_keras):
+    import kerashape
+
+    layers = tf_keras.layers
+    model = tf_keras.Sequential(
+        [tf_keras.Input((6, 3)), layers.LSTM(4, name="lstm"), layers.Dense(1, name="out")]
+    )
+    model.compile(optimizer=tf_keras.optimizers.Adam(learning_rate=0.005), loss="mse", metrics=["mae"])
+    with _quiet():
+        model.fit(np.random.rand(8, 6, 3), np.random.rand(8, 1), epochs=1, verbose=0)
+    new = kerashape.rebuild(model, input_shape=(6, 1))
+    assert flavour.package_of(new) == "tf_keras"
+    assert tuple(new.inputs[0].shape) == (None, 6, 1)
+    old_lstm, new_lstm = model.get_layer("lstm").get_weights(), new.get_layer("lstm").get_weights()
+    assert old_lstm[0].shape == (3, 16) and new_lstm[0].shape == (1, 16)  # the input kernel is new
+    np.testing.assert_array_equal(old_lstm[1], new_lstm[1])  # recurrent kernel kept
+    np.testing.assert_array_equal(old_lstm[2], new_lstm[2])  # bias kept
+    for a, b in zip(model.get_layer("out").get_weights(), new.get_layer("out").get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert new._kerashape_weights_kept == (4, 5)
+    assert flavour.is_compiled(new)
+    assert type(new.optimizer) is type(model.optimizer) and new.optimizer is not model.optimizer
+    assert float(new.optimizer.learning_rate.numpy()) == pytest.approx(0.005)
+    assert new.loss == "mse"
+    with _quiet():
+        history = new.fit(np.random.rand(8, 6, 1), np.random.rand(8, 1), epochs=1, verbose=0)
+    assert set(history.history) == {"loss", "mae"}
+    assert tuple(model.inputs[0].shape) == (None, 6, 3)  # the old model is not modified
+
+
+def test_rebuild_edits_a_tf_keras_functional_model(tf_keras):
+    import kerashape
+
+    layers = tf_keras.layers
+    inputs = tf_keras.Input((5,))
+    model = tf_keras.Model(inputs, layers.Dense(3, name="head")(layers.Dense(4, name="hidden")(inputs)))
+    model.compile(optimizer="adam", loss="mse")
+    new = kerashape.rebuild(model, edit={"head": {"units": 2}})
+    assert flavour.package_of(new) == "tf_keras"
+    assert tuple(new.outputs[0].shape) == (None, 2)
+    for a, b in zip(model.get_layer("hidden").get_weights(), new.get_layer("hidden").get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert flavour.is_compiled(new)
+
+
+def test_rebuild_inserts_and_removes_layers_in_a_tf_keras_functional_model(tf_keras):
+    """tf_keras's clone_model has no call_function: the config is rewired instead."""
+    import kerashape
+
+    layers = tf_keras.layers
+    inputs = tf_keras.Input((5,))
+    model = tf_keras.Model(inputs, layers.Dense(3, name="head")(layers.Dense(4, name="hidden")(inputs)))
+    model.compile(optimizer="adam", loss="mse")
+    head = model.get_layer("head").get_weights()
+
+    def names(m):
+        return [lay.name for lay in m.layers]
+
+    after = kerashape.rebuild(model, insert_after={"hidden": "LayerNormalization"})
+    assert names(after)[1:] == ["hidden", "layer_normalization", "head"]
+    before = kerashape.rebuild(model, insert_before={"head": "LayerNormalization"}, input_shape=(5,))
+    assert [type(lay).__name__ for lay in before.layers][1:] == ["Dense", "LayerNormalization", "Dense"]
+    for new in (after, before):
+        assert flavour.package_of(new) == "tf_keras" and flavour.is_compiled(new)
+        for a, b in zip(head, new.get_layer("head").get_weights()):
+            np.testing.assert_array_equal(a, b)  # head still takes 4 values: its weights are kept
+        assert new.predict(np.zeros((2, 5)), verbose=0).shape == (2, 3)
+    removed = kerashape.rebuild(model, remove="hidden")
+    assert names(removed)[1:] == ["head"]
+    assert removed.get_layer("head").get_weights()[0].shape == (5, 3)
+    np.testing.assert_array_equal(removed.get_layer("head").get_weights()[1], head[1])  # bias kept
+    assert removed.predict(np.zeros((2, 5)), verbose=0).shape == (2, 3)
+    wider = kerashape.rebuild(model, input_shape=(7,), remove="hidden")
+    assert tuple(wider.inputs[0].shape) == (None, 7)
+
+
+# --------------------------------------------------------------------------- in a Keras 2 session
+
+
+def test_a_keras2_session_diagnoses_and_fixes_without_importing_keras3(tf_keras):
+    """Facts, the fix search, verification and apply on a tf.keras model, in a fresh process where
+    Keras 3 is never imported: the fix code imports nothing over the user's ``keras``."""
+    script = textwrap.dedent(
+        """
+        import os, sys, io, contextlib
+        os.environ["TF_USE_LEGACY_KERAS"] = "1"
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        from IPython.core.interactiveshell import InteractiveShell
+        import kerashape_magic.facts
+        kerashape_magic.facts.DEADLINE_S = 120.0  # correctness here, not speed (a loaded machine)
+        shell = InteractiveShell.instance()
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            shell.run_cell("%load_ext kerashape")
+            assert shell.run_cell('''
+        import numpy as np
+        from tensorflow import keras
+        X = np.random.rand(20, 8, 1)
+        y = np.eye(4)[np.random.randint(0, 4, 20)]
+        layers = keras.layers
+        model = keras.Sequential([keras.Input((8, 3)), layers.LSTM(4), layers.Dense(4, activation="softmax")])
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        ''').success
+            user_keras = shell.user_ns["keras"]
+            shell.run_cell("model.fit(X, y, epochs=1, verbose=0)")
+        import kerashape
+        d = kerashape.last()
+        assert d is not None, out.getvalue()[-3000:]
+        verified = [f for f in d.fixes if f.verified]
+        assert verified, [(f.kind, f.verification) for f in d.fixes]
+        for f in d.fixes:
+            assert "import keras" not in f.code.splitlines(), f.code
+        print("KIND", d.kind, verified[0].kind)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            kerashape.apply(verified[0])
+        assert shell.user_ns["keras"] is user_keras
+        print("KERAS3", "keras" in sys.modules)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):  # integer labels now
+            shell.run_cell("labels = np.random.randint(0, 4, 20)")
+            shell.run_cell("model.fit(X, labels, epochs=1, verbose=0)")
+        d = kerashape.last()
+        first = [f for f in d.fixes if f.kind == "to_categorical"][0]
+        print("LABELS", d.kind, first.kind, first.verified, repr(first.code))
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            kerashape.apply(first)
+            assert shell.run_cell("model.fit(X, labels, epochs=1, verbose=0)").success
+        assert shell.user_ns["keras"] is user_keras
+        """
+    )
+    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3")
+    proc = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "KIND feature_mismatch rebuild_input" in proc.stdout
+    assert "LABELS label_mismatch to_categorical" in proc.stdout
+    assert "'labels = keras.utils.to_categorical(labels, num_classes=4)\\n" in proc.stdout  # the user's keras
+    assert "KERAS3 False" in proc.stdout
+
+
+@pytest.mark.xfail(
+    reason="kerashape_magic/verify_labels.py (not this change's file) reads Keras 3's model.compiled and "
+    "imports Keras 3 for losses and to_categorical: a tf_keras model's label fixes stay unverified",
+)
+def test_a_tf_keras_models_label_fix_is_verified(shell, tf_keras):
+    shell.user_ns["tk"] = tf_keras
+    cell = """
+import numpy as np
+X = np.random.rand(20, 5)
+labels = np.random.randint(0, 4, 20)
+model = tk.Sequential([tk.Input((5,)), tk.layers.Dense(4, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+"""
+    import kerashape
+    import kerashape_magic.facts
+
+    with _quiet():
+        assert shell.run_cell(cell).success
+        deadline, kerashape_magic.facts.DEADLINE_S = kerashape_magic.facts.DEADLINE_S, 120.0
+        try:
+            shell.run_cell("model.fit(X, labels, epochs=1, verbose=0)")
+        finally:
+            kerashape_magic.facts.DEADLINE_S = deadline
+    d = kerashape.last()
+    assert d is not None and d.kind == "label_mismatch"
+    fix = next(f for f in d.fixes if f.kind == "to_categorical")
+    assert fix.code.startswith("import kerashape\nlabels = tk.utils.to_categorical(labels, num_classes=4)")
+    assert fix.verified, fix.verification
