@@ -123,6 +123,44 @@ def _code_of(text: str) -> str:
     return "\n".join(str(ns.get(key) or "") for key in ("SETUP", "CELL", "CHECK", "AFTER"))
 
 
+_CASE_LINE = re.compile(r"^(\S+)\s+(PASS|FAIL)\s")
+
+
+def run_all(folder: str, env: dict, verbose: bool = False) -> tuple:
+    """Run the acceptance runner on ``folder``; returns ``(passed, total, crashed case names)``.
+
+    A framework can abort the whole process (TensorFlow's C++ ``Check failed``): the case that was
+    running is counted as a failure, printed as CRASH, and the runner starts again on the cases
+    after it.
+    """
+    remaining = sorted(f[:-3] for f in os.listdir(folder) if f.endswith(".py"))
+    total, passed, crashed = len(remaining), 0, []
+    while remaining:
+        cmd = [sys.executable, RUNNER, folder] + (["-v"] if verbose else [])
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        done, tail = [], []
+        for line in proc.stdout:  # streamed: one line per case as it finishes
+            m = _CASE_LINE.match(line)
+            if m and m.group(1) in remaining:
+                done.append(m.group(1))
+                passed += m.group(2) == "PASS"
+            tail = (tail + [line])[-40:]
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        proc.wait()
+        left = [n for n in remaining if n not in done]
+        if not left or "acceptance:" in "".join(tail):
+            break
+        crashed.append(left[0])  # cases run in sorted order: the next one took the process down
+        last = [t.strip() for t in tail if t.strip() and not t.strip().startswith(("@", "***"))]
+        why = last[-1][:200] if last else ""
+        print("%-40s CRASH  the process died (exit %s): %s" % (left[0], proc.returncode, why))
+        for name in done + [left[0]]:
+            os.remove(os.path.join(folder, name + ".py"))
+        remaining = left[1:]
+    return passed, total, crashed
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--flavour", required=True, choices=FLAVOURS)
@@ -137,22 +175,20 @@ def main(argv=None) -> int:
         for name, reason in apart:
             print("%-40s APART  %s" % (name, reason))
         env = dict(os.environ, **ENV[a.flavour])
-        cmd = [sys.executable, RUNNER, out] + (["-v"] if a.v else [])
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        lines = []
-        for line in proc.stdout:  # streamed: one line per case as it finishes
-            lines.append(line)
-            sys.stdout.write(line)
-            sys.stdout.flush()
-        proc.wait()
-        m = re.search(r"acceptance: (\d+)/(\d+) passed", "".join(lines))
-        ran = "%s/%s" % m.groups() if m else "?/? (the runner did not finish)"
+        passed, total, crashed = run_all(out, env, a.v)
         names = ", ".join(n for n, _ in apart)
         print(
-            "flavour %s: acceptance %s passed (%d counted apart%s)"
-            % (a.flavour, ran, len(apart), ": " + names if names else "")
+            "flavour %s: acceptance %d/%d passed (%d counted apart%s%s)"
+            % (
+                a.flavour,
+                passed,
+                total,
+                len(apart),
+                ": " + names if names else "",
+                "; the framework aborted the process in: " + ", ".join(crashed) if crashed else "",
+            )
         )
-        return proc.returncode
+        return 0 if passed == total else 1
     finally:
         if a.keep:
             print("rewritten cases kept in", out)
