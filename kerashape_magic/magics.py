@@ -156,7 +156,11 @@ class KerashapeMagics(Magics):
                     % "; ".join("fix %d (%r): %s" % (e.number, e.title, e.why) for e in kept)
                 )
                 return
-            number = next((e.number for e in reversed(kept) if e.undoable), None)
+            latest = next((e.number for e in reversed(kept) if e.undoable), None)
+            if latest is None:
+                print("kerashape: nothing to undo: no kerashape fix has been applied")
+                return
+            number = latest
         title = next((e.title for e in actions.history(ns) if e.number == number), "")
         try:
             line = actions.undo(ns, number=number)
