@@ -149,7 +149,8 @@ class KerashapeMagics(Magics):
         ns = self.shell.user_ns
         number = int(rest[0]) if rest else None
         if number is None:
-            kept = [e for e in actions.history(ns) if e.kept]
+            entries = actions.history(ns)
+            kept = [e for e in entries if e.kept]
             if kept and not any(e.undoable for e in kept):
                 print(
                     "kerashape: nothing to undo (undo never overwrites newer work): %s"
@@ -158,7 +159,14 @@ class KerashapeMagics(Magics):
                 return
             latest = next((e.number for e in reversed(kept) if e.undoable), None)
             if latest is None:
-                print("kerashape: nothing to undo: no kerashape fix has been applied")
+                print(
+                    "kerashape: nothing to undo: %s"
+                    % (
+                        "every fix applied was undone or forgotten (%kerashape history)"
+                        if entries
+                        else "no kerashape fix has been applied"
+                    )
+                )
                 return
             number = latest
         title = next((e.title for e in actions.history(ns) if e.number == number), "")

@@ -211,6 +211,8 @@ def test_undo_takes_the_latest_undoable_fix_and_history_says_undone(shell, tf):
     )
     _, cap = run(shell, "%%kerashape undo %d" % first)
     assert "fix %d is not in the undo history (undone" % first in texts(cap)
+    _, cap = run(shell, "%kerashape undo")
+    assert "nothing to undo (undo never overwrites newer work)" in texts(cap)  # Y's fix is left
     result, cap = run(shell, "%kerashape undo two")
     assert not result.success and "N is a number from %kerashape history" in texts(cap)
 
@@ -284,3 +286,12 @@ def test_warnings_is_routed_to_the_silent_warnings_switch(shell):
         assert not result.success and "UsageError" in texts(cap)
     finally:
         silent.enabled = before
+
+
+def test_undo_when_every_fix_was_undone(shell):
+    run(shell, "import numpy as np\nX = np.zeros((4, 6))")
+    actions.apply(Fix("reshape", "Reshape X to (4, 2, 3)", "X = X.reshape(4, 2, 3)", "r"))
+    _, cap = run(shell, "%kerashape undo")
+    assert "undid fix" in texts(cap) and shell.user_ns["X"].shape == (4, 6)
+    _, cap = run(shell, "%kerashape undo")
+    assert "nothing to undo: every fix applied was undone or forgotten (%kerashape history)" in texts(cap)
