@@ -698,8 +698,13 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
     """
     cls = type(model).__name__
     built = bool(getattr(model, "built", False))
-    raw_layers = list(getattr(model, "_layers", None) or [])
+    # Keras 3 keeps a Sequential's layers, InputLayer first, in ``_layers``; Keras 2 (tf_keras/src/engine/
+    # sequential.py) in ``_self_tracked_trackables``, with ``_has_explicit_input_shape`` telling a declared
+    # input from one a first call inferred
+    raw_layers = list(getattr(model, "_layers", None) or getattr(model, "_self_tracked_trackables", ()) or [])
     has_input_layer = bool(raw_layers) and type(raw_layers[0]).__name__ == "InputLayer"
+    if getattr(model, "_has_explicit_input_shape", None) is False:
+        has_input_layer = False
     lazy_configured = cls == "Sequential" and has_input_layer and not built
     input_shapes: Tuple[Shape, ...] = ()
     input_names: Tuple[str, ...] = ()
