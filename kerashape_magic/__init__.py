@@ -104,8 +104,11 @@ def apply(fix: Fix) -> str:
     return actions.apply(fix)
 
 
-def undo() -> str:
-    """Restore what the last :func:`apply` changed: the identical objects, never newer work.
+def undo(number: Optional[int] = None) -> str:
+    """Restore what an :func:`apply` changed: the identical objects, never newer work.
+
+    Without ``number``, the newest apply that can still be undone; with it, apply ``number``
+    as ``%kerashape history`` lists it (``%kerashape undo N`` does the same).
 
     What it keeps: the history holds the last 3 applies
     (``kerashape_magic.actions.HISTORY_SIZE``), each with the objects it replaced, names and
@@ -120,11 +123,11 @@ def undo() -> str:
         One line, e.g. ``"X_train is (100, 24) float64 again"``.
 
     Raises:
-        KerashapeError: nothing to undo.
+        KerashapeError: nothing to undo, or apply ``number`` is not in the history.
     """
     from . import actions
 
-    return actions.undo()
+    return actions.undo(number=number)
 
 
 def rebuild(model: Any, input_shape: Any = None, **kwargs: Any) -> Any:

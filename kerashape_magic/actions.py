@@ -603,6 +603,11 @@ def _current(slot: _Slot, ns: Dict[str, Any]) -> Any:
     return value if ok else _MISSING
 
 
+def latest_number() -> int:
+    """The number of this session's latest :func:`apply` (0 before the first one)."""
+    return _applies[0]
+
+
 def undo(namespace: Optional[Dict[str, Any]] = None, number: Optional[int] = None) -> str:
     """Put back what an :func:`apply` changed: the identical objects, nothing newer lost.
 
@@ -864,7 +869,10 @@ def reset(model: Any) -> Any:
     Returns:
         The same model object.
     """
-    for attr in ("train_function", "test_function", "predict_function"):
+    # Keras 2 also keeps the validation data's handler when a fit fails (tf_keras/src/engine/training.py:
+    # ``fit`` caches ``_eval_data_handler`` and deletes it only when it completes): the next fit would
+    # validate on the old data
+    for attr in ("train_function", "test_function", "predict_function", "_eval_data_handler"):
         if getattr(model, attr, None) is not None:
             setattr(model, attr, None)
     optimizer = getattr(model, "optimizer", None)

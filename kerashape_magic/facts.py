@@ -744,8 +744,9 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
         output_shape = output_shapes[0]
     except Exception:
         pass
-    stale = failed_call and any(
-        getattr(model, a, None) is not None for a in ("train_function", "test_function", "predict_function")
+    stale = failed_call and any(  # _eval_data_handler: Keras 2's cached validation data (actions.reset)
+        getattr(model, a, None) is not None
+        for a in ("train_function", "test_function", "predict_function", "_eval_data_handler")
     )
     loss = None
     if getattr(model, "compiled", False) or getattr(model, "loss", None) is not None:

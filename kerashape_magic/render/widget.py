@@ -39,6 +39,7 @@ class _Controller:
         self.output = output
         self.applies: List[Any] = []
         self.undo_button: Any = None
+        self.applied: Optional[int] = None  # the number of this panel's apply (actions.history)
 
     def say(self, text: str, error: bool = False) -> None:
         try:
@@ -70,6 +71,7 @@ class _Controller:
             self.say("\u2717 %s" % exc, error=True)
             return
         except Exception as exc:  # the code ran and was recorded, but reporting failed
+            self.applied = actions.latest_number()
             self._applied(index)
             self.say(
                 "\u2713 %s ran, but its result could not be described (%s: %s); Undo puts the "
@@ -77,6 +79,7 @@ class _Controller:
                 error=True,
             )
             return
+        self.applied = actions.latest_number()
         self._applied(index)
         self.say("\u2713 " + line)
 
@@ -84,7 +87,8 @@ class _Controller:
         from .. import actions
 
         try:
-            line = actions.undo(self.namespace)
+            # this panel's own apply, not whatever was applied last (another panel, a note)
+            line = actions.undo(self.namespace, number=self.applied)
         except KerashapeError as exc:  # nothing left to undo (undone elsewhere)
             self._reset()
             self.say("\u2717 %s" % exc, error=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape as html_escape
 
 import ipywidgets as widgets
@@ -83,6 +84,33 @@ def test_apply_then_undo_in_the_user_namespace(user_shell):
     assert undo.disabled
     assert not good.disabled and not bad.disabled and good.description == "Apply"
     assert "X is (10, 4) float64 again" in _text(output)
+
+
+def test_each_panel_undoes_its_own_apply(user_shell):
+    """Two panels, two applies: the first panel's Undo takes back its own fix, not the newest."""
+    user_shell.user_ns["X"] = original_x = np.random.rand(10, 4)
+    user_shell.user_ns["Y"] = original_y = np.random.rand(10, 4)
+    first = build_controls(_diagnosis())
+    fix_y = Fix(
+        "reshape",
+        "Reshape Y",
+        "Y = Y.reshape(10, 2, 2)",
+        "r",
+        resulting_shape=(10, 2, 2),
+        verified=True,
+        target="Y",
+    )
+    second = build_controls(replace(_diagnosis(), fixes=(fix_y,)))
+    _find(first, widgets.Button, "Apply")[0].click()
+    _find(second, widgets.Button, "Apply")[0].click()
+    assert user_shell.user_ns["X"].shape == user_shell.user_ns["Y"].shape == (10, 2, 2)
+
+    _find(first, widgets.Button, "Undo")[0].click()
+    assert user_shell.user_ns["X"] is original_x
+    assert user_shell.user_ns["Y"].shape == (10, 2, 2)  # the second panel's fix stays
+    _find(second, widgets.Button, "Undo")[0].click()
+    assert user_shell.user_ns["Y"] is original_y
+    user_shell.user_ns.pop("Y", None)
 
 
 def test_a_failing_fix_reports_and_changes_nothing(user_shell):
