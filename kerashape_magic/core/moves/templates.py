@@ -405,8 +405,9 @@ def padded_batch(facts: Facts, target: str, source: str, batch_size: int, ration
 def _keras_resize(facts: Facts, expr: str, type_name: str, h: int, w: int) -> Optional[tuple]:
     """``(import lines, expression)`` resizing ``expr`` with ``keras.ops.image.resize`` (any Keras 3
     backend: keras/src/ops/image.py), or ``None`` where TensorFlow's ``tf.image.resize`` is the
-    user's (a TensorFlow tensor or dataset, or TensorFlow imported in the notebook)."""
-    if type_name in ("Tensor", "Dataset") or facts.alias("tensorflow"):
+    user's (a TensorFlow tensor or dataset, or TensorFlow imported in the notebook), or the Keras is
+    Keras 2 (``tf_keras`` has no ``keras.ops``: TensorFlow is its framework)."""
+    if type_name in ("Tensor", "Dataset") or facts.alias("tensorflow") or facts.alias("keras_import"):
         return None
     ks, imp = _module(facts, "keras", "keras")
     call = "%s.ops.image.resize(%s, (%d, %d))" % (ks, expr, h, w)
