@@ -637,9 +637,14 @@ def _infer(candidate: Any, xs: Any) -> Any:
         or not getattr(candidate, "built", False)
         or not _recurrent(candidate)
     ):
-        from .backend import on_slices
+        from .backend import jax_call, keras_backend, on_slices
 
-        with on_slices():  # JAX and PyTorch run eagerly; PyTorch records no autograd graph
+        if keras_backend() == "jax" and getattr(candidate, "built", False):
+            try:  # one compiled program instead of one XLA compilation per op (backend.jax_call)
+                return jax_call(candidate, xs, architecture_key(candidate))
+            except Exception:  # Keras's own eager call gives the verdict and its message
+                pass
+        with on_slices():  # PyTorch runs eagerly, without autograd
             return candidate(xs, training=False)
     import tensorflow as tf
 
