@@ -1045,9 +1045,17 @@ def _edited_config(layer: Any, changes: Dict[str, Any]) -> Dict[str, Any]:
 def _new_layer(spec: Any, taken: set, keras: Any) -> Any:
     """A layer to insert: a class name from ``keras.layers`` (``"Flatten"``), a class, or an instance.
 
-    ``keras``: the model's own Keras package (:func:`kerashape_magic.flavour.keras_of`).
+    ``keras``: the model's own Keras package (:func:`kerashape_magic.flavour.keras_of`). A layer or
+    class of another Keras package (Keras 3's ``RepeatVector(3)`` for a tf_keras model) is made again
+    in the model's package: the class of the same name, from the layer's config.
     """
-
+    own = package_of(keras.Model)
+    foreign = package_of(spec) if not isinstance(spec, str) else None
+    if foreign is not None and foreign != own:
+        cls = getattr(keras.layers, (spec if isinstance(spec, type) else type(spec)).__name__, None)
+        if not (isinstance(cls, type) and issubclass(cls, keras.layers.Layer)):
+            raise KerashapeError("insert_after: %r has no counterpart in the model's Keras %s" % (spec, own))
+        spec = cls if isinstance(spec, type) else cls.from_config(spec.get_config())
     if isinstance(spec, str):
         cls = getattr(keras.layers, spec, None)
         if not (isinstance(cls, type) and issubclass(cls, keras.layers.Layer)):
