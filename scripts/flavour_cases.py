@@ -62,7 +62,13 @@ _KERAS2_SQUEEZES = (
     "Keras 2 squeezes a trailing size-1 axis down to the model's input rank "
     "(tf_keras/src/engine/functional.py _conform_to_reference_input): the cell does not fail"
 )
+_KERAS2_ONE_TARGET = (
+    "Keras 2 hands one label array to every output (tf_keras/src/engine/compile_utils.py "
+    "map_to_output_names) and the loss broadcasts: the cell does not fail"
+)
 _KERAS2 = {
+    "multi_output_one_label_array": _KERAS2_ONE_TARGET,
+    "multi_output_three_params": _KERAS2_ONE_TARGET,
     "embedding_extra_axis_lstm": _KERAS2_SQUEEZES,
     "embedding_extra_axis_conv1d": _KERAS2_SQUEEZES,
     "images_flat_csv_dataframe": "tf_keras 2.21 aborts the Python process inside the user's own fit "
