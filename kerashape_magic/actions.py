@@ -1055,7 +1055,12 @@ def _new_layer(spec: Any, taken: set, keras: Any) -> Any:
         cls = getattr(keras.layers, (spec if isinstance(spec, type) else type(spec)).__name__, None)
         if not (isinstance(cls, type) and issubclass(cls, keras.layers.Layer)):
             raise KerashapeError("insert_after: %r has no counterpart in the model's Keras %s" % (spec, own))
-        spec = cls if isinstance(spec, type) else cls.from_config(spec.get_config())
+        if not isinstance(spec, type):
+            cfg = dict(spec.get_config())
+            if isinstance(cfg.get("dtype"), dict):  # Keras 3 serialises a DTypePolicy; Keras 2 takes its name
+                cfg["dtype"] = (cfg["dtype"].get("config") or {}).get("name")
+            spec = cls.from_config(cfg)
+        spec = cls if isinstance(spec, type) else spec
     if isinstance(spec, str):
         cls = getattr(keras.layers, spec, None)
         if not (isinstance(cls, type) and issubclass(cls, keras.layers.Layer)):
