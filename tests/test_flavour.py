@@ -209,6 +209,22 @@ def test_rebuild_inserts_and_removes_layers_in_a_tf_keras_functional_model(tf_ke
     assert tuple(wider.inputs[0].shape) == (None, 7)
 
 
+def test_a_layer_of_another_keras_is_inserted_as_the_models_own(tf_keras):
+    """verify_internal builds inserted layers with the Keras it has; rebuild makes them the model's."""
+    import kerashape
+
+    keras3 = pytest.importorskip("keras", minversion="3")
+    layers = tf_keras.layers
+    model = tf_keras.Sequential(
+        [tf_keras.Input((4,)), layers.Dense(5, name="code"), layers.Flatten(), layers.Dense(3)]
+    )
+    new = kerashape.rebuild(model, insert_after={"code": keras3.layers.RepeatVector(6)})
+    inserted = new.layers[1]
+    assert flavour.package_of(inserted) == "tf_keras" and type(inserted).__name__ == "RepeatVector"
+    assert inserted.n == 6
+    assert new.predict(np.zeros((2, 4)), verbose=0).shape == (2, 3)
+
+
 # --------------------------------------------------------------------------- in a Keras 2 session
 
 
