@@ -45,6 +45,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from .backend import keeping_tensorflow_out
 from .core.types import Fix, KerashapeError
 from .flavour import flavour_of, is_compiled, keras_of, package_of
 
@@ -432,6 +433,7 @@ def _still_as_left(state: _ModelState, model: Any) -> bool:
 # --------------------------------------------------------------------------- apply / undo
 
 
+@keeping_tensorflow_out  # get_config() must not import TensorFlow on JAX/PyTorch
 def apply(fix: Fix, namespace: Optional[Dict[str, Any]] = None) -> str:
     """Run ``fix.code`` in the user's namespace and remember what it changed, for undo.
 
@@ -608,6 +610,7 @@ def latest_number() -> int:
     return _applies[0]
 
 
+@keeping_tensorflow_out  # get_config() must not import TensorFlow on JAX/PyTorch
 def undo(namespace: Optional[Dict[str, Any]] = None, number: Optional[int] = None) -> str:
     """Put back what an :func:`apply` changed: the identical objects, nothing newer lost.
 

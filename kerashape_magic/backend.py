@@ -268,3 +268,16 @@ def jax_call(model: Any, xs: Any, architecture: Optional[str] = None) -> Any:
     elif key is not None:
         _jax_programs.move_to_end(key)
     return program(trainable, frozen, xs)
+
+
+def keeping_tensorflow_out(fn: Any) -> Any:
+    """Decorator: run ``fn`` inside :func:`tensorflow_kept_out` (apply, undo: they describe the
+    models they change through ``get_config()``)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with tensorflow_kept_out():
+            return fn(*args, **kwargs)
+
+    return wrapper

@@ -1015,7 +1015,9 @@ def gather(
         A :class:`Gathered`. Never raises: what cannot be read is listed in
         ``facts.uninspected``.
     """
-    with diagnosis_clock():
+    from .backend import tensorflow_kept_out  # a layer's get_config() imports TensorFlow otherwise
+
+    with diagnosis_clock(), tensorflow_kept_out():
         gathered = _gather(error, tb, user_ns, model, x, y)
         _clock.gathered = gathered
     return gathered

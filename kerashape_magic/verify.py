@@ -988,11 +988,12 @@ def verify(diagnosis: Diagnosis, gathered: Gathered) -> Diagnosis:
         return diagnosis
     from . import _state
     from . import facts as facts_mod
-    from .backend import on_slices
+    from .backend import on_slices, tensorflow_kept_out
 
     _read.clear()
     checked = []
-    with on_slices():  # nothing here takes a gradient (PyTorch: no autograd graph to keep or detach)
+    # nothing here takes a gradient (PyTorch: no autograd graph to keep) or needs TensorFlow imported
+    with on_slices(), tensorflow_kept_out():
         for f in diagnosis.fixes:
             if f.verification.startswith("ruled out:"):
                 checked.append(f)
