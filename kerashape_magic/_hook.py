@@ -34,9 +34,12 @@ From Python: ``kerashape.last()``, ``kerashape.check(model, x, y)``,
 How the hook behaves (checked against IPython's ``InteractiveShell.set_custom_exc`` and
 ``run_code``):
 
-* It uses IPython's one custom-exception slot, for ``ValueError``, ``TypeError`` and
-  TensorFlow's ``OpError`` (added as soon as TensorFlow is imported). Errors of other
-  types never reach it. Errors that reach it but are not shape errors go, untouched, to
+* It uses IPython's one custom-exception slot, for ``ValueError``, ``TypeError``,
+  ``RuntimeError`` (Keras 3 on JAX and PyTorch wraps a failing first call in
+  ``RuntimeError("Unable to automatically build the model ...")``, the backend's own error as its
+  cause: ``dot_general requires contracting dimensions ...``, ``mat1 and mat2 shapes cannot be
+  multiplied ...``), ``KeyError`` and TensorFlow's ``OpError`` (added as soon as TensorFlow is
+  imported). Errors of other types never reach it. Errors that reach it but are not shape errors go, untouched, to
   the handler that held the slot before (Colab's kernel and other extensions use it) or
   to IPython's own traceback display.
 * The traceback comes first, the panel below it. The hook never raises: IPython would
