@@ -724,6 +724,10 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
             only = next(iter(recorded.values()))
             if isinstance(only, (tuple, list)) and all(d is None or isinstance(d, int) for d in only):
                 input_shapes = (tuple(only),)
+        # Keras 2 keeps it as a TensorShape (tf_keras/src/engine/training.py ``_build_input_shape``)
+        first = getattr(model, "_build_input_shape", None) if not input_shapes else None
+        if first is not None and type(first).__name__ in ("TensorShape", "tuple") and len(first):
+            input_shapes = (tuple(_dim(d) for d in first),)
     layers = []
     try:
         for layer in model.layers:
