@@ -66,7 +66,13 @@ _KERAS2_ONE_TARGET = (
     "Keras 2 hands one label array to every output (tf_keras/src/engine/compile_utils.py "
     "map_to_output_names) and the loss broadcasts: the cell does not fail"
 )
+_KERAS2_STATEFUL = (
+    "tf_keras 2.21 predicts one sample with a stateful RNN declared for batch 4 without an error (measured): "
+    "the cell does not fail"
+)
 _KERAS2 = {
+    "stateful_predict_one_sample": _KERAS2_STATEFUL,
+    "stateful_gru_predict_one_sample": _KERAS2_STATEFUL,
     "multi_output_one_label_array": _KERAS2_ONE_TARGET,
     "multi_output_three_params": _KERAS2_ONE_TARGET,
     "embedding_extra_axis_lstm": _KERAS2_SQUEEZES,
