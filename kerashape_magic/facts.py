@@ -705,6 +705,8 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
     has_input_layer = bool(raw_layers) and type(raw_layers[0]).__name__ == "InputLayer"
     if getattr(model, "_has_explicit_input_shape", None) is False:
         has_input_layer = False
+    elif getattr(model, "_has_explicit_input_shape", None) and not built:
+        built = True  # Keras 2: a failed ``add`` sets ``built`` False but keeps the declared input and layers
     lazy_configured = cls == "Sequential" and has_input_layer and not built
     input_shapes: Tuple[Shape, ...] = ()
     input_names: Tuple[str, ...] = ()
