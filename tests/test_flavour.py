@@ -317,3 +317,21 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
     fix = next(f for f in d.fixes if f.kind == "to_categorical")
     assert fix.code.startswith("import kerashape\nlabels = tk.utils.to_categorical(labels, num_classes=4)")
     assert fix.verified, fix.verification
+
+
+@pytest.mark.xfail(
+    reason="core/rules/shape.py (not this change's file) knows Keras 3's loss nodes only "
+    "(compile_loss/...): Keras 2 names them after the loss function",
+)
+def test_keras2s_loss_node_is_the_loss():
+    from kerashape_magic.core.messages import parse
+    from kerashape_magic.core.rules.shape import in_the_loss
+
+    text = (
+        "Dimensions must be equal, but are 4 and 8 for '{{node mean_squared_error/SquaredDifference}} = "
+        "SquaredDifference[T=DT_FLOAT](sequential/dense_1/BiasAdd, IteratorGetNext:1)' with input shapes: "
+        "[?,4], [?,8]."
+    )
+    parsed = parse(text)
+    assert parsed is not None and parsed.family == "dims_must_be_equal"
+    assert in_the_loss(parsed)  # tf_keras 2.21's wording, measured
