@@ -7,6 +7,8 @@ pre-flight (CHECK) scenario, the call made after the fix is ``model.evaluate(x, 
 ``model.predict(x)`` without labels), built from the CHECK names: a successful call on data that
 now fits. A scenario whose call still fails after the fix (its data does not fit the model then)
 is not one this test is about; the test says how many it checked and requires most of them.
+Before the fix, the same call of a pre-flight scenario, when Keras accepts it, must warn: the test
+sees warnings where there are some.
 """
 
 import ast
@@ -43,7 +45,7 @@ def test_no_warning_once_the_fix_is_applied(tf, shell):
 
     import kerashape
 
-    checked, failing_after, false, setup_warned = [], [], [], []
+    checked, failing_after, false, setup_warned, warned_before, silent_before = [], [], [], [], [], []
     for path in CASES:
         case = load_case(path)
         name = os.path.basename(path)[:-3]
@@ -60,6 +62,11 @@ def test_no_warning_once_the_fix_is_applied(tf, shell):
                     shell.run_cell(case["CELL"], store_history=True)
                 d = kerashape.check(*shell.ev(case["CHECK"]))
                 call = _check_call(case["CHECK"])
+                # before the fix, the same call is one Keras accepts silently: the warning shows
+                with capture_output() as captured:
+                    before = shell.run_cell(call, store_history=True)
+                if before.success:
+                    (warned_before if _warnings(captured.outputs) else silent_before).append(name)
             else:
                 shell.run_cell(case["CELL"], store_history=True)
                 d = kerashape.last()
@@ -85,5 +92,6 @@ def test_no_warning_once_the_fix_is_applied(tf, shell):
     assert not false, "warnings on code whose data fits the model:\n%s" % "\n\n".join(
         "%s: %s" % f for f in false
     )
+    assert warned_before and not silent_before, (warned_before, silent_before)
     assert not setup_warned, "warnings on setup cells:\n%s" % "\n\n".join("%s: %s" % f for f in setup_warned)
     assert len(checked) >= 0.8 * len(CASES), (len(checked), len(CASES), failing_after)
