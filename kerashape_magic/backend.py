@@ -53,32 +53,44 @@ def _is_torch(value: Any) -> bool:
 
 @contextlib.contextmanager
 def on_slices() -> Iterator[None]:
-    """A block that runs models on a few samples: on PyTorch without autograd (``torch.no_grad()``,
-    thread-local) and on one intra-op thread (``torch.set_num_threads(1)``, put back after);
-    elsewhere nothing changes.
+    """A block that runs models on a few samples, put back as it was after:
 
-    One thread: PyTorch's CPU ops on a 2-sample slice are microseconds of work, and its thread
-    pool waits for every worker at each op. Measured here (2 cores shared with other processes,
-    torch 2.13, Keras 3.15 ``_fallback_lstm`` over 1440 timesteps, 2 samples): 2.5-10 s with the
-    default 2 threads, 0.12-0.15 s with 1.
+    * PyTorch: no autograd (``torch.no_grad()``, thread-local) and one intra-op thread
+      (``torch.set_num_threads(1)``). Its CPU ops on a 2-sample slice are microseconds of work and
+      its thread pool waits for every worker at each op. Measured here (2 cores shared with other
+      processes, torch 2.13, Keras 3.15 ``_fallback_lstm`` over 1440 timesteps, 2 samples):
+      2.5-10 s with the default 2 threads, 0.12-0.15 s with 1.
+    * JAX: XLA compiles without most optimisations (``jax_disable_most_optimizations``,
+      jax/_src/compiler.py: ``xla_backend_optimization_level = 0``). Eager JAX compiles one program
+      per op and shape (a rebuilt model's initializers, the slice's ops), each run once here.
+      Measured here: building a 6-Conv2D model, 13-16 s with the default options, 1.2-1.3 s
+      without. (The flag is process-wide and not part of JAX's cache key: a program compiled in
+      this block and reused later by the same op on the same shapes runs unoptimised; the slices'
+      shapes are verification's own.)
+
+    Elsewhere nothing changes.
 
     Example:
         >>> with on_slices():
         ...     pass
     """
-    torch = sys.modules.get("torch")
-    if torch is None or not hasattr(torch, "no_grad"):
-        yield
-        return
-    threads = torch.get_num_threads()
-    with torch.no_grad():
-        if threads > 1:
-            torch.set_num_threads(1)
-        try:
-            yield
-        finally:
+    with contextlib.ExitStack() as stack:
+        torch = sys.modules.get("torch")
+        if torch is not None and hasattr(torch, "no_grad"):
+            threads = torch.get_num_threads()
+            stack.enter_context(torch.no_grad())
             if threads > 1:
-                torch.set_num_threads(threads)
+                torch.set_num_threads(1)
+                stack.callback(torch.set_num_threads, threads)
+        jax = sys.modules.get("jax")
+        if jax is not None and keras_backend() == "jax":
+            try:
+                before = jax.config._read("jax_disable_most_optimizations")
+                jax.config.update("jax_disable_most_optimizations", True)
+                stack.callback(jax.config.update, "jax_disable_most_optimizations", before)
+            except Exception:  # another JAX: compile as usual
+                pass
+        yield
 
 
 def to_numpy(value: Any) -> Any:
