@@ -80,11 +80,18 @@ _KERAS2 = {
     "images_flat_csv_dataframe": "tf_keras 2.21 aborts the Python process inside the user's own fit "
     "(TensorFlow tensor_format.h 'Check failed': (N, 144) rows into a trained Conv2D): no exception exists",
 }
+#: Keras 3 utilities that build a tf.data.Dataset: cases using them need TensorFlow, which the JAX and
+#: PyTorch legs do not install (the generic ``tf.`` check below does not see them).
+_NEEDS_TF_DATA = {
+    "dataset_batched_twice_timeseries": "keras.utils.timeseries_dataset_from_array returns a "
+    "tf.data.Dataset (keras/src/utils/timeseries_dataset_utils.py): needs TensorFlow, not installed here",
+}
+
 SKIP: dict = {
     "tf-keras": _KERAS2,
     "tf_keras": _KERAS2,
-    "jax": {},
-    "torch": {},
+    "jax": _NEEDS_TF_DATA,
+    "torch": _NEEDS_TF_DATA,
     "tf": {},
 }
 
