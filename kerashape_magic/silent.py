@@ -349,8 +349,23 @@ def compare(call: Call, user_ns: Dict[str, Any], trained: bool = False) -> Tuple
     facts = replace(gathered.facts, call=CallFact(call.method, call.source, call.line))
     if trained and facts.model is not None:
         facts = replace(facts, model=replace(facts.model, trained=True))
+    if facts.model is not None and _traced(call.model):
+        # the call just ran on the mismatching data: Keras 3.15 keeps the tf.function it traced,
+        # and after (N, 24) the same call on (N, 24, 1) fails ("Cannot take the length of shape
+        # with unknown rank", measured: the retrace generalises to an unknown rank). A data fix
+        # clears them, as after a failed call (kerashape.reset, core/moves/templates.model_repair).
+        facts = replace(facts, model=replace(facts.model, stale=True))
     gathered.facts = facts
     return gathered, run(None, facts, mode="check")
+
+
+def _traced(model: Any) -> bool:
+    """True when ``model`` holds a cached train / test / predict function (read as stored)."""
+    from .facts import static_attr
+
+    return any(
+        static_attr(model, a)[1] is not None for a in ("train_function", "test_function", "predict_function")
+    )
 
 
 def definite(d: Any) -> bool:

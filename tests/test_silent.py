@@ -304,3 +304,26 @@ def test_the_warning_renders_with_controls_in_a_kernel(ks):
     assert len(out) == 2 and "application/vnd.jupyter.widget-view+json" in out[1]
     static = warning_bundles(d, widget=False)
     assert len(static) == 1 and "kerashape-warning" in static[0]["text/html"]
+
+
+@pytest.mark.parametrize("call", ["model.evaluate(X, y, verbose=0)", "model.fit(X, y, epochs=1, verbose=0)"])
+def test_the_warnings_fix_applied_then_the_cell_again_runs_without_one(ks, call):
+    """Keras 3.15 keeps the function it traced for (N, 24): the same call on (N, 24, 1) would then
+    fail (an unknown rank). The data fix clears it (kerashape.reset), as after a failed call."""
+    import kerashape
+
+    shown, d = warned(
+        ks,
+        "X = np.random.rand(40, 24)\ny = np.random.rand(40, 1)\n"
+        "model = keras.Sequential([keras.Input((24, 1)), layers.LSTM(4), layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')\n",
+        call,
+    )
+    assert len(shown) == 1 and d.kind == "missing_axis"
+    fix = d.fixes[0]
+    assert fix.verified and fix.source_edits and "reset(model)" in fix.code
+    kerashape.apply(fix)
+    result, shown = run(ks, call)
+    assert result.success, result.error_in_exec
+    assert not shown
+    assert ks.user_ns["X"].shape == (40, 24, 1)
