@@ -39,9 +39,9 @@ How the hook behaves (checked against IPython's ``InteractiveShell.set_custom_ex
   ``RuntimeError("Unable to automatically build the model ...")``, the backend's own error as its
   cause: ``dot_general requires contracting dimensions ...``, ``mat1 and mat2 shapes cannot be
   multiplied ...``), ``KeyError`` and TensorFlow's ``OpError`` (added as soon as TensorFlow is
-  imported). Errors of other types never reach it. Errors that reach it but are not shape errors go, untouched, to
-  the handler that held the slot before (Colab's kernel and other extensions use it) or
-  to IPython's own traceback display.
+  imported). Errors of other types never reach it. Errors that reach it but are not shape
+  errors go, untouched, to the handler that held the slot before (Colab's kernel and other
+  extensions use it) or to IPython's own traceback display.
 * The traceback comes first, the panel below it. The hook never raises: IPython would
   unregister it for good. If kerashape fails internally, the traceback is still shown,
   followed by one quiet line.
