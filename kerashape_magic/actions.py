@@ -923,8 +923,21 @@ def _declared_input_shapes(model: Any) -> Optional[List[tuple]]:
 
 def _configured_shape(model: Any) -> Optional[tuple]:
     """For an unbuilt Sequential whose layers hold weights (a failed first call built the
-    layers before the failing one, Keras 3.15): the input shape that call configured."""
+    layers before the failing one, Keras 3.15): the input shape that call configured.
+
+    Keras 2 leaves no InputLayer: the first layer keeps the shape it was built for
+    (``_build_input_shape``, tf_keras/src/engine/base_layer.py).
+    """
     raw = getattr(model, "_layers", None) or []
+    if not getattr(model, "built", False) and not _keras3(model):
+        layers = list(getattr(model, "layers", None) or [])
+        first = getattr(layers[0], "_build_input_shape", None) if layers else None
+        if first is None or not any(lay.weights for lay in layers):
+            return None
+        try:
+            return tuple(first)[1:]
+        except TypeError:  # several inputs
+            return None
     if getattr(model, "built", False) or not raw or raw[0].__class__.__name__ != "InputLayer":
         return None
     if not any(lay.weights for lay in raw[1:]):
