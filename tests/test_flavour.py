@@ -209,6 +209,23 @@ def test_rebuild_inserts_and_removes_layers_in_a_tf_keras_functional_model(tf_ke
     assert tuple(wider.inputs[0].shape) == (None, 7)
 
 
+def test_an_edit_keeps_the_weights_of_reused_trained_layers_in_an_unbuilt_tf_keras_model(tf_keras):
+    """Keras 2 leaves no InputLayer in an unbuilt Sequential: the first layer's build shape is used."""
+    import kerashape
+
+    layers = tf_keras.layers
+    base = tf_keras.Sequential([layers.GRU(8), layers.Dense(1)])
+    base.compile(optimizer="adam", loss="mse")
+    with _quiet():
+        base.fit(np.random.rand(8, 10, 4), np.random.rand(8, 1), epochs=1, verbose=0)
+    trained = base.layers[0].get_weights()
+    model = tf_keras.Sequential([base.layers[0], layers.GRU(4), layers.Dense(1)])
+    new = kerashape.rebuild(model, edit={base.layers[0].name: {"return_sequences": True}})
+    assert new.layers[0].return_sequences and tuple(new.inputs[0].shape) == (None, 10, 4)
+    for a, b in zip(trained, new.layers[0].get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_a_layer_of_another_keras_is_inserted_as_the_models_own(tf_keras):
     """verify_internal builds inserted layers with the Keras it has; rebuild makes them the model's."""
     import kerashape
@@ -319,11 +336,9 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
     assert fix.verified, fix.verification
 
 
-@pytest.mark.xfail(
-    reason="core/rules/shape.py (not this change's file) knows Keras 3's loss nodes only "
-    "(compile_loss/...): Keras 2 names them after the loss function",
-)
-def test_keras2s_loss_node_is_the_loss():
+def test_keras2s_loss_node_is_the_loss(shell, tf_keras):
+    """tf_keras names its loss's ops after the loss (tf_keras/src/losses.py ``Loss.__call__``):
+    labels of the wrong width get the diagnosis and the fixes Keras 3's ``compile_loss/`` gets."""
     from kerashape_magic.core.messages import parse
     from kerashape_magic.core.rules.shape import in_the_loss
 
@@ -335,3 +350,29 @@ def test_keras2s_loss_node_is_the_loss():
     parsed = parse(text)
     assert parsed is not None and parsed.family == "dims_must_be_equal"
     assert in_the_loss(parsed)  # tf_keras 2.21's wording, measured
+
+    # the real pipeline: a Keras 2 model, labels 8 wide against 4 outputs, its own loss object
+    shell.user_ns["tk"] = tf_keras
+    cell = """
+import numpy as np
+X = np.random.rand(16, 5)
+Y = np.random.rand(16, 8)
+model = tk.Sequential([tk.Input((5,)), tk.layers.Dense(4)])
+model.compile(optimizer="adam", loss=tk.losses.MeanAbsoluteError())
+"""
+    import kerashape
+    import kerashape_magic.facts
+
+    with _quiet():
+        assert shell.run_cell(cell).success
+        deadline, kerashape_magic.facts.DEADLINE_S = kerashape_magic.facts.DEADLINE_S, 120.0
+        try:
+            assert not shell.run_cell("model.fit(X, Y, epochs=1, verbose=0)").success
+        finally:
+            kerashape_magic.facts.DEADLINE_S = deadline
+    d = kerashape.last()
+    assert d is not None and d.kind == "label_mismatch", d and (d.kind, d.summary)
+    assert d.received_shape == (16, 8) and d.expected_shape == (None, 4)
+    assert "mean_absolute_error" in d.summary
+    # Keras 3 offers the output layer with 8 units (verified there): the same move here
+    assert any(f.kind == "edit_layer" and '"units": 8' in f.code for f in d.fixes), [f.code for f in d.fixes]
