@@ -92,6 +92,81 @@ def loss_family(name: Optional[str]) -> Optional[str]:
     return "other"
 
 
+# --------------------------------------------------------------------------- the loss's ops
+
+#: Keras 3 names the ops of its compiled loss under ``compile_loss/`` (keras/src/trainers/
+#: compile_utils.py, ``CompileLoss``): ``{{node compile_loss/mean_squared_error/sub}}``.
+_KERAS3_LOSS_NODES = ("compile_loss/", "/loss/", "loss/")
+#: Keras 2 names them after the loss itself: ``Loss.__call__`` opens
+#: ``backend.name_scope(self._name_scope)``, the loss's ``name`` (tf_keras 2.21,
+#: tf_keras/src/losses.py; ``compile("mse")`` wraps the function ``mean_squared_error`` under
+#: its own name, tf_keras/src/engine/compile_utils.py ``LossesContainer._get_loss_object``):
+#: ``{{node mean_squared_error/SquaredDifference}}``. These are the names of its built-in losses
+#: (the functions and the classes' default names of tf_keras/src/losses.py).
+KERAS2_LOSS_SCOPES = frozenset(
+    (
+        "mean_squared_error",
+        "mean_absolute_error",
+        "mean_absolute_percentage_error",
+        "mean_squared_logarithmic_error",
+        "squared_hinge",
+        "hinge",
+        "categorical_hinge",
+        "huber",
+        "huber_loss",
+        "log_cosh",
+        "logcosh",
+        "categorical_crossentropy",
+        "categorical_focal_crossentropy",
+        "sparse_categorical_crossentropy",
+        "binary_crossentropy",
+        "binary_focal_crossentropy",
+        "kl_divergence",
+        "kullback_leibler_divergence",
+        "poisson",
+        "cosine_similarity",
+    )
+)
+# the first name scope of a TF node: TF 2.x ``{{node a/b}}`` and TF 1.x ``'a/b' (op: 'Op')``; TF makes
+# a scope opened twice unique with ``_1``, ``_2`` (one loss per output of a multi-output model)
+_NODE_SCOPE_RX = re.compile(r"\{\{node ([\w.\-]+?)(?:_\d+)?/|'([\w.\-]+?)(?:_\d+)?/[^'\n]*' \(op: ")
+# Keras 2's "in user code:" frame listing passing through its compiled loss:
+# tf_keras/src/engine/compile_utils.py ``LossesContainer.__call__`` and tf_keras/src/losses.py
+_LOSS_FRAME_RX = re.compile(r"(?:engine[/\\]compile_utils|[/\\]losses)\.py\", line \d+, in ")
+
+
+def in_the_loss(parsed, loss: Optional[str] = None) -> bool:
+    """Whether the failing op belongs to the compiled loss (labels against output, not input).
+
+    Keras 3's node names (``compile_loss/...``), Keras 2's (the loss's own name as the node's
+    first scope: a built-in loss, or ``loss``, the compiled loss's name, for a custom one) and
+    Keras 2's frame listing (``compile_utils.py`` / ``losses.py``) say so.
+
+    Args:
+        parsed: the parsed message (``text`` is read).
+        loss: the compiled loss's name, if known (``ModelFact.loss``), e.g. ``"my_loss"``.
+
+    Example:
+        >>> from kerashape_magic.core.messages import parse
+        >>> in_the_loss(parse("Dimensions must be equal, but are 4 and 8 for '{{node "
+        ...     "mean_squared_error/SquaredDifference}} = SquaredDifference[T=DT_FLOAT](a, b)' "
+        ...     "with input shapes: [?,4], [?,8]."))
+        True
+        >>> in_the_loss(parse("Dimensions must be equal, but are 4 and 8 for '{{node "
+        ...     "sequential/dense_1/MatMul}} = MatMul[T=DT_FLOAT](a, b)' with input shapes: [?,4], [8,2]."))
+        False
+    """
+    text = parsed.text
+    if any(n in text for n in _KERAS3_LOSS_NODES) or _LOSS_FRAME_RX.search(text):
+        return True
+    own = loss_name(loss)
+    for m in _NODE_SCOPE_RX.finditer(text):
+        scope = (m.group(1) or m.group(2)).lower()
+        if scope in KERAS2_LOSS_SCOPES or (own is not None and scope == own):
+            return True
+    return False
+
+
 # --------------------------------------------------------------------------- what is known
 
 
@@ -935,7 +1010,9 @@ def label_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
         model = kerashape.rebuild(model, loss="sparse_categorical_crossentropy")
     """
     family = parsed.family
-    if family == "incompatible_shapes" and not _about_loss(parsed):
+    if family == "incompatible_shapes" and not _about_loss(
+        parsed, facts.model.loss if facts.model is not None else None
+    ):
         return None
     s = _known(parsed, facts)
     if s is None:
@@ -946,11 +1023,14 @@ def label_rule(parsed, facts: Facts, mode: str) -> Optional[Diagnosis]:
     return _diagnosis(parsed, facts, s, finding)
 
 
-def _about_loss(parsed) -> bool:
-    """An ``Incompatible shapes`` error raised while computing the loss (node names say so)."""
+def _about_loss(parsed, loss: Optional[str] = None) -> bool:
+    """An ``Incompatible shapes`` error raised while computing the loss or a metric (node names,
+    Keras 2's frames: :func:`in_the_loss`, or words of the loss and metric names)."""
+    if parsed.wrapper is not None:
+        return False
     text = parsed.text.lower()
     words = ("loss", "metric", "crossentropy", "squared_error", "absolute_error", "hinge", "accuracy")
-    return parsed.wrapper is None and any(w in text for w in words)
+    return any(w in text for w in words) or in_the_loss(parsed, loss)
 
 
 def _diagnosis(parsed, facts: Facts, s: _Labels, finding: _Finding) -> Diagnosis:

@@ -39,6 +39,7 @@ from ..types import DataFact, Diagnosis, Facts, Shape
 from ..vocab import LABEL_FAMILIES
 from .build import diagnosis, message_only
 from .context import Context, data_for_message, expected_input, pick_input
+from .labels import in_the_loss
 
 
 def feature_notes(facts: Facts, x: Optional[DataFact], R: Shape, E: Shape) -> List[str]:
@@ -67,16 +68,6 @@ def feature_notes(facts: Facts, x: Optional[DataFact], R: Shape, E: Shape) -> Li
             )
         )
     return notes
-
-
-#: Where TensorFlow names the ops of Keras's compiled loss (keras/src/trainers/compile_utils.py,
-#: ``CompileLoss``): ``{{node compile_loss/mean_squared_error/sub}}``.
-_LOSS_NODES = ("compile_loss/", "/loss/", "loss/")
-
-
-def in_the_loss(parsed: ParsedMessage) -> bool:
-    """Whether the failing op belongs to the compiled loss (labels against output, not input)."""
-    return any(n in parsed.text for n in _LOSS_NODES)
 
 
 def compare(
@@ -139,7 +130,7 @@ def compare(
                 from .labels import label_rule
 
                 return label_rule(parsed, facts, mode)
-            if in_the_loss(parsed):
+            if in_the_loss(parsed, facts.model.loss if facts.model is not None else None):
                 from .labels import label_rule
 
                 # an op of the compiled loss failed: the labels against the output, from the objects

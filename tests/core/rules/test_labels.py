@@ -265,6 +265,53 @@ def test_keras2_shapes_incompatible_with_facts():
     assert [x.kind for x in d.fixes] == ["sparse_loss", "to_categorical"]
 
 
+# tf_keras 2.21's own words for labels (None, 8) against an output (None, 4), measured: the loss's
+# node is named after the loss (tf_keras/src/losses.py Loss.__call__ name_scope), and its "in user
+# code:" listing passes through tf_keras/src/engine/compile_utils.py and tf_keras/src/losses.py.
+K2_MSE = (
+    "Dimensions must be equal, but are 4 and 8 for '{{node mean_squared_error/SquaredDifference}} = "
+    "SquaredDifference[T=DT_FLOAT](sequential/dense_1/BiasAdd, IteratorGetNext:1)' with input shapes: "
+    "[?,4], [?,8]."
+)
+K2_FRAMES = (
+    "in user code:\n\n"
+    '    File "/venv/site-packages/tf_keras/src/engine/compile_utils.py", line 277, in __call__\n'
+    "        loss_value = loss_obj(y_t, y_p, sample_weight=sw)\n"
+    '    File "/venv/site-packages/tf_keras/src/losses.py", line 143, in __call__\n'
+    "        losses = call_fn(y_true, y_pred)\n\n"
+    "    ValueError: Dimensions must be equal, but are 4 and 8 for '{{node some_scope/sub}} = "
+    "Sub[T=DT_FLOAT](sequential/dense_1/BiasAdd, IteratorGetNext:1)' with input shapes: [?,4], [?,8]."
+)
+K3_MSE = (
+    "Dimensions must be equal, but are 4 and 8 for '{{node compile_loss/mean_squared_error/sub}} = "
+    "Sub[T=DT_FLOAT](sequential_1/dense_1/BiasAdd, data_1)' with input shapes: [?,4], [?,8]."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [K3_MSE, K2_MSE, K2_FRAMES, K2_MSE.replace("mean_squared_error/", "mean_squared_error_1/")],
+    ids=["keras3", "keras2_node", "keras2_frames", "keras2_second_output"],
+)
+def test_a_loss_op_of_keras_2_or_3_is_the_labels_against_the_output(text):
+    f = facts((100, 8), None, (None, 4), act=None, loss=MSE)
+    d = _diagnose(text, f)
+    assert d.kind == "label_mismatch", (d.kind, d.summary)
+    assert d.received_shape == (100, 8) and d.expected_shape == (None, 4)
+    assert [r.move for r in d.requests] == [
+        r.move for r in _diagnose(K3_MSE, f).requests
+    ]  # the same moves as Keras 3's wording
+
+
+def test_a_custom_losss_node_is_the_loss_only_when_it_is_the_compiled_losss_name():
+    text = K2_MSE.replace("mean_squared_error/SquaredDifference", "my_error/Sub")
+    assert not labels.in_the_loss(parse(text))
+    assert labels.in_the_loss(parse(text), "my_error")
+    # a layer's op is never the loss, whatever the loss
+    layer = K2_MSE.replace("mean_squared_error/SquaredDifference", "sequential/dense_1/MatMul")
+    assert not labels.in_the_loss(parse(layer), "mean_squared_error")
+
+
 def test_keras3_sparse_rank_message_only():
     d = _diagnose(
         "Argument `output` must have rank (ndim) `target.ndim - 1`. Received: target.shape=(None, 10), "
