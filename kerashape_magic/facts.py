@@ -619,6 +619,7 @@ _CONFIG_KEYS = (
     "output_dim",
     "target_shape",
     "activation",
+    "stateful",  # recurrent layers: the batch size is part of the model (core/rules/batch.py)
 )
 
 
