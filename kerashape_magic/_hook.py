@@ -38,8 +38,9 @@ How the hook behaves (checked against IPython's ``InteractiveShell.set_custom_ex
   ``RuntimeError`` (Keras 3 on JAX and PyTorch wraps a failing first call in
   ``RuntimeError("Unable to automatically build the model ...")``, the backend's own error as its
   cause: ``dot_general requires contracting dimensions ...``, ``mat1 and mat2 shapes cannot be
-  multiplied ...``), ``KeyError`` and TensorFlow's ``OpError`` (added as soon as TensorFlow is
-  imported). Errors of other types never reach it. Errors that reach it but are not shape
+  multiplied ...``), ``KeyError``, ``IndexError`` (PyTorch's ``Target 11 is out of bounds.`` from
+  the loss) and TensorFlow's ``OpError`` (added as soon as TensorFlow is imported). Errors of other
+  types never reach it. Errors that reach it but are not shape
   errors go, untouched, to the handler that held the slot before (Colab's kernel and other
   extensions use it) or to IPython's own traceback display.
 * The traceback comes first, the panel below it. The hook never raises: IPython would
@@ -72,7 +73,13 @@ from typing import Any, Dict, Iterator, Optional, Tuple
 
 from . import _state
 
-_BASE_TYPES: Tuple[type, ...] = (ValueError, TypeError, RuntimeError, KeyError)  # pipeline.CLAIMED
+_BASE_TYPES: Tuple[type, ...] = (  # pipeline.CLAIMED
+    ValueError,
+    TypeError,
+    RuntimeError,
+    KeyError,
+    IndexError,
+)
 #: What stops a diagnosis at once: the user pressed Ctrl-C, or code asked to exit.
 _STOPS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 #: The names this extension loads under (``kerashape.py`` is a shim over ``kerashape_magic``).

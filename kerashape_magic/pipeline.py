@@ -72,8 +72,9 @@ def raised_in_keras(tb: Optional[TracebackType]) -> bool:
 #: Exception types that Keras raises for a mismatch whose message no parser may read:
 #: ValueError / TypeError (input specs, ops), RuntimeError (Keras 3's "Unable to automatically
 #: build the model" on JAX and PyTorch), KeyError (keras/src/trainers/compile_utils.py: a loss
-#: path not found in the labels' structure).
-CLAIMED = (ValueError, TypeError, RuntimeError, KeyError)
+#: path not found in the labels' structure), IndexError (PyTorch's nll_loss: a class index past the
+#: output's units).
+CLAIMED = (ValueError, TypeError, RuntimeError, KeyError, IndexError)
 
 
 def claims(error: BaseException, tb: Optional[TracebackType] = None) -> bool:

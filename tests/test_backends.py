@@ -110,6 +110,12 @@ def test_a_torch_size_is_a_shape_and_tensor_values_are_cut():
     assert "1., 1." not in p.text
 
 
+def test_torch_class_index_past_the_units_is_a_label_range_error():
+    p = parse("Target 11 is out of bounds.")  # aten/src/ATen/native/LossNLL.cpp, an IndexError
+    assert (p.family, p.label_value, p.loss) == ("label_range", 11, "sparse_categorical_crossentropy")
+    assert claims(IndexError("Target 11 is out of bounds."))
+
+
 def test_a_runtime_error_wrapper_is_claimed_through_its_cause():
     inner = TypeError(
         "dot_general requires contracting dimensions to have the same shape, got (1,) and (3,)."
@@ -181,6 +187,25 @@ def test_a_feature_count_error_is_explained_and_fixed_on_this_backend(shell, ker
     assert _run(shell, "model.fit(X_train, y_train, epochs=1, verbose=0)").success
     with _quiet():
         kerashape.undo()
+
+
+def test_torch_labels_past_the_output_units_get_a_wider_output(shell, keras_backend):
+    _only(keras_backend, "torch")
+    import kerashape
+
+    cell = (
+        "import numpy as np\nimport keras\nX_train = np.random.rand(96, 8).astype('float32')\n"
+        "y_train = np.arange(96) % 12\n"
+        "model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(10, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+    )
+    assert _run(shell, cell).success
+    result = _run(shell, "model.fit(X_train, y_train, epochs=1, verbose=0)")
+    assert type(result.error_in_exec) is IndexError
+    d = kerashape.last()
+    assert d is not None and d.kind == "label_mismatch"
+    first = next(f for f in d.fixes if f.verified)
+    assert first.kind == "edit_layer" and '"units": 12' in first.code, first.code
 
 
 TORCH_FLAT = """

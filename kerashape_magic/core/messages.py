@@ -281,7 +281,17 @@ _NEVER = frozenset(
 # "hape" (shape/Shape/reshape), "nput" (Input 0 ..., input(s), Missing data for input),
 # "array" (cardinality, NumPy, object arrays), "sequence" (non-rectangular), "logits"
 # (TF1 "logits_size="), "imension" (TF 2.1 cardinality "same first dimension").
-_TOKENS = ("hape", "nput", "array", "sequence", "logits", "imension", "Matrix size", "label value")
+_TOKENS = (
+    "hape",
+    "nput",
+    "array",
+    "sequence",
+    "logits",
+    "imension",
+    "Matrix size",
+    "label value",
+    "is out of bounds",
+)
 
 
 def is_shape_error(type_name: str, text: str) -> bool:
@@ -808,6 +818,9 @@ _RULES = [
         r"Received a label value of (?P<label_value>-?\d+) which is "
         r"outside the valid range of \[0, (?P<expected_value>\d+)\)",
     ),
+    # PyTorch aten/src/ATen/native/LossNLL.cpp (nll_loss, under Keras's sparse_categorical_crossentropy on
+    # the torch backend; torch 2.x, measured with 2.13): "Target 11 is out of bounds." (an IndexError)
+    _rule("label_range", _sparse_loss, r"\bTarget (?P<label_value>-?\d+) is out of bounds\."),
     # 4: keras/src/trainers/data_adapters/data_adapter_utils.py (K3); keras/engine/data_adapter.py
     # (K2.6-2.15, TF 2.1-2.5); 1f training_utils.py 2.3.1; 1h keras_preprocessing ImageDataGenerator.flow
     _rule("cardinality", _sizes, r"Data cardinality is ambiguous(?P<_rest>[\s\S]{0,2000})"),
