@@ -90,6 +90,10 @@ INSERTABLE = (
 #: (keras/src/layers/reshaping/repeat_vector.py).
 INSERTABLE_WITH_SIZE = ("RepeatVector",)
 
+#: Layers inserted with a target shape (a tuple of ints, batch axis excluded):
+#: ``keras.layers.Reshape((6, 48))`` merges trailing axes (keras/src/layers/reshaping/reshape.py).
+INSERTABLE_WITH_SHAPE = ("Reshape",)
+
 #: Model methods that train (keras/src/trainers/trainer.py and the backend trainers).
 TRAINING_METHODS = ("fit", "train_on_batch")
 
