@@ -73,6 +73,8 @@ FIX_KINDS = (
     "unbatch",
     "split_labels",
     "flatten",
+    "shift_labels",  # 1-based class ids -> 0-based: core/moves/labels.py shift_labels_fix
+    "encode_labels",  # class names -> class ids (np.unique): core/moves/labels.py encode_labels_fix
 )
 
 #: Fix kinds that change the model (a rebuilt copy, a recompiled loss); every other kind
