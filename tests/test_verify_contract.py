@@ -15,6 +15,8 @@ compiled loss, and the same predictions). A structured move without a case here 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -236,22 +238,46 @@ def case_rebuild_input(tf):
 
 
 def case_rebuild_batch_size(tf):
+    """The size the batch rule asks for (core/rules/batch.py: the batch the user's call feeds) is
+    built alike by both forms, and the user's unchanged call then runs on the copy; the rule never
+    asks for ``batch_size=None`` (Keras 3 refuses a stateful layer with a free batch size)."""
     import keras
 
+    from kerashape_magic.core.rules import batch
+    from kerashape_magic.core.rules.context import NO_MESSAGE, Context
+    from kerashape_magic.core.types import CallFact
     from kerashape_magic.verify import structured_rebuild_input
 
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [keras.Input(batch_shape=(4, 5, 3)), keras.layers.LSTM(2, stateful=True), keras.layers.Dense(1)]
     )
-    x = np.random.default_rng(1).random((8, 5, 3)).astype("float32")
-    _rebuild_case(model, x, None, "rebuild_batch_size", structured_rebuild_input, batch_size=2)
-    # batch_size=None: Keras 3 refuses a stateful layer with a free batch size, and both forms say so
+    x = np.random.default_rng(1).random((10, 5, 3)).astype("float32")
+    call = CallFact("predict", "out = model.predict(x, verbose=0)")
+    d = batch.rule(Context(NO_MESSAGE, replace(_facts(model, x=x), call=call), "error"))
+    assert d is not None and d.kind == "batch_size_mismatch"
+    (request,) = d.requests
+    assert request.move == "rebuild_batch_size" and request.args["batch_size"] == 10  # one batch of 10
+    size = request.args["batch_size"]
+    _rebuild_case(model, x, None, "rebuild_batch_size", structured_rebuild_input, batch_size=size)
+    rebuilt = REQUESTED["rebuild_batch_size"].build(_facts(model, x=x), **request.args)
+    copy = structured_rebuild_input(rebuilt, model)
+    assert copy.predict(x, verbose=0).shape == (10, 1)  # the user's call, unchanged
+    with pytest.raises(Exception, match="batch size"):
+        model.predict(x, verbose=0)  # as it failed before
+    # batch_size=None (what the rule asked for before): Keras 3 refuses it, so no request names it
     fix = REQUESTED["rebuild_batch_size"].build(_facts(model, x=x), batch_size=None, rationale=WHY)
     with pytest.raises(Exception, match="batch size must be static"):
         structured_rebuild_input(fix, model)
-    with pytest.raises(Exception, match="batch size must be static"):
-        _run_code(fix, {"model": model})
+    for n, source in (
+        (10, "model.predict(x, batch_size=4)"),
+        (40, "model.predict(x)"),
+        (8, "model.fit(x, y)"),
+    ):
+        xs = np.zeros((n, 5, 3), "float32")
+        facts = replace(_facts(model, x=xs), call=CallFact(source.split(".")[1].split("(")[0], source))
+        found = batch.rule(Context(NO_MESSAGE, facts, "error"))
+        assert found is not None and all(r.args.get("batch_size") is not None for r in found.requests), source
 
 
 # --------------------------------------------------------------------------- data moves of a layer
