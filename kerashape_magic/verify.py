@@ -87,7 +87,11 @@ def transformed_slice(fix: Fix, obj: Any) -> Any:
     verb = fix.op[0] if fix.op else ""
     if verb == "expand_dims":
         axis = fix.op[1]
+        if isinstance(axis, tuple):  # several axes at once (core/moves/data.py add_axes)
+            return np.expand_dims(np.asarray(obj) if 0 in axis else head(obj), axis)
         return np.expand_dims(np.asarray(obj), 0) if axis == 0 else np.expand_dims(head(obj), axis)
+    if verb == "keep_channels":  # core/moves/data.py drop_channel
+        return np.asarray(head(obj))[..., : fix.op[1]]
     if verb == "reshape":
         return _prefix(obj, tuple(fix.op[1]))
     if verb == "reshape_transpose":
@@ -368,7 +372,7 @@ def _rows_for(fix: Fix, name: str) -> int:
         return int(fix.op[2]) + SLICE - 1
     if name != fix.target:
         return 1 if verb == "split_windows" else SLICE
-    if verb == "expand_dims" and fix.op[1] == 0:
+    if verb == "expand_dims" and (fix.op[1] == 0 or (isinstance(fix.op[1], tuple) and 0 in fix.op[1])):
         return 0  # one sample without its batch axis: the whole object, never a slice of it
     if verb == "split_windows":
         return 1

@@ -30,6 +30,7 @@ from .vocab import INFERENCE_METHODS, SIZE_KINDS
 #: values < making new values or dropping some.
 COST = {
     "add_axis": 0,
+    "add_axes": 0,
     "drop_axis": 0,
     "free_axes": 1,
     "move_axes": 1,
@@ -41,6 +42,7 @@ COST = {
     "fit_timesteps": 3,
     "split_windows": 4,
     "resize_images": 4,
+    "drop_channel": 4,
     "unflatten_feature_major": 5,
     "window_rows": 2,
     "dataset_batching": 0,

@@ -75,6 +75,7 @@ FIX_KINDS = (
     "flatten",
     "shift_labels",  # 1-based class ids -> 0-based: core/moves/labels.py shift_labels_fix
     "encode_labels",  # class names -> class ids (np.unique): core/moves/labels.py encode_labels_fix
+    "drop_channel",  # keep the first k channels (RGBA -> RGB): core/moves/data.py drop_channel
 )
 
 #: Fix kinds that change the model (a rebuilt copy, a recompiled loss); every other kind

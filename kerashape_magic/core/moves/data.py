@@ -92,6 +92,72 @@ def add_axis(s: Situation) -> Iterable[Optional[Fix]]:
         yield _tag(F.expand_dims(s.facts, s.name, s.tname, axis, shape, why), "add_axis")
 
 
+def _embeddings(R: Shape, E: Shape) -> Set[Tuple[int, ...]]:
+    """Every way to place the axes of ``R`` in order among those of ``E`` with size-1 axes
+    inserted at the other places: the inserted places, as tuples of positions in ``E``.
+
+    An axis may be inserted where ``E`` declares size 1, or in front as the batch axis (one
+    sample) when every other expected size is declared; never at a free axis (``None``)
+    elsewhere, whose size nothing tells.
+    """
+    out: Set[Tuple[int, ...]] = set()
+    e = len(E)
+    from itertools import combinations
+
+    for inserted in combinations(range(e), e - len(R)):
+        kept = [p for p in range(e) if p not in inserted]
+        if not all(fits(r, E[p]) for r, p in zip(R, kept)):
+            continue
+        ok = True
+        for p in inserted:
+            if E[p] == 1:
+                continue
+            if p == 0 and all(d is not None for d in E[1:]):
+                continue
+            ok = False
+        if ok:
+            out.add(inserted)
+    return out
+
+
+def add_axes(s: Situation) -> Iterable[Optional[Fix]]:
+    """Insert every missing size-1 axis at once, e.g. one grey picture ``(28, 28)`` into
+    ``(None, 28, 28, 1)``: a batch axis in front and a channel axis at the end.
+
+    Only when two or more axes are missing (one is ``add_axis``) and every way of inserting
+    them gives the same array; otherwise the candidate is ruled out as ambiguous.
+    """
+    R, E = s.received, s.expected
+    if len(E) - len(R) < 2 or not R or s.tname == "Dataset":
+        return
+    ways = _embeddings(R, E)
+    if not ways:
+        return
+    results = set()
+    for w in ways:
+        it = iter(R)
+        results.add(tuple(1 if p in w else next(it) for p in range(len(E))))
+    if len(results) > 1:
+        # different arrays could come out: nothing tells which axis is which
+        w = sorted(ways)[0]
+        it = iter(R)
+        shape = tuple(1 if p in w else next(it) for p in range(len(E)))
+        fix = _tag(F.expand_dims_many(s.facts, s.name, s.tname, w, shape, ""), "add_axes")
+        if fix is not None:
+            yield replace(
+                fix, verification="ruled out: ambiguous: the size-1 axes could go in %d places" % len(results)
+            )
+        return
+    # inserting next to another size-1 axis gives the same array: take the first placement
+    w = sorted(ways)[0]
+    shape = next(iter(results))
+    named = [
+        "a batch axis (one sample)" if p == 0 else "a %s axis" % singular(name_of(s.names, p)) for p in w
+    ]
+    why = "The data lacks %d axes of size 1: %s. No value moves." % (len(w), " and ".join(named))
+    yield _tag(F.expand_dims_many(s.facts, s.name, s.tname, w, shape, why), "add_axes")
+
+
 def drop_axis(s: Situation) -> Iterable[Optional[Fix]]:
     """Drop one axis of size 1 that has no counterpart in the expected input."""
     R, E = s.received, s.expected
@@ -283,6 +349,25 @@ def repeat_channel(s: Situation) -> Iterable[Optional[Fix]]:
     )
 
 
+def drop_channel(s: Situation) -> Iterable[Optional[Fix]]:
+    """More channels than the layer expects on its channel axis (RGBA into RGB): keep the
+    first ``k``, the inverse of :func:`repeat_channel`. Lossy (the alpha channel, or any
+    channel after the ``k``-th, is dropped), so it ranks below every lossless move. Only on an
+    axis Keras calls ``channels``: dropping *features* would silently discard inputs."""
+    R, E = s.received, s.expected
+    if len(R) != len(E) or len(E) < 3 or R[-1] is None or E[-1] is None or R[-1] <= E[-1]:
+        return
+    if name_of(s.names, len(E) - 1) != "channels" or not shape_fits(R[:-1], E[:-1]):
+        return
+    k, extra = E[-1], R[-1] - E[-1]
+    why = (
+        "The data has %d channels and the model takes %d: this keeps the first %d and DROPS the last %d "
+        "(for RGBA pictures: the alpha channel, what PIL's convert('RGB') does for opaque pixels). "
+        "The model stays as it is." % (R[-1], k, k, extra)
+    )
+    yield _tag(F.keep_channels(s.facts, s.name, s.tname, k, tuple(R[:-1]) + (k,), why), "drop_channel")
+
+
 def resize_images(s: Situation) -> Iterable[Optional[Fix]]:
     """Resample images to the expected height and width (bilinear). Always marked lossy:
     resampling replaces every pixel value (shrinking drops detail, enlarging interpolates)."""
@@ -342,6 +427,7 @@ def _fmt(shape: Shape) -> str:
 #: The data moves, in the order they are proposed (the ranking reorders them).
 DATA_MOVES = (
     add_axis,  # a size-1 axis: channels, features, timesteps, batch
+    add_axes,  # several size-1 axes at once (batch and channels), unambiguous only
     drop_axis,  # a size-1 axis too many
     move_axes,  # channels first, features/timesteps swapped (unambiguous sizes only)
     flatten,  # trailing axes merged for a Dense layer
@@ -350,6 +436,7 @@ DATA_MOVES = (
     window_rows,  # rows of a series cut into windows, labels realigned
     dataset_batching,  # batch, padded_batch or unbatch a tf.data.Dataset
     repeat_channel,  # one grey channel to three
+    drop_channel,  # extra channels dropped (RGBA to RGB), lossy
     resize_images,  # height and width resampled
     fit_timesteps,  # pad or truncate timesteps, or windows with repeated labels
 )

@@ -193,6 +193,67 @@ def expand_dims(
     )
 
 
+def expand_dims_many(
+    facts: Facts, name: str, type_name: str, axes: Sequence[int], result: Shape, rationale: str
+) -> Optional[Fix]:
+    """Several size-1 axes at once: one ``expand_dims`` line per axis, ``axes`` being the new
+    axes' places in the result in increasing order (``(0, 3)``: ``(28, 28) -> (1, 28, 28, 1)``).
+
+    Every container gets its own call (``_array_call``); after the first line a pandas object
+    or a list is a NumPy array, so the next lines are NumPy calls.
+    """
+    if not is_identifier(name) or not axes:
+        return None
+    axes = tuple(sorted(_int(a) for a in axes))
+    lines, tname = [], type_name
+    for a in axes:
+        lines.append(_array_call(facts, name, tname, "expand_dims", "axis=%d" % a))
+        if tname not in ("Tensor", "torch.Tensor", "jax.Array", "Dataset"):
+            tname = "ndarray"
+    return data_fix(
+        facts,
+        "expand_dims",
+        "Add the %d missing axes of size 1 to %s" % (len(axes), name),
+        code(*lines),
+        rationale,
+        result,
+        target=name,
+        op=("expand_dims", axes),
+    )
+
+
+def keep_channels(
+    facts: Facts, name: str, type_name: str, count: int, result: Shape, rationale: str
+) -> Optional[Fix]:
+    """``X = X[..., :3]``: keep the first ``count`` channels of the last axis (drops the rest).
+
+    The same indexing for NumPy, tf.Tensor, torch.Tensor and jax.Array; a list is made an
+    array first; a dataset is mapped. A DataFrame or Series has no channel axis (two axes at
+    most): no fix.
+    """
+    if not is_identifier(name) or type_name in ("DataFrame", "Series"):
+        return None
+    k = _int(count)
+    if type_name == "Dataset":
+        src = _dataset_map(facts, name, "x[..., :%d]" % k)
+    elif type_name in ("ndarray", "memmap", "Tensor", "torch.Tensor", "jax.Array"):
+        src = "%s = %s[..., :%d]\n" % (name, name, k)
+    else:
+        np, imp = _module(facts, "numpy", "np")
+        src = "%s%s = %s.asarray(%s)[..., :%d]\n" % (imp, name, np, name, k)
+    return data_fix(
+        facts,
+        "drop_channel",
+        "Keep the first %d channels of %s (drop the alpha channel)" % (k, name),
+        src,
+        rationale,
+        result,
+        target=name,
+        op=("keep_channels", k),
+        loses_data=True,
+    )
+
+
 def reshape(
     facts: Facts, name: Optional[str], type_name: str, shape: Shape, rationale: str, title: str = ""
 ) -> Optional[Fix]:
