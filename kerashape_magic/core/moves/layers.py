@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Dict, Optional, Sequence, Tuple, Union
 
 from ..types import DataFact, Facts, Fix, MoveSpec, Shape
-from ..vocab import INSERTABLE, INSERTABLE_WITH_SIZE
+from ..vocab import INSERTABLE, INSERTABLE_WITH_SHAPE, INSERTABLE_WITH_SIZE
 from . import templates as F
 
 _LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
@@ -70,8 +70,10 @@ def edit_layer(
         rationale: why, in plain words.
         title: the button's label.
         edit: ``{layer name: {config key: value}}``.
-        insert_after / insert_before: ``{layer name: layer class name}``, or ``{layer name:
-            (layer class name, size)}`` for the classes in ``INSERTABLE_WITH_SIZE``.
+        insert_after / insert_before: ``{layer name: layer class name}``, ``{layer name:
+            (layer class name, size)}`` for the classes in ``INSERTABLE_WITH_SIZE``, or ``{layer
+            name: ("Reshape", (6, 48))}`` for ``INSERTABLE_WITH_SHAPE`` (a target shape without
+            the batch axis).
         remove: layer names to drop.
         resulting_shape: what the failing layer receives after the edit (batch axis
             first), for the panel; ``None`` when unknown.
@@ -115,6 +117,18 @@ def edit_layer(
                 if isinstance(cls, tuple) and len(cls) == 2 and cls[0] in INSERTABLE_WITH_SIZE:
                     specs.append(
                         "%s: %s.layers.%s(%d)" % (_name(n, known), keras_name, cls[0], F._int(cls[1]))
+                    )
+                elif (
+                    isinstance(cls, tuple)
+                    and len(cls) == 2
+                    and cls[0] in INSERTABLE_WITH_SHAPE
+                    and isinstance(cls[1], tuple)
+                    and cls[1]
+                ):
+                    dims = ", ".join(str(F._int(d)) for d in cls[1])
+                    specs.append(
+                        "%s: %s.layers.%s((%s%s))"
+                        % (_name(n, known), keras_name, cls[0], dims, "," if len(cls[1]) == 1 else "")
                     )
                 elif cls in INSERTABLE:
                     specs.append('%s: "%s"' % (_name(n, known), cls))
@@ -198,7 +212,8 @@ def rebuild_batch_size(facts: Facts, batch_size: Optional[int], rationale: str) 
 
 #: The layer and model moves, by the name a rule's MoveRequest gives.
 LAYER_MOVES: Dict[str, MoveSpec] = {
-    # rebuild with one layer edited, inserted or removed (return_sequences, Flatten, RepeatVector)
+    # rebuild with one layer edited, inserted or removed (return_sequences, Flatten, RepeatVector,
+    # a Reshape that bridges ranks)
     "edit_layer": MoveSpec(edit_layer, "rebuild", structured=True),
     # rebuild a model whose build failed for the input the rule found
     "rebuild_declared_input": MoveSpec(rebuild_declared_input, "rebuild", structured=True),

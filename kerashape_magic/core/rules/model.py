@@ -52,7 +52,7 @@ import re
 from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
-from ..shapes import align, axis_names, fmt
+from ..shapes import align, axis_names, fmt, prod
 from ..shapes import expects as _expects
 from ..shapes import fits as _fits
 from ..shapes import who as _who
@@ -523,6 +523,46 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
             },
         )
         return done("flatten_missing", "%s: insert a Flatten after %r.%s" % (intro, P.name, data), [fix])
+    # 4b. rank-bridging insert: the layer before returns rank r > e >= 3 (feature maps into a
+    # recurrent layer or a Conv1D); a Reshape keeps the leading e-2 axes after the batch axis and
+    # merges the rest into the last one, so rows become timesteps (keras/src/layers/reshaping/reshape.py)
+    tail = got[e - 1 :] if P is not None and r > e >= 3 else ()
+    if tail and all(isinstance(d, int) for d in got[1:]):
+        target = tuple(got[1 : e - 1]) + (prod(tail),)  # type: ignore[arg-type]
+        fix = MoveRequest(
+            "edit_layer",
+            {
+                "rationale": "Reshape(%s) keeps %s and merges the last %d axes %s into one of %s values, "
+                "so %s receives the %d-D input it wants, (batch_size, %s). No weight changes: a Reshape has "
+                "none, and the layers after it see the same sizes they would have been built for."
+                % (
+                    fmt(target),
+                    "axis 1 (%s) as %s" % (got[1], names[1] if len(names) > 1 else "axis 1")
+                    if e == 3
+                    else "the leading axes",
+                    len(tail),
+                    fmt(tail),
+                    target[-1],
+                    who,
+                    e,
+                    ", ".join(str(d) for d in target),
+                ),
+                "title": "Insert Reshape(%s) before %r" % (fmt(target), F_.name),
+                "insert_before": {F_.name: ("Reshape", target)},
+                "resulting_shape": (None,) + target,
+            },
+        )
+        return done(
+            "rank_bridge",
+            "%s: insert Reshape(%s) before %r to merge its trailing axes.%s"
+            % (intro, fmt(target), F_.name, data),
+            [fix],
+            [
+                "Reshape(%s) reads axis 1 as %s; for a sequence of images, wrap the layers before it in "
+                "TimeDistributed instead: which one is right depends on what the data means."
+                % (fmt(target), names[1] if len(names) > 1 else "axis 1")
+            ],
+        )
     if P is not None and r == 4 and e == 3 and F_.class_name in RECURRENT:
         notes.append(
             "To read image rows as timesteps, put keras.layers.Reshape((%s, %s)) after %r (height as "

@@ -1,0 +1,90 @@
+"""Moves and rules added for the second fresh batch (tests/cases_fresh2, issue 9): the
+rank-bridging insert (a Reshape that merges trailing axes before a layer that wants fewer)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kerashape_magic.core.diagnose import diagnose
+from kerashape_magic.core.messages import parse
+from kerashape_magic.core.moves.layers import edit_layer
+from kerashape_magic.core.types import DataFact, Facts, LayerFact, ModelFact
+
+ALIASES = (("numpy", "np"), ("kerashape", "kerashape"), ("keras", "keras"))
+
+
+def ndim_message(layer, expected, shape):
+    return parse(
+        "Input 0 with name 'None' of layer '%s' is incompatible with the layer: expected ndim=%d, found "
+        "ndim=%d. Full shape received: (%s)"
+        % (layer, expected, len(shape), ", ".join("None" if d is None else str(d) for d in shape))
+    )
+
+
+def lazy(*layers):
+    return ModelFact(
+        "model",
+        "Sequential",
+        (),
+        declared=False,
+        built=False,
+        lazy_configured=True,
+        stale=True,
+        layers=tuple(layers),
+        loss="sparse_categorical_crossentropy",
+        input_layer_shape=(None, 32, 32, 3),
+    )
+
+
+def facts(model, x):
+    return Facts(model=model, data=(DataFact("X", "X", "x", "ndarray", x, "float32"),), aliases=ALIASES)
+
+
+@pytest.mark.parametrize(
+    "prev,got,failing,ndim,target",
+    [
+        # (layer before, what it returns, failing layer, the ndim it wants) -> the Reshape's target
+        ("MaxPooling2D", (8, 6, 6, 8), "LSTM", 3, (6, 48)),
+        ("Conv2D", (None, 26, 26, 4), "GRU", 3, (26, 104)),
+        ("Conv3D", (None, 4, 5, 6, 2), "LSTM", 3, (4, 60)),
+        ("Conv3D", (None, 4, 5, 6, 2), "Conv2D", 4, (4, 5, 12)),
+        ("Conv2D", (None, 10, 7, 3), "Conv1D", 3, (10, 21)),
+    ],
+)
+def test_rank_bridge_inserts_one_reshape_merging_trailing_axes(prev, got, failing, ndim, target):
+    m = lazy(LayerFact("before", prev), LayerFact("failing", failing))
+    d = diagnose(ndim_message("failing", ndim, got), facts(m, (9, 32, 32, 3)))
+    assert d is not None and d.rule == "rank_bridge" and d.kind == "rank_mismatch"
+    fix = d.fixes[0]
+    assert fix.kind == "edit_layer" and fix.changes_model
+    assert 'insert_before={"failing": keras.layers.Reshape(%r)}' % (target,) in fix.code
+    assert fix.resulting_shape == (None,) + target
+    # the element count is kept: the Reshape only merges axes
+    n = 1
+    for d_ in got[1:]:
+        n *= d_
+    m_ = 1
+    for d_ in target:
+        m_ *= d_
+    assert n == m_
+    assert any("TimeDistributed" in note for note in d.notes)
+
+
+def test_rank_bridge_needs_known_sizes():
+    m = lazy(LayerFact("before", "Conv2D"), LayerFact("failing", "LSTM"))
+    d = diagnose(ndim_message("failing", 3, (None, None, None, 4)), facts(m, (9, 32, 32, 3)))
+    assert d is None or d.rule != "rank_bridge"
+
+
+def test_edit_layer_writes_a_reshape_with_its_target_shape():
+    m = ModelFact("model", "Sequential", layers=(LayerFact("conv", "Conv2D"), LayerFact("lstm", "LSTM")))
+    f = Facts(model=m, aliases=ALIASES)
+    fix = edit_layer(f, "why", "title", insert_before={"lstm": ("Reshape", (6, 48))})
+    assert fix is not None
+    assert 'insert_before={"lstm": keras.layers.Reshape((6, 48))}' in fix.code
+    assert fix.op[4] == (("lstm", ("Reshape", (6, 48))),)
+    one = edit_layer(f, "why", "title", insert_before={"lstm": ("Reshape", (12,))})
+    assert one is not None and "Reshape((12,))" in one.code
+    # a shape that is not a tuple of ints, or a class that is not insertable with a shape: no fix
+    assert edit_layer(f, "why", "title", insert_before={"lstm": ("Reshape", ("a",))}) is None
+    assert edit_layer(f, "why", "title", insert_before={"lstm": ("Dense", (3,))}) is None
