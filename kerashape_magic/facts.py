@@ -1144,7 +1144,7 @@ def _gather(
     if user_ns is not None:
         # Fix code runs in the user's namespace: a name is usable only if it holds that very
         # object there (inside a user function, `X` may be a local bound to the global `data`).
-        data = [_rename(d, objects, user_ns) for d in data]
+        data = [_rename(d, objects, user_ns, ns) for d in data]
         if model is not None and (model_name is None or _resolve_dotted(model_name, user_ns) is not model):
             model_name = _name_of(model, user_ns)
     mf = None
@@ -1184,10 +1184,35 @@ def _resolve_dotted(name: str, ns: Dict[str, Any]) -> Any:
     return obj
 
 
-def _rename(d: DataFact, objects: Dict[str, Any], user_ns: Dict[str, Any]) -> DataFact:
-    """The DataFact with ``name`` set to the user-namespace name holding its object, or None."""
+def _read_through_same_owner(name: str, user_ns: Dict[str, Any], frame_ns: Optional[Dict[str, Any]]) -> bool:
+    """Whether the dotted ``name`` (``h.X``) ends in an attribute no static read gives (a property,
+    a namedtuple field) of an owner (``h``) that is the identical object in the user's namespace
+    and in the failing call's frame: ``h.X`` then names, in the user's namespace, what the call
+    received through that very ``h``. Nothing is run: the owners are read with
+    :func:`static_attr` and compared by identity; the last attribute is not read at all.
+    """
+    head, _, last = name.rpartition(".")
+    if not head or frame_ns is None:
+        return False
+    owner = _resolve_dotted(head, user_ns)
+    if owner is None or owner is not _resolve_dotted(head, frame_ns):
+        return False
+    return not static_attr(owner, last)[0]
+
+
+def _rename(
+    d: DataFact, objects: Dict[str, Any], user_ns: Dict[str, Any], frame_ns: Optional[Dict[str, Any]] = None
+) -> DataFact:
+    """The DataFact with ``name`` set to the user-namespace name holding its object, or None.
+
+    A dotted name read through a property or a namedtuple field (``h.X``) is kept when the call
+    reached it through the same owner the user's namespace holds (:func:`_read_through_same_owner`):
+    the fix search can then say that ``h.X`` cannot be assigned and work on a new variable.
+    """
     obj = objects.get(d.name or d.source)
     if obj is None or (d.name and _resolve_dotted(d.name, user_ns) is obj):
+        return d
+    if d.name and _read_through_same_owner(d.name, user_ns, frame_ns):
         return d
     name = _name_of(obj, user_ns)
     if name is not None:

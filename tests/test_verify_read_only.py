@@ -143,3 +143,70 @@ def test_a_property_with_a_setter_is_verified(tf):
     assert any(f.verified and "h.X = " in f.code for f in d.fixes), [
         (f.code, f.verification) for f in d.fixes
     ]
+
+
+# --------------------------------------------------------------------------- the real pipeline
+
+HOLDERS = """
+import collections
+import numpy as np
+import keras
+
+class Holder:
+    def __init__(self, X):
+        self._X = X
+    @property
+    def X(self):
+        return self._X
+
+Pair = collections.namedtuple("Pair", "X y")
+raw = np.random.rand(8, 72).astype("float32")
+y = np.random.rand(8, 1).astype("float32")
+h, p = Holder(raw.copy()), Pair(raw.copy(), y)
+model = keras.Sequential([keras.Input((24, 3)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+"""
+
+
+def test_data_behind_a_property_or_a_namedtuple_field_keeps_its_name_through_the_shell(tf, shell):
+    """The facts layer never reads ``h.X`` again (a property may be slow or have effects): the call's
+    own value is used, and the name ``h.X`` is kept because ``h`` is the same object in the user's
+    namespace and in the call's frame. Verify then says why ``h.X = ...`` cannot be applied."""
+    import kerashape
+
+    assert _run(shell, HOLDERS).success
+    cases = (
+        ("model.fit(h.X, y, epochs=1, verbose=0)", "h.X", "`h.X` is a read-only property"),
+        (
+            "model.fit(p.X, p.y, epochs=1, verbose=0)",
+            "p.X",
+            "`p.X` is a read-only field (Pair is a namedtuple)",
+        ),
+    )
+    for call, name, why in cases:
+        assert not _run(shell, call).success
+        d = kerashape.last()
+        assert d is not None and d.kind == "flattened_input" and d.received_name == name, d
+        assigning = [f for f in d.fixes if f.code.count("%s = " % name)]
+        assert assigning, [f.code for f in d.fixes]
+        for fix in assigning:
+            assert not fix.verified
+            assert fix.verification.startswith("not verified: %s: assign a new variable instead" % why), (
+                fix.verification
+            )
+        # the note is true: Apply's code raises on the user's object, which stays as it was
+        assert isinstance(_run(shell, assigning[0].code).error_in_exec, AttributeError)
+        assert shell.user_ns["raw"].shape == (8, 72) and getattr(shell.user_ns[name[0]], "X").shape == (8, 72)
+
+
+def test_a_dotted_name_through_another_owner_is_not_kept(tf, shell):
+    """Inside a function, ``h`` is a local that is not the user's ``h``: ``h.X`` in the user's
+    namespace would be another array, so no fix may name it."""
+    import kerashape
+
+    assert _run(shell, HOLDERS).success
+    cell = "def train(h):\n    model.fit(h.X, y, epochs=1, verbose=0)\n\ntrain(Holder(raw.copy()))\n"
+    assert not _run(shell, cell).success
+    d = kerashape.last()
+    assert d is not None and d.received_name != "h.X"
+    assert not any("h.X" in f.code for f in d.fixes), [f.code for f in d.fixes]
