@@ -5,9 +5,10 @@ A fix whose code assigns an attribute (``h.X = ...``) must survive Apply. Where 
 refuses assignment (a property without a setter, a frozen dataclass, a namedtuple field) the
 verify step says so instead of running the transform on a slice and calling it verified.
 Real parts: a real IPython shell with the extension, real Keras models, the pipeline's own
-diagnosis; and for the property (whose value the facts layer does not read again, so the
-pipeline names no variable for it) the real facts layer's description of the real objects
-and verify's own entry.
+diagnosis. The facts layer never reads a property again: it keeps the value the call received
+and the name ``h.X`` when ``h`` is the same object in the user's namespace and in the call's
+frame (the pipeline tests at the end); the first property tests build the facts from the real
+facts layer's description of the real objects and call verify's own entry.
 """
 
 from __future__ import annotations
