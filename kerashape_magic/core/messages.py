@@ -514,6 +514,13 @@ def _same(f, g):
     return f
 
 
+def _windows(f, g):  # the window's size on each spatial axis of the input (rank - 2 of them)
+    r, w = f.get("received_shape"), parse_shape(g.get("_window") or "")
+    if r is not None and w is not None and len(r) >= 3:
+        f["other_shape"] = tuple(w[: len(r) - 2])
+    return f
+
+
 def _anchors(rx: "re.Pattern[str]") -> tuple:
     """The literal runs (4+ characters) every match of ``rx`` must contain, read from its parse tree.
 
@@ -696,6 +703,15 @@ _RULES = [
         _contracting,
         r"dot_general requires contracting dimensions to have the same shape, "
         r"got (?P<first_shape>@S) and (?P<other_shape>@S)",
+    ),
+    # keras/src/ops/operation_utils.py compute_conv_output_shape / compute_pooling_output_shape
+    # (K3.0-3.15): a window (kernel, pool) longer than the axis it slides on. ``other_shape``: the
+    # window's size on each spatial axis (a conv kernel is (k1, ..., in, out); a pool_size is the sizes)
+    _rule(
+        "negative_dimension",
+        _windows,
+        r"Computed output size would be (?:zero or )?negative\. Received:? `inputs[ .]shape="
+        r"(?P<received_shape>@S)`(?:,| and) `(?:kernel shape|pool_size)=(?P<_window>@S)`",
     ),
     # tensorflow/core/framework/common_shape_fns.cc: a window (kernel) larger than the input
     _rule(

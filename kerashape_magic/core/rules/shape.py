@@ -284,6 +284,39 @@ def compare(
     return make("rank_mismatch", "rank", "%s: %d axes, the layer expects %d." % (intro, r, e))
 
 
+def window_fit(parsed: ParsedMessage, R: Shape) -> Optional[Shape]:
+    """The one order of the data's axes in which every spatial axis is at least as long as the
+    window (kernel, pool) the first layer slides on it, or None.
+
+    For a model that declares no input (Keras 3's "Computed output size would be zero or
+    negative", keras/src/ops/operation_utils.py), when the message's input is the data itself
+    (same sizes after the batch axis): e.g. ``(N, 1, 20)`` into ``Conv1D(kernel_size=3)`` gives
+    ``(None, 20, 1)`` (20 steps of one channel), which the input-shape comparison reads as axes
+    in another order. None when no order fits or several distinct ones do (ambiguous).
+
+    Example:
+        >>> from kerashape_magic.core.messages import parse
+        >>> p = parse("Computed output size would be zero or negative. Received `inputs shape=(8, 1, 20)`, "
+        ...           "`kernel shape=(3, 20, 16)`, `dilation_rate=[1]`, `strides=(1,)`, `padding=valid`.")
+        >>> window_fit(p, (40, 1, 20))
+        (None, 20, 1)
+    """
+    from itertools import permutations
+
+    M, W = parsed.received_shape, parsed.other_shape
+    if M is None or not W or len(M) != len(R) or tuple(M[1:]) != tuple(R[1:]) or None in R[1:]:
+        return None
+    n = len(W)
+    fits_all = {
+        p
+        for p in permutations(R[1:])
+        if tuple(p) != tuple(R[1:]) and all(d >= w for d, w in zip(p[:n], W) if isinstance(w, int))
+    }
+    if len(fits_all) != 1:
+        return None
+    return (None,) + tuple(next(iter(fits_all)))
+
+
 def rule(ctx: Context) -> Optional[Diagnosis]:
     """Owns the input-spec families (``input_spec_*``, ``functional_shape``, ``legacy_*``,
     ``dims_must_be_equal``, ``unknown_rank``, ...) and pre-flight checks: the data that
@@ -312,6 +345,10 @@ def rule(ctx: Context) -> Optional[Diagnosis]:
                 "A layer received %s on its last axis where its weights expect %s."
                 % (plural(a, "feature"), b),
             )
+    undeclared = expected is None or (facts.model is not None and not facts.model.declared)
+    if undeclared and received is not None and ctx.family == "negative_dimension":
+        # nothing the user declared: the first layer's window says which order of the axes fits
+        expected = window_fit(parsed, tuple(received)) or expected
     if expected is None or received is None:
         return message_only(parsed, facts)
     return compare(parsed, facts, x, tuple(received), tuple(expected), cls, lname, ctx.mode)
