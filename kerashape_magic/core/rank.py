@@ -40,6 +40,7 @@ COST = {
     "repeat_channel": 3,
     "declare_input": 3,
     "fit_timesteps": 3,
+    "fit_token_length": 3,  # token-id rows padded or cut to the declared length (moves/sequences.py)
     "split_windows": 4,
     "resize_images": 4,
     "drop_channel": 4,

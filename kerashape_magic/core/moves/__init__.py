@@ -30,12 +30,12 @@ from .data import DATA_MOVES, Situation
 from .labels import LABEL_MOVES
 from .layers import LAYER_MOVES
 from .model import MODEL_MOVES
-from .sequences import SEQUENCE_MOVES
+from .sequences import SEQUENCE_MOVES, fit_token_length
 
 Move = Callable[[Situation], Iterable[Optional[Fix]]]
 
 #: Every move, data moves first (proposal order; the ranking decides the final order).
-MOVES: Tuple[Move, ...] = DATA_MOVES + MODEL_MOVES
+MOVES: Tuple[Move, ...] = DATA_MOVES + (fit_token_length,) + MODEL_MOVES
 
 #: Every move a rule may request by name (``MoveRequest.move``), with its verifier: the
 #: label, loss and output moves, then the layer and model moves, then the sequence moves.

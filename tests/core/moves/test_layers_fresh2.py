@@ -88,3 +88,47 @@ def test_edit_layer_writes_a_reshape_with_its_target_shape():
     # a shape that is not a tuple of ints, or a class that is not insertable with a shape: no fix
     assert edit_layer(f, "why", "title", insert_before={"lstm": ("Reshape", ("a",))}) is None
     assert edit_layer(f, "why", "title", insert_before={"lstm": ("Dense", (3,))}) is None
+
+
+# ---------------------------------------------------------------- token rows to the declared length
+
+
+def _token_situation(received, expected, layer="Embedding", type_name="ndarray"):
+    from kerashape_magic.core.moves.data import Situation
+    from kerashape_magic.core.types import Diagnosis
+
+    x = DataFact("X_new", "X_new", "x", type_name, received, "int32")
+    d = Diagnosis("feature_mismatch", "embedding", received, expected, 1, "")
+    return Situation(d, Facts(data=(x,), aliases=ALIASES), x, received, expected, ("batch_size", "t"), layer)
+
+
+def test_token_rows_cut_or_padded_on_either_side_pre_first():
+    from kerashape_magic.core.moves.sequences import fit_token_length
+
+    cut = list(fit_token_length(_token_situation((3, 30), (None, 18))))
+    assert [f.code.count('padding="pre", truncating="pre"') for f in cut] == [1, 0]
+    assert 'padding="post", truncating="post"' in cut[1].code
+    assert all(f.loses_data and f.kind == "pad_sequences" and f.resulting_shape == (3, 18) for f in cut)
+    assert "lossless only if" in cut[0].rationale
+    pad = list(fit_token_length(_token_situation((3, 10), (None, 18))))
+    assert len(pad) == 2 and not any(f.loses_data for f in pad)
+    frame = list(fit_token_length(_token_situation((3, 30), (None, 18), type_name="DataFrame")))
+    assert "pad_sequences(X_new.to_numpy()" in frame[0].code
+    # not token rows into an Embedding, a dataset, or the right length already: nothing
+    assert not list(fit_token_length(_token_situation((3, 30), (None, 18), layer="Dense")))
+    assert not list(fit_token_length(_token_situation((3, 30), (None, 18), type_name="Dataset")))
+    assert not list(fit_token_length(_token_situation((3, 18), (None, 18))))
+
+
+def test_token_fix_runs_as_written(tf):
+    import numpy as np
+    from keras.utils import pad_sequences
+
+    from kerashape_magic.core.moves.sequences import fit_token_length
+
+    X_new = pad_sequences([[5, 6, 7], [1] * 20], maxlen=30)
+    fix = next(iter(fit_token_length(_token_situation((2, 30), (None, 18)))))
+    ns = {"X_new": X_new, "keras": __import__("keras"), "kerashape": None}
+    exec(fix.code.replace("import kerashape\n", ""), ns)
+    assert ns["X_new"].shape == (2, 18)
+    assert np.array_equal(ns["X_new"], X_new[:, -18:])
