@@ -456,6 +456,60 @@ def _align_ranks(ys: Any, out: Any) -> Any:
     return ys
 
 
+def _loss_name(fn: Any) -> str:
+    name = getattr(fn, "name", None) or getattr(fn, "__name__", None) or type(fn).__name__
+    return str(name)
+
+
+def _builtin_loss(fn: Any) -> bool:
+    """A loss Keras ships (a name resolved by ``keras.losses.get`` or one of its classes)."""
+    module = getattr(fn, "__module__", None) or type(fn).__module__
+    return str(module).split(".")[0] in ("keras", "tf_keras", "tensorflow")
+
+
+def shapes_disagree(ys: Any, out: Any, fn: Any) -> str:
+    """Why labels ``ys`` and the model output ``out`` do not agree exactly, or ``""``.
+
+    Exactly what Keras itself lines up is allowed (keras/src/losses/loss.py,
+    ``squeeze_or_expand_to_same_rank``, Keras 3.15: when the ranks differ by one and the longer
+    one ends with a size-1 axis, that axis is dropped), and a sparse loss's labels hold one class
+    id per position of the output without its class axis (keras/src/losses/losses.py
+    ``sparse_categorical_crossentropy``: ``(N,)`` or ``(N, 1)`` for ``(N, K)``). Anything else the
+    loss would only broadcast (an output ``(2, 1, 1)`` against labels ``(2,)``) is a disagreement:
+    the re-run would train on a wrong pairing without an error. Custom losses are not judged.
+
+    Example:
+        >>> import numpy as np, keras
+        >>> mse = keras.losses.get("mse")
+        >>> shapes_disagree(np.zeros(2), np.zeros((2, 1)), mse)
+        ''
+        >>> shapes_disagree(np.zeros(2), np.zeros((2, 1, 1)), mse)[:28]
+        'the output (2, 1, 1) and the'
+        >>> sparse = keras.losses.get("sparse_categorical_crossentropy")
+        >>> shapes_disagree(np.zeros((2, 1)), np.zeros((2, 5)), sparse)
+        ''
+    """
+    if fn is None or not _builtin_loss(fn):
+        return ""
+    y_shape = tuple(getattr(ys, "shape", None) or _np().shape(ys))
+    o_shape = tuple(getattr(out, "shape", ()))
+    want = o_shape
+    if "sparse" in _loss_name(fn).lower() and o_shape:
+        want = o_shape[:-1]
+        if len(y_shape) == len(o_shape) and y_shape[-1:] == (1,):
+            y_shape = y_shape[:-1]
+    elif len(y_shape) == len(o_shape) - 1 and o_shape[-1:] == (1,):
+        want = o_shape[:-1]
+    elif len(y_shape) == len(o_shape) + 1 and y_shape[-1:] == (1,):
+        y_shape = y_shape[:-1]
+    if tuple(int(d) for d in y_shape) == tuple(int(d) for d in want if d is not None):
+        return ""
+    return (
+        "the output %s and the labels %s do not agree (the loss would only broadcast them, pairing the "
+        "wrong values)" % (o_shape, tuple(getattr(ys, "shape", ()) or y_shape))
+    )
+
+
 def _all_inputs(gathered: Gathered, fixed_fact: Any, fixed: Any) -> Any:
     """The model's whole input for the first samples: every input's slice, the fixed one replaced."""
     elements = [d for d in gathered.facts.data if d.input_key is not None]
@@ -760,6 +814,9 @@ def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
             if fns is not None and len(fns) == len(out):
                 for fn, y_i, o in zip(fns, ys, out):
                     if fn is not None:
+                        why = shapes_disagree(y_i, o, fn)
+                        if why:
+                            raise ValueError(why)
                         to_numpy(fn(_align_ranks(y_i, o), o))
                 note += ", each output's loss computed on its labels"
         return note
@@ -768,6 +825,9 @@ def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
     if ys is not None:
         fn = _loss_fn(loss_model)
         if fn is not None:
+            why = shapes_disagree(ys, out, fn)
+            if why:
+                raise ValueError(why)
             value = fn(_align_ranks(ys, out), out)
             to_numpy(value)  # forces evaluation; a PyTorch loss is detached first
             note += ", loss computed on the labels"

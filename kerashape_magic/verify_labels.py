@@ -29,7 +29,7 @@ from typing import Any, Optional, Tuple
 from . import actions
 from .core.types import Fix
 from .facts import Gathered, shape_of
-from .verify import SLICE, Unverifiable, _infer, _prefix, elements, head, register
+from .verify import SLICE, Unverifiable, _infer, _loss_fn, _prefix, elements, head, register, shapes_disagree
 
 _KEEP = object()
 
@@ -122,6 +122,10 @@ def _run(
     if not getattr(candidate, "compiled", False):
         raise Unverifiable("the model is not compiled: there is no loss to try the labels on")
     out = _infer(candidate, xs)
+    if not isinstance(out, (list, tuple)):  # output and labels agree exactly, no silent broadcast
+        why = shapes_disagree(ys, out, _loss_fn(candidate))
+        if why:
+            raise ValueError(why)
     value = float(np.asarray(candidate.compute_loss(x=xs, y=ys, y_pred=out)))
     if not math.isfinite(value):
         raise ValueError("the loss on the fixed labels is %s" % value)
@@ -195,6 +199,14 @@ def structured_labels(fix: Fix, obj: Any) -> Any:
         return np.squeeze(head(obj), axis=fix.op[1])
     if verb == "label_reshape":  # the first samples of the reshaped labels, from the front of y
         return _prefix(obj, tuple(fix.op[1]))
+    if verb == "label_transpose":  # np.transpose(y)[:2]: the first column of each target row
+        return head(np.transpose(np.asarray(obj)))
+    if verb == "label_shift":
+        arr = np.asarray(head(obj))
+        return arr - 1 if fix.op[1] == "indices" else arr[..., 1:]
+    if verb == "label_encode":  # the ids np.unique gives: positions in the sorted distinct names
+        arr = np.asarray(obj)
+        return np.reshape(np.searchsorted(np.unique(arr), np.asarray(head(arr))), -1)
     raise ValueError("no label transform for %r" % (verb,))
 
 
@@ -293,3 +305,66 @@ def verify_edit_output(fix: Fix, g: Gathered) -> str:
 def verify_onehot_pad(fix: Fix, g: Gathered) -> str:
     """``y = keras.utils.to_categorical(np.argmax(y, axis=-1), num_classes=n)`` on y[:2]."""
     return _run(g, structured_labels(fix, _labels_object(fix, g)), roles=_roles(fix, g))
+
+
+#: How many labels the premise checks of shift / encode read (the whole array up to this many).
+_READ = 1_000_000
+
+
+def _all_labels(fix: Fix, g: Gathered) -> Any:
+    obj = _labels_object(fix, g)
+    if _is_dataset(obj):
+        raise Unverifiable("the labels are in a dataset: their ids cannot all be read here")
+    return _np().asarray(obj[:_READ] if hasattr(obj, "__getitem__") else obj)
+
+
+@register("label_transpose")
+def verify_label_transpose(fix: Fix, g: Gathered) -> str:
+    """``y = np.transpose(y)``: labels ``(k, N)`` for an output ``(N, k)``; the first 2 samples
+    are the first 2 columns of y, and the new count must equal x's."""
+    roles = _roles(fix, g)
+    obj = _labels_object(fix, g)
+    x = g.objects.get(roles[0])
+    ny = (shape_of(obj) or (None, None))[-1]
+    nx = (shape_of(x) or (None,))[0] if x is not None else None
+    if nx is not None and ny is not None and ny != nx:
+        raise ValueError("after the transpose the labels have %d samples but x has %d" % (ny, nx))
+    return _run(g, structured_labels(fix, obj), roles=roles)
+
+
+@register("label_shift")
+def verify_label_shift(fix: Fix, g: Gathered) -> str:
+    """``y - 1`` / ``y[..., 1:]``: only when the ids really are 1-based (read on the labels, not
+    the slice): no id 0 and the largest id equals the output's units, or the first one-hot
+    column is empty in every row. Otherwise the shift would merge or lose a class."""
+    np = _np()
+    arr = _all_labels(fix, g)
+    form, units = fix.op[1], fix.op[2]
+    if form == "indices":
+        if arr.size == 0 or np.min(arr) != 1 or np.max(arr) != units:
+            raise ValueError(
+                "the class ids run %s..%s, not 1..%d: shifting them would not give 0..%d"
+                % (np.min(arr) if arr.size else "?", np.max(arr) if arr.size else "?", units, units - 1)
+            )
+    else:
+        if arr.ndim < 2 or arr.shape[-1] != units + 1 or np.any(arr[..., 0] != 0):
+            raise ValueError(
+                "the first column of the one-hot labels is not empty: dropping it would lose labels"
+            )
+    return _run(g, structured_labels(fix, _labels_object(fix, g)), roles=_roles(fix, g))
+
+
+@register("label_encode")
+def verify_label_encode(fix: Fix, g: Gathered) -> str:
+    """``np.unique(y, return_inverse=True)``: as many distinct names as the output can score
+    (one unit per class, or 1..2 names for a single sigmoid unit), then the loss on the ids."""
+    np = _np()
+    names = np.unique(_all_labels(fix, g))
+    m = g.facts.model
+    units = m.output_shape[-1] if m is not None and m.output_shape else None
+    if units is not None and len(names) > max(units, 2):
+        raise ValueError(
+            "the labels hold %d distinct names but the output has %d units" % (len(names), units)
+        )
+    note = _run(g, structured_labels(fix, _labels_object(fix, g)), roles=_roles(fix, g))
+    return "%d distinct names encoded as ids 0..%d; %s" % (len(names), len(names) - 1, note)

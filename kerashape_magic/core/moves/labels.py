@@ -196,10 +196,104 @@ def squeeze_labels_fix(facts: Facts, y: DataFact, axis: int, result: Shape, rati
     return replace(fix, op=("label_squeeze", axis)) if fix is not None else None
 
 
+def scrambles_samples(before: Optional[Shape], after: Shape) -> str:
+    """Why a reshape of labels ``before`` -> ``after`` would mix samples, or ``""``.
+
+    A reshape keeps each sample's values together only when every new sample is made of whole
+    old rows (flattened labels regrouped: ``(N*k,) -> (N, k)``, ``(N*T, F) -> (N, T, F)``).
+    When an old row holds more values than a new sample (``(3, 100) -> (100, 3)``: each old
+    row is one target for every sample), its values would be spread over several samples.
+
+    Example:
+        >>> scrambles_samples((300,), (100, 3)), scrambles_samples((600, 2), (100, 6, 2))
+        ('', '')
+        >>> scrambles_samples((3, 100), (100, 3))[:40]
+        'each row of 100 values would be spread o'
+    """
+    if not before or len(before) < 2 or any(d is None for d in before) or any(d is None for d in after[1:]):
+        return ""
+    old_row = 1
+    for d in before[1:]:
+        old_row *= int(d or 1)
+    new_row = 1
+    for d in after[1:]:
+        new_row *= int(d or 1)
+    if old_row <= new_row and new_row % old_row == 0:
+        return ""
+    return (
+        "each row of %d values would be spread over several samples of %d values: the reshape would "
+        "pair labels with the wrong samples" % (old_row, new_row)
+    )
+
+
+def reversed_labels(before: Optional[Shape], after: Shape) -> bool:
+    """True when labels ``before`` are exactly ``after`` with its two axes exchanged, unambiguously:
+    ``(k, N)`` for ``(N, k)`` with ``k != N`` (``y.T``).
+
+    Example:
+        >>> reversed_labels((3, 100), (100, 3)), reversed_labels((4, 4), (4, 4))
+        (True, False)
+        >>> reversed_labels((300,), (100, 3))
+        False
+    """
+    return (
+        before is not None
+        and len(before) == 2
+        and len(after) == 2
+        and before[0] is not None
+        and before[0] != before[1]
+        and tuple(before) == (after[1], after[0])
+    )
+
+
+def transpose_labels_fix(facts: Facts, y: DataFact, shape: Shape, rationale: str) -> Optional[Fix]:
+    """``y = np.transpose(y)``: labels stored one row per target, ``(k, N)``, for an output ``(N, k)``.
+
+    Only when the two sizes differ (``k != N``): then the sample axis is the one whose size is x's
+    count, and no other arrangement fits. Works on NumPy, tf.Tensor (through NumPy) and pandas
+    (``np.transpose(df)`` is ``df.T``).
+    """
+    if not F.is_identifier(y.name) or not reversed_labels(y.shape, tuple(shape)):
+        return None
+    np, imp = F._module(facts, "numpy", "np")
+    return F.data_fix(
+        facts,
+        "transpose",
+        "Transpose %s to %s (one row per sample)" % (y.name, tuple(shape)),
+        "%s%s = %s.transpose(%s)\n" % (imp, y.name, np, y.name),
+        rationale,
+        tuple(shape),
+        target=y.name,
+        op=("label_transpose",),
+        move="transpose_labels",
+    )
+
+
 def reshape_labels_fix(facts: Facts, y: DataFact, shape: Shape, rationale: str) -> Optional[Fix]:
-    """``y = y.reshape(100, 20)`` on the labels (verified against the loss, not the input)."""
-    fix = F.reshape(facts, y.name, y.type_name, tuple(shape), rationale) if F.is_identifier(y.name) else None
-    return replace(fix, op=("label_reshape", tuple(shape))) if fix is not None else None
+    """``y = y.reshape(100, 20)`` on the labels (verified against the loss, not the input).
+
+    Labels never scramble: a reshape that would spread one old row over several samples is kept
+    only as a candidate ruled out with the reason (Details), never offered; when the labels are
+    the wanted shape with its two axes exchanged (``(k, N)`` for ``(N, k)``, ``k != N``) the
+    transpose is proposed instead (:func:`transpose_labels_fix`), its rationale saying why not the
+    reshape.
+    """
+    shape = tuple(shape)
+    why = scrambles_samples(y.shape, shape)
+    if why and reversed_labels(y.shape, shape):
+        return transpose_labels_fix(
+            facts,
+            y,
+            shape,
+            "The labels hold one row per target (%s) and the model wants one row per sample (%s): "
+            "transposing keeps every value with its sample. A reshape to %s would run but %s."
+            % (tuple(y.shape or ()), shape, shape, why),
+        )
+    fix = F.reshape(facts, y.name, y.type_name, shape, rationale) if F.is_identifier(y.name) else None
+    if fix is None:
+        return None
+    fix = replace(fix, op=("label_reshape", shape))
+    return replace(fix, verification="ruled out: " + why) if why else fix
 
 
 def split_labels_fix(
@@ -233,6 +327,73 @@ def split_labels_fix(
     )
 
 
+def shift_labels_fix(facts: Facts, y: DataFact, form: str, num_classes: int, rationale: str) -> Optional[Fix]:
+    """1-based class ids for ``num_classes`` output units, shifted to 0-based.
+
+    ``form == "indices"``: ``y = np.asarray(y) - 1`` (ids 1..K -> 0..K-1). ``form == "onehot"``:
+    ``y = np.asarray(y)[..., 1:]`` (``to_categorical`` of ids 1..K made K+1 columns, the first
+    always empty; dropping it is ``to_categorical(y - 1, K)``). The verifier reads the labels to
+    check the premise (no id 0, an empty first column): otherwise the fix would merge or drop a
+    class.
+    """
+    if not F.is_identifier(y.name) or form not in ("indices", "onehot"):
+        return None
+    np, imp = F._module(facts, "numpy", "np")
+    if form == "indices":
+        src = "%s%s = %s.asarray(%s) - 1\n" % (imp, y.name, np, y.name)
+        title = "Shift the class ids of %s from 1..%d to 0..%d" % (y.name, num_classes, num_classes - 1)
+        result = tuple(y.shape) if y.shape else None
+    else:
+        src = "%s%s = %s.asarray(%s)[..., 1:]\n" % (imp, y.name, np, y.name)
+        title = "Drop the always-empty first column of %s (class ids were 1..%d)" % (y.name, num_classes)
+        result = tuple(y.shape[:-1]) + (F._int(num_classes),) if y.shape else None
+    return F.data_fix(
+        facts,
+        "shift_labels",
+        title,
+        src,
+        rationale,
+        result,
+        target=y.name,
+        op=("label_shift", form, F._int(num_classes)),
+        move="shift_labels",
+    )
+
+
+def encode_labels_fix(facts: Facts, y: DataFact, rationale: str) -> Optional[Fix]:
+    """``y_classes, y = np.unique(y, return_inverse=True)``: class names to class ids 0..K-1.
+
+    ``y_classes`` keeps the names (sorted) for decoding predictions (``y_classes[pred.argmax(-1)]``)
+    and for encoding other labels the same way (``np.searchsorted(y_classes, y_test)``).
+    """
+    if not F.is_identifier(y.name):
+        return None
+    np, imp = F._module(facts, "numpy", "np")
+    classes = "%s_classes" % y.name
+    src = "%s%s, %s = %s.unique(%s.asarray(%s), return_inverse=True)\n%s = %s.reshape(%s, -1)\n" % (
+        imp,
+        classes,
+        y.name,
+        np,
+        np,
+        y.name,
+        y.name,
+        np,
+        y.name,
+    )
+    return F.data_fix(
+        facts,
+        "encode_labels",
+        "Encode the class names of %s as class ids (names kept in %s)" % (y.name, classes),
+        src,
+        rationale,
+        (tuple(y.shape[:1]) if y.shape else None),
+        target=y.name,
+        op=("label_encode",),
+        move="encode_labels",
+    )
+
+
 #: The label, loss and output moves, by the name a rule's MoveRequest gives.
 LABEL_MOVES: Dict[str, MoveSpec] = {
     # compile a copy with another loss (sparse <-> categorical <-> binary), from_logits kept
@@ -247,8 +408,14 @@ LABEL_MOVES: Dict[str, MoveSpec] = {
     "argmax_labels": MoveSpec(argmax_fix, "argmax", structured=True),
     # drop a size-1 axis of the labels
     "squeeze_labels": MoveSpec(squeeze_labels_fix, "label_squeeze", structured=True),
-    # regroup flattened labels into samples
+    # regroup flattened labels into samples (never across samples: then ruled out, or transposed)
     "reshape_labels": MoveSpec(reshape_labels_fix, "label_reshape", structured=True),
+    # labels stored one row per target, (k, N) -> (N, k), k != N
+    "transpose_labels": MoveSpec(transpose_labels_fix, "label_transpose", structured=True),
+    # 1-based class ids (1..K) for K output units: ids - 1, or the always-empty first one-hot column dropped
+    "shift_labels": MoveSpec(shift_labels_fix, "label_shift", structured=True),
+    # class names (strings) -> class ids, one per distinct name, the names kept for decoding
+    "encode_labels": MoveSpec(encode_labels_fix, "label_encode", structured=True),
     # one label array per output of a model with several outputs
     "split_labels": MoveSpec(split_labels_fix, "code"),
 }

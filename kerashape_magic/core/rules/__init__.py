@@ -45,6 +45,8 @@ RULES: Tuple[Tuple[str, Rule], ...] = (
     ("stateful_batch_size", batch.stateful_rule),
     # the mistake is inside the model: a layer against the one before it, the output vs labels
     ("model", model.rule),
+    # class names (strings) as labels, read from the labels' dtype whatever the message
+    ("string_labels", labels.string_labels_rule),
     # the labels against the model's output and loss
     ("labels", labels.rule),
     # Keras 1/2's "Error when checking target"

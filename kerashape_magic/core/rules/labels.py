@@ -739,6 +739,13 @@ def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
         "number of classes and the number of output units must agree."
     )
     requests = []
+    shift = (
+        _shift_request(s, "onehot")
+        if classes == U + 1 and s.kind == "onehot" and _form(s) == "onehot"
+        else None
+    )
+    if shift is not None:
+        requests.append(shift)
     if _as_trained(facts):
         notes.append(_AS_TRAINED % facts.call.method)
         if (
@@ -789,10 +796,41 @@ def _units_finding(s: _Labels, classes: int, facts: Facts) -> _Finding:
     )
 
 
+def _shift_request(s: _Labels, form: str) -> Optional[MoveRequest]:
+    """1-based class ids (1..K) for K units: the largest id (or the one-hot width) is one too many.
+
+    Shifting the ids (``y - 1``, or dropping the always-empty first one-hot column) comes before
+    widening the output, which would invent a class that never occurs; its verifier reads the
+    labels to confirm that no id is 0 (core/moves/labels.py ``shift_labels``).
+    """
+    if s.y is None or s.units is None or s.units < 2:
+        return None
+    return MoveRequest(
+        "shift_labels",
+        {
+            "y": s.y,
+            "form": form,
+            "num_classes": s.units,
+            "rationale": "Assumes the classes are numbered 1..%d (no label is 0): %s, so every class keeps "
+            "its own output unit and no class is invented. Shift new labels the same way."
+            % (
+                s.units,
+                "subtracts 1 from every id"
+                if form == "indices"
+                else "to_categorical counted max id + 1 = %d columns and the first is empty in every "
+                "row; dropping it gives to_categorical(ids - 1, %d)" % (s.units + 1, s.units),
+            ),
+        },
+    )
+
+
 def _indices_exceed(s: _Labels, k: int, check: bool, facts: Facts) -> _Finding:
     U = s.units
     assert U is not None  # reached from _analyse only, which returns when the units are unknown
     requests = []
+    shift = _shift_request(s, "indices") if k == U + 1 else None
+    if shift is not None:
+        requests.append(shift)
     if U > 1 and s.family == "sparse" and s.y is not None and not _as_trained(facts):
         requests.append(
             MoveRequest(
@@ -1199,3 +1237,68 @@ def legacy_rule(ctx: Context) -> Optional[Diagnosis]:
     if not legacy_target(ctx.parsed):
         return None
     return legacy_target_rule(ctx.parsed, ctx.facts, "check" if ctx.mode == "objects" else ctx.mode)
+
+
+#: dtype names (``DataFact.dtype``: NumPy's ``dtype.name``) of text: ``str320`` for ``<U10``,
+#: ``bytes80`` for ``|S10``, pandas's ``string``. Keras 3 cannot make a tensor of them for a loss
+#: (keras/src/backend/common/variables.py ``standardize_dtype``: "Invalid dtype: str320").
+_TEXT_DTYPES = re.compile(r"(str|bytes)\d*|string|<U\d+|\|S\d+")
+
+
+def string_labels_rule(ctx: Context) -> Optional[Diagnosis]:
+    """Class names as labels (``"setosa"``...) for a model whose loss wants numbers.
+
+    Read from the objects (the labels' dtype), whatever the message says: Keras 3 says "Invalid
+    dtype: str320", Keras 2 "could not convert string to float" or "Cast string to float is not
+    supported". Asks for ``encode_labels`` (one id per distinct name, the names kept); its
+    verifier checks that the distinct names fit the output.
+    """
+    facts = ctx.facts
+    m = facts.model
+    if m is None or facts.call.method not in ("fit", "evaluate", "train_on_batch", "test_on_batch"):
+        return None
+    for role in ("y", "val_y"):
+        y = facts.role(role)
+        if y is None or not _TEXT_DTYPES.fullmatch(y.dtype or ""):
+            continue
+        if y.shape is not None and (len(y.shape) > 2 or (len(y.shape) == 2 and y.shape[1] != 1)):
+            continue  # one name per sample only; text sequences are not class labels
+        name = y.name or y.source
+        units = m.output_shape[-1] if m.output_shape else None
+        loss = m.loss or "the loss"
+        return diagnosis(
+            kind="dtype_mismatch",
+            rule="string_labels",
+            facts=facts,
+            parsed=ctx.parsed,
+            summary="`%s` %s holds class names (dtype %s), but %s computes on numbers: each name needs "
+            "a class id%s."
+            % (
+                name,
+                fmt(y.shape) if y.shape else "",
+                y.dtype,
+                loss,
+                " (0..%d for the output's %d units)" % (units - 1, units) if units else "",
+            ),
+            data=y,
+            received=y.shape,
+            expected=m.output_shape,
+            requests=[
+                MoveRequest(
+                    "encode_labels",
+                    {
+                        "y": y,
+                        "rationale": "Gives each distinct name an id (0..K-1, in sorted order) and keeps the "
+                        "names in `%s_classes`, to decode predictions (%s_classes[pred.argmax(-1)]). Encode "
+                        "test or validation labels with the same classes: "
+                        "np.searchsorted(%s_classes, y_test), never a new np.unique of their own (a split "
+                        "lacking a name would shift the ids)." % (name, name, name),
+                    },
+                )
+            ],
+            notes=[
+                "With categorical_crossentropy, one-hot encode the ids afterwards: "
+                "keras.utils.to_categorical(ids, num_classes)."
+            ],
+        )
+    return None
