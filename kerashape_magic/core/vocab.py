@@ -90,9 +90,11 @@ INSERTABLE = (
 #: (keras/src/layers/reshaping/repeat_vector.py).
 INSERTABLE_WITH_SIZE = ("RepeatVector",)
 
-#: Layers inserted with a target shape (a tuple of ints, batch axis excluded):
-#: ``keras.layers.Reshape((6, 48))`` merges trailing axes (keras/src/layers/reshaping/reshape.py).
-INSERTABLE_WITH_SHAPE = ("Reshape",)
+#: Layers inserted with a (nested) tuple of ints: ``keras.layers.Reshape((6, 48))`` merges trailing
+#: axes (keras/src/layers/reshaping/reshape.py, target shape without the batch axis);
+#: ``keras.layers.Cropping2D(((1, 1), (1, 1)))`` crops an output back to its targets' size
+#: (keras/src/layers/reshaping/cropping1d.py / cropping2d.py / cropping3d.py).
+INSERTABLE_WITH_SHAPE = ("Reshape", "Cropping1D", "Cropping2D", "Cropping3D")
 
 #: Model methods that train (keras/src/trainers/trainer.py and the backend trainers).
 TRAINING_METHODS = ("fit", "train_on_batch")

@@ -38,6 +38,18 @@ def _literal(value: object) -> str:
     raise ValueError("not a safe config value: %r" % (value,))
 
 
+def _int_tuple(value: tuple) -> str:
+    """A (nested) tuple of ints as Python source: ``(6, 48)``, ``(12,)``, ``((1, 1), (1, 1))``.
+
+    Raises:
+        ValueError: anything but ints and tuples of them.
+    """
+    if not isinstance(value, tuple) or not value:
+        raise ValueError("not a tuple of ints: %r" % (value,))
+    parts = [_int_tuple(v) if isinstance(v, tuple) else str(F._int(v)) for v in value]
+    return "(%s%s)" % (", ".join(parts), "," if len(parts) == 1 else "")
+
+
 def _name(name: str, known: Sequence[str]) -> str:
     """A layer name as a string literal: a layer of the model, with a safe spelling."""
     if name not in known or not _LAYER_NAME.match(name):
@@ -125,10 +137,8 @@ def edit_layer(
                     and isinstance(cls[1], tuple)
                     and cls[1]
                 ):
-                    dims = ", ".join(str(F._int(d)) for d in cls[1])
                     specs.append(
-                        "%s: %s.layers.%s((%s%s))"
-                        % (_name(n, known), keras_name, cls[0], dims, "," if len(cls[1]) == 1 else "")
+                        "%s: %s.layers.%s(%s)" % (_name(n, known), keras_name, cls[0], _int_tuple(cls[1]))
                     )
                 elif cls in INSERTABLE:
                     specs.append('%s: "%s"' % (_name(n, known), cls))

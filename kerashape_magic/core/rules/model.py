@@ -804,7 +804,116 @@ def rule(ctx: Context) -> Optional[Diagnosis]:
         d = _ids_with_extra_axis(ctx)
         if d is not None:
             return d
+    if ctx.mode in ("error", "objects"):
+        d = _stride_rounding(ctx)
+        if d is not None:
+            return d
     return model_rule(ctx.parsed, ctx.facts, "check" if ctx.mode == "objects" else ctx.mode)
+
+
+#: The cropping layer for each rank of a spatial output (keras/src/layers/reshaping/cropping*.py).
+_CROPPING = {3: "Cropping1D", 4: "Cropping2D", 5: "Cropping3D"}
+
+
+def _total_stride(sizes: Sequence[int], outs: Sequence[int]) -> Optional[int]:
+    """The smallest stride ``s > 1`` for which every output size is its target size rounded up to a
+    multiple of ``s`` (``ceil(y / s) * s``): what pooling/strided layers followed by as many
+    upsamplings return for a size that is not a multiple of their total stride ('same' padding).
+    Only strides made of 2s and 3s (at most 64) are tried: 30 -> 33 is not a rounding by 11.
+
+    Example:
+        >>> _total_stride((30, 42), (32, 44)), _total_stride((28, 28), (28, 28)), _total_stride((30,), (33,))
+        (4, None, None)
+    """
+    if tuple(sizes) == tuple(outs) or any(o < y for y, o in zip(sizes, outs)):
+        return None
+    for st in range(2, min(64, max(outs)) + 1):
+        if not _smooth(st):
+            continue  # a total stride is a product of pool sizes / strides: 2s and 3s in practice
+        if all(-(-y // st) * st == o for y, o in zip(sizes, outs)):
+            return st
+    return None
+
+
+def _smooth(n: int) -> bool:
+    for f in (2, 3):
+        while n % f == 0:
+            n //= f
+    return n == 1
+
+
+def _stride_rounding(ctx: Context) -> Optional[Diagnosis]:
+    """The model's output differs from its same-sized targets (an autoencoder, a segmentation
+    model: the labels have the input's height and width) only by the rounding of its total stride:
+    every spatial size comes out rounded up to a multiple of the stride, e.g. 30x42 pictures
+    through two 2x poolings and two 2x upsamplings give 32x44. Moves: crop the model's output back
+    to the targets' size (a Cropping layer after the output layer: no weight changes, the data
+    stays as it is)."""
+    facts = ctx.facts
+    m, x, y = facts.model, facts.role("x"), facts.role("y")
+    if m is None or not m.layers or y is None or y.shape is None or m.output_shape is None:
+        return None
+    out, Y = tuple(m.output_shape), tuple(y.shape)
+    k = len(out)
+    if k not in _CROPPING or len(Y) != k or out[-1] != Y[-1]:
+        return None
+    sizes, outs = Y[1:-1], out[1:-1]
+    if not all(isinstance(d, int) for d in tuple(sizes) + tuple(outs)):
+        return None
+    if x is not None and x.shape is not None and (len(x.shape) != k or tuple(x.shape[1:-1]) != tuple(sizes)):
+        return None  # the labels are not the input's size: not an autoencoder/segmentation rounding
+    st = _total_stride(sizes, outs)  # type: ignore[arg-type]
+    if st is None:
+        return None
+    last = m.layers[-1]
+    names = axis_names(k, last.class_name if last.class_name in ("Conv1D", "Conv2D", "Conv3D") else None)
+    if k == 3:
+        names = ("batch_size", "steps", "channels")
+    crops = tuple((((o - s) // 2), (o - s) - (o - s) // 2) for s, o in zip(sizes, outs))  # type: ignore[operator]
+    cropping = crops[0] if k == 3 else crops
+    spatial = " x ".join(names[1:-1])
+    yname = y.name or y.source
+    why_size = ", ".join("%s %s -> %s" % (n, s, o) for n, s, o in zip(names[1:-1], sizes, outs))
+    fix = MoveRequest(
+        "edit_layer",
+        {
+            "rationale": "%s(%s) after the output layer %r cuts the model's output from %s back to %s, the "
+            "size of `%s`; it has no weights, so every weight is kept and the pictures stay as they are. "
+            "(The model pools by %d in total and upsamples back, so %s not divisible by %d come out rounded "
+            "up: %s.)"
+            % (_CROPPING[k], cropping, last.name, fmt(out), fmt(Y), yname, st, spatial, st, why_size),
+            "title": "Crop the output to %s (insert %s after %r)" % (fmt(Y[1:-1]), _CROPPING[k], last.name),
+            "insert_after": {last.name: (_CROPPING[k], cropping)},
+            "resulting_shape": (None,) + tuple(Y[1:]),
+        },
+    )
+    multiple = tuple(-(-s // st) * st for s in sizes)  # type: ignore[operator]
+    summary = (
+        "The model's output %s is `%s` %s rounded up to a multiple of its total stride %d in %s: %s is not a "
+        "multiple of %d, so the pooling rounds up and the upsampling returns %s."
+        % (fmt(out), yname, fmt(Y), st, spatial, " x ".join(str(s) for s in sizes), st, fmt(outs))
+    )
+    notes = [
+        "Also possible: pad or resize the pictures to a multiple of %d (%s) and declare that input size; "
+        "resizing resamples every picture, zero padding adds borders the model learns to reproduce."
+        % (st, " x ".join(str(d) for d in multiple))
+    ]
+    return diagnosis(
+        kind="spatial_mismatch",
+        rule="stride_rounding",
+        facts=facts,
+        parsed=ctx.parsed,
+        data=y,
+        received=Y,
+        expected=out,
+        layer_class=last.class_name,
+        layer_name=last.name,
+        summary=summary,
+        requests=[fix],
+        rows=align(Y, out, names),
+        axis=next((i for i in range(1, k - 1) if Y[i] != out[i]), None),
+        notes=notes,
+    )
 
 
 def _ids_with_extra_axis(ctx: Context) -> Optional[Diagnosis]:

@@ -132,3 +132,66 @@ def test_token_fix_runs_as_written(tf):
     exec(fix.code.replace("import kerashape\n", ""), ns)
     assert ns["X_new"].shape == (2, 18)
     assert np.array_equal(ns["X_new"], X_new[:, -18:])
+
+
+# ---------------------------------------------------------------- output rounded up to the model's stride
+
+
+def _autoencoder(out, x, y, last="Conv2D"):
+    m = ModelFact(
+        "ae",
+        "Functional",
+        ((None,) + tuple(x[1:]),),
+        declared=True,
+        built=True,
+        layers=(LayerFact("pool", "MaxPooling2D"), LayerFact("dec", last, None, out)),
+        output_shape=out,
+        loss="binary_crossentropy",
+    )
+    data = (
+        DataFact("imgs", "imgs", "x", "ndarray", x, "float32"),
+        DataFact("imgs", "imgs", "y", "ndarray", y, "float32"),
+    )
+    return Facts(model=m, data=data, aliases=ALIASES)
+
+
+def _incompatible(a, b):
+    return parse("Incompatible shapes: [8,%s] vs. [8,%s]" % (",".join(map(str, a)), ",".join(map(str, b))))
+
+
+@pytest.mark.parametrize(
+    "size,out,crop",
+    [
+        ((30, 42, 3), (None, 32, 44, 3), "((1, 1), (1, 1))"),
+        ((27, 32, 1), (None, 28, 32, 1), "((0, 1), (0, 0))"),
+        ((100, 4), (None, 104, 4), "(2, 2)"),  # Conv1D: Cropping1D, "steps"
+    ],
+)
+def test_stride_rounding_crops_the_output_back(size, out, crop):
+    f = _autoencoder(out, (16,) + size, (16,) + size, last="Conv1D" if len(size) == 2 else "Conv2D")
+    d = diagnose(_incompatible(size, out[1:]), f)
+    assert d is not None and (d.kind, d.rule) == ("spatial_mismatch", "stride_rounding")
+    assert ("height x width" if len(size) == 3 else "steps") in d.summary
+    assert "timesteps" not in d.summary
+    fix = d.fixes[0]
+    assert fix.kind == "edit_layer" and "Cropping%dD(%s)" % (len(size) - 1, crop) in fix.code
+    assert fix.resulting_shape == (None,) + size
+
+
+def test_stride_rounding_needs_targets_of_the_inputs_size_and_a_stride():
+    # labels of another size than the input: not a rounding of the model's stride
+    f = _autoencoder((None, 32, 44, 3), (16, 32, 44, 3), (16, 30, 42, 3))
+    d = diagnose(_incompatible((30, 42, 3), (32, 44, 3)), f)
+    assert d is None or d.rule != "stride_rounding"
+    # 30 -> 33 is no rounding by a stride made of 2s and 3s
+    f = _autoencoder((None, 33, 42, 3), (16, 30, 42, 3), (16, 30, 42, 3))
+    d = diagnose(_incompatible((30, 42, 3), (33, 42, 3)), f)
+    assert d is None or d.rule != "stride_rounding"
+
+
+def test_edit_layer_writes_nested_int_tuples():
+    m = ModelFact("model", "Functional", layers=(LayerFact("conv", "Conv2D"),))
+    fix = edit_layer(
+        Facts(model=m, aliases=ALIASES), "w", "t", insert_after={"conv": ("Cropping2D", ((1, 1), (0, 2)))}
+    )
+    assert fix is not None and 'insert_after={"conv": keras.layers.Cropping2D(((1, 1), (0, 2)))}' in fix.code
