@@ -121,3 +121,47 @@ def test_string_labels_are_encoded_with_the_names_kept():
     assert encode_labels_fix(facts, DataFact(None, "f(y)", "y", "ndarray", (6,), "str320"), "r") is None
     numbers = DataFact("y", "y", "y", "ndarray", (6,), "int64")
     assert string_labels_rule(Context(NO_MESSAGE, Facts(model=model, data=(x, numbers)), "objects")) is None
+
+
+def _structured_equals_code(name, y, **args):
+    """The contract of tests/test_verify_contract.py for the three label moves of this file: the
+    structured slice the verifier computes equals the fix's own code run on the whole labels, cut."""
+    from kerashape_magic import verify_labels
+    from kerashape_magic.core.moves import REQUESTED
+    from kerashape_magic.facts import data_fact
+
+    fact = data_fact(y, "y", "y", "y")
+    fix = REQUESTED[name].build(Facts(model=REG, data=(fact,)), y=fact, rationale="r", **args)
+    assert fix is not None and REQUESTED[name].structured
+    structured = np.asarray(verify_labels.structured_labels(fix, y))
+    by_code = np.asarray(_run_code(fix.code, {"np": np, "y": y.copy()})["y"])[: len(structured)]
+    assert structured.shape == by_code.shape and np.array_equal(structured, by_code), (structured, by_code)
+
+
+def test_structured_label_verifiers_do_what_the_fix_code_does():
+    rows = np.arange(30.0).reshape(10, 3)
+    _structured_equals_code("transpose_labels", np.ascontiguousarray(rows.T), shape=(10, 3))
+    _structured_equals_code("shift_labels", np.array([3, 1, 2, 3, 2]), form="indices", num_classes=3)
+    _structured_equals_code("shift_labels", np.eye(4)[[3, 1, 2, 3]], form="onehot", num_classes=3)
+    _structured_equals_code("encode_labels", np.array(["virginica", "setosa", "versicolor", "setosa"]))
+
+
+def test_sparse_labels_numbered_from_one_get_the_shift_first():
+    model = ModelFact(
+        "model",
+        "Sequential",
+        ((None, 4),),
+        declared=True,
+        built=True,
+        output_shape=(None, 10),
+        loss="sparse_categorical_crossentropy",
+        layers=(
+            LayerFact("out", "Dense", (None, 4), (None, 10), (("units", 10), ("activation", "softmax"))),
+        ),
+    )
+    y = DataFact("y", "y", "y", "ndarray", (50,), "int64", labels=("class_indices", 11))
+    x = DataFact("X", "X", "x", "ndarray", (50, 4), "float32")
+    facts = Facts(model=model, data=(x, y), call=CallFact("fit"))
+    d = propose(run(None, facts, "check"), facts)
+    kinds = [f.kind for f in d.fixes]
+    assert kinds and kinds[0] == "shift_labels", kinds
