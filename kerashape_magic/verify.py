@@ -374,6 +374,8 @@ def _rows_for(fix: Fix, name: str) -> int:
         return 1 if verb == "split_windows" else SLICE
     if verb == "expand_dims" and (fix.op[1] == 0 or (isinstance(fix.op[1], tuple) and 0 in fix.op[1])):
         return 0  # one sample without its batch axis: the whole object, never a slice of it
+    if verb == "split_inputs" and fix.op[2] == 0:
+        return 0  # the inputs stacked on the batch axis: the whole object (one sample per input)
     if verb == "split_windows":
         return 1
     return SLICE * max(int(fix.sample_rows), 1)

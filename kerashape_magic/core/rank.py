@@ -31,6 +31,8 @@ from .vocab import INFERENCE_METHODS, SIZE_KINDS
 COST = {
     "add_axis": 0,
     "add_axes": 0,
+    "stack_samples": 0,
+    "split_inputs": 1,
     "drop_axis": 0,
     "free_axes": 1,
     "move_axes": 1,

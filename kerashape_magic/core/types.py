@@ -76,6 +76,8 @@ FIX_KINDS = (
     "shift_labels",  # 1-based class ids -> 0-based: core/moves/labels.py shift_labels_fix
     "encode_labels",  # class names -> class ids (np.unique): core/moves/labels.py encode_labels_fix
     "drop_channel",  # keep the first k channels (RGBA -> RGB): core/moves/data.py drop_channel
+    "stack",  # a Python list of same-shape samples made one array: core/moves/data.py stack_samples
+    "split_inputs",  # one array split into a multi-input model's inputs: core/moves/data.py split_inputs
 )
 
 #: Fix kinds that change the model (a rebuilt copy, a recompiled loss); every other kind

@@ -26,7 +26,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 from ..shapes import axis_names
 from ..types import Diagnosis, Facts, Fix, MoveSpec
 from . import templates
-from .data import DATA_MOVES, Situation
+from .data import DATA_MOVES, STRUCTURE_MOVES, Situation
 from .labels import LABEL_MOVES
 from .layers import LAYER_MOVES
 from .model import MODEL_MOVES
@@ -111,6 +111,11 @@ def propose(d: Diagnosis, facts: Facts) -> Diagnosis:
     """
     asked = requested(d, facts)
     found: List[Fix] = list(d.fixes) + asked
+    for smove in STRUCTURE_MOVES:  # the data's container against the model's inputs
+        for fix in smove(d, facts):
+            if fix is not None and fix.code not in {f.code for f in found}:
+                asked.append(fix)
+                found.append(fix)
     s = situation(d, facts)
     if s is None:
         return replace(d, fixes=tuple(found)) if asked else d

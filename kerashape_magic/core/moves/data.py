@@ -418,6 +418,81 @@ def fit_timesteps(s: Situation) -> Iterable[Optional[Fix]]:
         yield _tag(F.split_windows(s.facts, s.x, y, E[1], R), "split_windows")
 
 
+def stack_samples(d: Diagnosis, facts: Facts) -> Iterable[Optional[Fix]]:
+    """x (and y) passed as a Python list of same-shape samples to a model with one input:
+    Keras reads a list as one array per model input (keras/src/trainers/data_adapters/
+    data_adapter_utils.py, "Data cardinality is ambiguous ... 'x' sizes: 16, 16, ..."), so
+    each list is stacked into one array, samples on a new batch axis (no value moves). The
+    facts already read such a list as its stacked shape (``(24, 16, 16, 3)``); a ragged list
+    (samples of different shapes) is padded instead (core/moves/sequences.py)."""
+    m = facts.model
+    x = facts.role("x")
+    if m is None or len(m.input_shapes) > 1 or x is None or x.type_name not in ("list", "tuple"):
+        return
+    if x.ragged is not None or not x.shape or len(x.shape) < 2 or not x.name:
+        return
+    E = m.input_shapes[0] if m.input_shapes else None
+    if E is not None and (len(E) != len(x.shape) or not shape_fits(x.shape, E)):
+        return
+    names = [x.name]
+    y = facts.role("y")
+    if y is not None and y.type_name in ("list", "tuple") and y.name and y.ragged is None and y.shape:
+        names.append(y.name)
+    why = (
+        "Keras reads a Python list as one array per model input, and this model has one: np.stack "
+        "makes the %d samples of %s one array %s, in the list's order%s. No value moves."
+        % (x.shape[0], x.name, _fmt(x.shape), " (the labels likewise)" if len(names) > 1 else "")
+    )
+    yield _tag(F.stack(facts, names, why, tuple(x.shape)), "stack_samples")
+
+
+def _input_split_axes(R: Shape, inputs: Tuple[Shape, ...]) -> Tuple[int, ...]:
+    """The axes of ``R`` along which one array splits into ``len(inputs)`` parts that fit the
+    inputs in order: the batch axis (each part one sample, batch axis kept) or an inner axis
+    of that size (each part drops it)."""
+    k = len(inputs)
+    out = []
+    for a in range(len(R)):
+        if R[a] != k:
+            continue
+        part = (1,) + tuple(R[1:]) if a == 0 else tuple(R[:a]) + tuple(R[a + 1 :])
+        if all(len(E) == len(part) and shape_fits(part, E) for E in inputs):
+            out.append(a)
+    return tuple(out)
+
+
+def split_inputs(d: Diagnosis, facts: Facts) -> Iterable[Optional[Fix]]:
+    """One array for a model with several inputs: split it into one array per input, the
+    inputs' twin of ``split_labels``, along the one axis whose size is the number of inputs
+    and whose parts fit every input (``(N, 2, 16)`` -> ``[X[:, 0], X[:, 1]]`` for two ``(None,
+    16)`` inputs; two pictures stacked on the batch axis -> ``[X[0:1], X[1:2]]``). Ruled out
+    as ambiguous when two axes qualify."""
+    m = facts.model
+    x = facts.role("x")
+    if m is None or len(m.input_shapes) < 2 or x is None or x.input_key is not None or not x.shape:
+        return
+    if x.type_name in ("list", "tuple", "dict"):
+        return
+    axes = _input_split_axes(tuple(x.shape), tuple(m.input_shapes))
+    if not axes:
+        return
+    k, a = len(m.input_shapes), axes[0]
+    where = "the batch axis (one sample per input)" if a == 0 else "axis %d" % a
+    why = (
+        "The model has %d inputs and `%s` holds them together: its %s has size %d and each part fits "
+        "its input. The parts are passed as a list in the order of model.inputs; no value moves."
+        % (k, x.name, where, k)
+    )
+    fix = _tag(F.split_inputs(facts, x.name or "", x.type_name, k, a, why), "split_inputs")
+    if fix is not None and len(axes) > 1:
+        fix = replace(
+            fix,
+            verification="ruled out: ambiguous: axes %s all have size %d and fit the inputs"
+            % (", ".join(map(str, axes)), k),
+        )
+    yield fix
+
+
 def _fmt(shape: Shape) -> str:
     from ..shapes import fmt
 
@@ -441,4 +516,12 @@ DATA_MOVES = (
     fit_timesteps,  # pad or truncate timesteps, or windows with repeated labels
 )
 
-__all__ = ["DATA_MOVES", "Situation", "plural", "IMAGE2D"]
+#: Moves that compare the data's container with the model's inputs (a list where one array is
+#: wanted, one array where several are): functions of the diagnosis and the facts, tried for
+#: every diagnosis (they propose nothing unless the structures disagree).
+STRUCTURE_MOVES = (
+    stack_samples,  # a list of same-shape samples stacked into one array (x and y)
+    split_inputs,  # one array split into the model's inputs along an axis of that size
+)
+
+__all__ = ["DATA_MOVES", "STRUCTURE_MOVES", "Situation", "plural", "IMAGE2D"]

@@ -254,6 +254,73 @@ def keep_channels(
     )
 
 
+def stack(
+    facts: Facts, names: Sequence[str], rationale: str, result: Optional[Shape] = None
+) -> Optional[Fix]:
+    """``X = np.stack(X)`` for each name: a Python list of same-shape samples made one array
+    with a batch axis in front (the list's order is the samples' order; no value moves).
+
+    ``np.stack`` takes lists of NumPy arrays, of tf/torch/jax tensors on the CPU, and of
+    numbers alike; the first name is the fix's target (x), the others (the labels) follow.
+    """
+    if not names or not all(is_identifier(n) for n in names):
+        return None
+    np, imp = _module(facts, "numpy", "np")
+    src = imp + "".join("%s = %s.stack(%s)\n" % (n, np, n) for n in names)
+    return data_fix(
+        facts,
+        "stack",
+        "Stack the list%s %s into one array each" % ("s" if len(names) > 1 else "", " and ".join(names)),
+        src,
+        rationale,
+        result,
+        target=names[0],
+        op=("stack", tuple(names)),
+    )
+
+
+def split_inputs(
+    facts: Facts, name: str, type_name: str, count: int, axis: int, rationale: str
+) -> Optional[Fix]:
+    """``X = [X[:, 0], X[:, 1]]``: one array holding the inputs of a multi-input model split
+    into one per input (in the order of ``model.inputs``) along ``axis``; along the batch axis
+    each part keeps a batch axis of 1 (``[X[0:1], X[1:2]]``).
+
+    The same indexing for NumPy, tf.Tensor, torch.Tensor and jax.Array; a list is made an
+    array first; a dataset's elements are split in a ``map``. A DataFrame or Series is not
+    split (its columns are features, not inputs): no fix.
+    """
+    if not is_identifier(name) or type_name in ("DataFrame", "Series"):
+        return None
+    k, a = _int(count), _int(axis)
+    if type_name == "Dataset":
+        if a < 1:
+            return None  # a dataset's batch axis holds samples
+        parts = ", ".join("x[%s%d]" % (":, " * a, i) for i in range(k))
+        src = _dataset_map(facts, name, "(%s,)" % parts)
+    else:
+        if type_name in ("ndarray", "memmap", "Tensor", "torch.Tensor", "jax.Array"):
+            src, expr = "", name
+        else:
+            np, imp = _module(facts, "numpy", "np")
+            src, expr = imp, "%s.asarray(%s)" % (np, name)
+        if a == 0:
+            parts = ", ".join("%s[%d:%d]" % (expr, i, i + 1) for i in range(k))
+        else:
+            parts = ", ".join("%s[%s%d]" % (expr, ":, " * a, i) for i in range(k))
+        src += "%s = [%s]\n" % (name, parts)
+    return data_fix(
+        facts,
+        "split_inputs",
+        "Split %s into the model's %d inputs (axis %d)" % (name, k, a),
+        src,
+        rationale,
+        None,
+        target=name,
+        op=("split_inputs", k, a),
+    )
+
+
 def reshape(
     facts: Facts, name: Optional[str], type_name: str, shape: Shape, rationale: str, title: str = ""
 ) -> Optional[Fix]:

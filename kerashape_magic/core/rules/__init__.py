@@ -40,6 +40,8 @@ RULES: Tuple[Tuple[str, Rule], ...] = (
     ("output_structure", outputs.rule),
     # a dict of inputs under keys that name no input of the model (Keras 3 ignores them)
     ("input_keys", input_keys.rule),
+    # a list of samples into a one-input model, one array into a multi-input model
+    ("structure", shape.structure_rule),
     # a stateful model's declared batch size against the batches the call feeds (its output's
     # batch is fixed too: the labels would seem not to fit)
     ("stateful_batch_size", batch.stateful_rule),

@@ -284,6 +284,54 @@ def compare(
     return make("rank_mismatch", "rank", "%s: %d axes, the layer expects %d." % (intro, r, e))
 
 
+def structure_rule(ctx: Context) -> Optional[Diagnosis]:
+    """The data's container against the model's inputs, whatever the message says: a Python
+    list of same-shape samples into a model with one input (Keras reads a list as one array per
+    input: "Data cardinality is ambiguous ... 'x' sizes: 16, 16, ...", keras/src/trainers/
+    data_adapters/data_adapter_utils.py), or one array into a model with several inputs
+    ("expects 2 input(s) ... but it received 1 input tensors", keras/src/layers/input_spec.py).
+    The moves (core/moves/data.py ``STRUCTURE_MOVES``) stack the list or split the array."""
+    facts, m, x = ctx.facts, ctx.facts.model, ctx.facts.role("x")
+    if m is None or x is None or not x.shape or x.input_key is not None:
+        return None
+    k = len(m.input_shapes)
+    xname = x.name or x.source
+    E = m.input_shapes[0] if m.input_shapes else None
+    if (
+        k <= 1
+        and x.type_name in ("list", "tuple")
+        and x.ragged is None
+        and len(x.shape) >= 2
+        and (E is None or (len(E) == len(x.shape) and shape_fits(x.shape, E)))
+        and (ctx.family == "cardinality" or ctx.mode != "error")
+    ):
+        return diagnosis(
+            kind="cardinality_mismatch",
+            rule="sample_list",
+            facts=facts,
+            parsed=ctx.parsed,
+            summary="`%s` is a Python list of %d samples of %s: Keras reads a list as one array per model "
+            "input, and the model has one. Stacked, the list is %s."
+            % (xname, x.shape[0], fmt(x.shape[1:]), fmt(x.shape)),
+            data=x,
+            received=tuple(x.shape),
+            expected=E,
+        )
+    if k >= 2 and x.type_name not in ("list", "tuple", "dict"):
+        return diagnosis(
+            kind="rank_mismatch",
+            rule="one_array_many_inputs",
+            facts=facts,
+            parsed=ctx.parsed,
+            summary="The model has %d inputs (%s); `%s` is one array %s. Pass one array per input, as a "
+            "list in the order of model.inputs or a dict by input name."
+            % (k, ", ".join(fmt(e) for e in m.input_shapes), xname, fmt(x.shape)),
+            data=x,
+            received=tuple(x.shape),
+        )
+    return None
+
+
 def window_fit(parsed: ParsedMessage, R: Shape) -> Optional[Shape]:
     """The one order of the data's axes in which every spatial axis is at least as long as the
     window (kernel, pool) the first layer slides on it, or None.
