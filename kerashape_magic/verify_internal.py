@@ -39,6 +39,28 @@ def _layer(spec: Any) -> Any:
     return spec
 
 
+@register("flatten_branch")
+def verify_flatten_branch(fix: Fix, gathered: Gathered) -> str:
+    """Run the fix's code, then the failing merge call, on the symbolic tensors of a model being
+    built, in a copy of the user's namespace (core/moves/layers.py ``flatten_branch``). Nothing of
+    the user's changes: new layers are made, none of the user's objects is rebound.
+
+    Raises:
+        Unverifiable: the failing call's source is unknown.
+        Exception: what Keras raises for the fixed branches.
+    """
+    call = gathered.facts.call.source if gathered.facts.call is not None else ""
+    if not call:
+        raise Unverifiable("the failing merge call's source is unknown")
+    ns = dict(gathered.namespace)
+    exec(compile(fix.code, "<kerashape fix>", "exec"), ns)
+    out = eval(compile(call.strip(), "<kerashape call>", "eval"), ns)
+    return "ran the fix and the failing call `%s` on the model's symbolic tensors: it returns %s" % (
+        call.strip(),
+        tuple(getattr(out, "shape", ()) or ()),
+    )
+
+
 def _plan(fix: Fix) -> dict:
     _, input_shape, edits, after, before, removed = fix.op
     return {

@@ -220,6 +220,34 @@ def rebuild_batch_size(facts: Facts, batch_size: Optional[int], rationale: str) 
     return F.rebuild_batch_size(facts, batch_size, rationale)
 
 
+def flatten_branch(facts: Facts, name: str, result: Shape, rationale: str) -> Optional[Fix]:
+    """``d1 = keras.layers.Flatten()(d1)``: one branch of a model being built (a symbolic tensor)
+    flattened to ``(batch_size, k)`` before a merge layer (keras/src/layers/reshaping/flatten.py).
+
+    The ``flatten`` fix kind. Its verifier (``kerashape_magic/verify_internal.py``, verb
+    ``flatten_branch``) runs this code and then the failing merge call on the symbolic tensors in a
+    copy of the namespace; it lasts only as a source edit of the model-building cell.
+
+    Example:
+        >>> fix = flatten_branch(Facts(aliases=(("keras", "keras"),)), "d1", (None, 10), "why")
+        >>> print(fix.code, end="")
+        d1 = keras.layers.Flatten()(d1)
+    """
+    if not F.is_identifier(name):
+        return None
+    ks, imp = F._module(facts, "keras", "keras")
+    src = "%s%s = %s.layers.Flatten()(%s)\n" % (imp, name, ks, name)
+    return Fix(
+        "flatten",
+        "Flatten %s before the merge (edit the model-building cell)" % name,
+        F.code(src),
+        rationale,
+        tuple(result),
+        target=name,
+        op=("flatten_branch", name),
+    )
+
+
 #: The layer and model moves, by the name a rule's MoveRequest gives.
 LAYER_MOVES: Dict[str, MoveSpec] = {
     # rebuild with one layer edited, inserted or removed (return_sequences, Flatten, RepeatVector,
@@ -233,6 +261,8 @@ LAYER_MOVES: Dict[str, MoveSpec] = {
     "argmax_input": MoveSpec(argmax_input, "argmax_input", structured=True),
     # integer ids with a size-1 axis -> without it (an Embedding adds its own axis)
     "squeeze_input": MoveSpec(squeeze_input, "code"),
+    # one branch of a model being built flattened before a merge layer (a source edit)
+    "flatten_branch": MoveSpec(flatten_branch, "flatten_branch"),
     # a stateful model rebuilt for the declared batch size the data allows
     "rebuild_batch_size": MoveSpec(rebuild_batch_size, "rebuild_batch", structured=True),
 }

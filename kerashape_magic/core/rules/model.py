@@ -808,7 +808,90 @@ def rule(ctx: Context) -> Optional[Diagnosis]:
         d = _stride_rounding(ctx)
         if d is not None:
             return d
+    if ctx.mode == "error":
+        d = _merge_ranks(ctx)
+        if d is not None:
+            return d
     return model_rule(ctx.parsed, ctx.facts, "check" if ctx.mode == "objects" else ctx.mode)
+
+
+#: Merge layers whose inputs must agree on every axis but the concatenation axis
+#: (keras/src/layers/merging/concatenate.py build()).
+_MERGES = ("Concatenate",)
+
+
+def _branch_names(source: str) -> Optional[Tuple[str, ...]]:
+    """The variable names in the list a merge call was given: ``concatenate([d1, l1], axis=-1)``
+    or ``Concatenate()([d1, l1])`` -> ``("d1", "l1")``; ``None`` when it is not a list of names."""
+    import ast
+
+    try:
+        node = ast.parse(source.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Call) or not node.args or not isinstance(node.args[0], (ast.List, ast.Tuple)):
+        return None
+    names = tuple(e.id for e in node.args[0].elts if isinstance(e, ast.Name))
+    return names if len(names) == len(node.args[0].elts) else None
+
+
+def _merge_ranks(ctx: Context) -> Optional[Diagnosis]:
+    """A merge layer (``Concatenate``) refused branches of different ranks while the model was
+    being built (Keras 3: "requires inputs with matching shapes except for the concatenation
+    axis. Received: input_shape=[(None, 1, 10), (None, 1)]"): the shapes come from the message,
+    the branch names from the failing call's list. Move: flatten each branch of higher rank than
+    the lowest (rank 2) so they all become ``(batch_size, k)``. No model exists yet (its
+    construction failed), so the fix is a line in the model-building cell."""
+    parsed, facts = ctx.parsed, ctx.facts
+    shapes = parsed.op_input_shapes
+    if parsed.op not in _MERGES or not shapes or len(shapes) < 2:
+        return None
+    ranks = [len(sh) for sh in shapes]
+    low = min(ranks)
+    if low != 2 or len(set(ranks)) == 1:
+        return None  # same ranks (a size disagrees) or no branch is (batch_size, k): no flatten fits
+    names = _branch_names(facts.call.source) if facts.call is not None else None
+    if names is None or len(names) != len(shapes):
+        return None
+    high = [(n, sh) for n, sh in zip(names, shapes) if len(sh) > low]
+    requests: List[Optional[MoveRequest]] = []
+    for n, sh in high:
+        flat = (None, prod(sh[1:]))
+        requests.append(
+            MoveRequest(
+                "flatten_branch",
+                {
+                    "name": n,
+                    "result": flat,
+                    "rationale": "Flatten turns `%s` %s into %s, one vector per sample like the other "
+                    "branches, so Concatenate can join them on the last axis. The model is still being "
+                    "built (no model object exists yet): the fix is this line in the model-building cell, "
+                    "right after `%s` is made, and the cell re-run; running it alone changes nothing, since "
+                    "the cell makes `%s` again." % (n, fmt(sh), fmt(flat), n, n),
+                },
+            )
+        )
+    listed = ", ".join("`%s` %s" % (n, fmt(sh)) for n, sh in zip(names, shapes))
+    summary = (
+        "Concatenate joins tensors along one axis and needs every other axis to match, but its branches "
+        "have different ranks: %s. Flatten %s so each branch is (batch_size, k)."
+        % (listed, " and ".join("`%s`" % n for n, _ in high))
+    )
+    return diagnosis(
+        kind="rank_mismatch",
+        rule="merge_ranks",
+        facts=facts,
+        parsed=parsed,
+        received=tuple(high[0][1]),
+        expected=(None, prod(high[0][1][1:])),
+        layer_class="Concatenate",
+        summary=summary,
+        requests=requests,
+        notes=[
+            "No model exists yet: Keras raised while the model was being built, so the fix is a change to "
+            "the model-building cell (shown as a source edit), not to a model object."
+        ],
+    )
 
 
 #: The cropping layer for each rank of a spatial output (keras/src/layers/reshaping/cropping*.py).

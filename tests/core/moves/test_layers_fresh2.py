@@ -195,3 +195,69 @@ def test_edit_layer_writes_nested_int_tuples():
         Facts(model=m, aliases=ALIASES), "w", "t", insert_after={"conv": ("Cropping2D", ((1, 1), (0, 2)))}
     )
     assert fix is not None and 'insert_after={"conv": keras.layers.Cropping2D(((1, 1), (0, 2)))}' in fix.code
+
+
+# ---------------------------------------------------------------- merge of branches of different ranks
+
+
+def _concat_facts(source):
+    from kerashape_magic.core.types import CallFact
+
+    return Facts(call=CallFact("concatenate", source, 6), aliases=ALIASES)
+
+
+CONCAT = (
+    "A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. "
+    "Received: input_shape=[%s]"
+)
+
+
+@pytest.mark.parametrize(
+    "source,shapes,flattened",
+    [
+        ("layers.concatenate([d1, l1], axis=-1)", "(None, 1, 10), (None, 1)", {"d1": (None, 10)}),
+        (
+            "Concatenate()([a, b, c])",
+            "(None, 4), (None, 2, 3), (None, 5, 2, 2)",
+            {"b": (None, 6), "c": (None, 20)},
+        ),
+    ],
+)
+def test_merge_of_different_ranks_flattens_the_higher_rank_branches(source, shapes, flattened):
+    d = diagnose(parse(CONCAT % shapes), _concat_facts(source))
+    assert d is not None and (d.kind, d.rule) == ("rank_mismatch", "merge_ranks")
+    assert {f.target: f.resulting_shape for f in d.fixes} == flattened
+    assert all(f.kind == "flatten" and not f.verified for f in d.fixes)
+    assert all("%s = keras.layers.Flatten()(%s)" % (n, n) in f.code for n, f in zip(flattened, d.fixes))
+    assert any("No model exists yet" in n for n in d.notes)
+
+
+def test_merge_rule_needs_a_rank2_branch_and_branch_names():
+    # same ranks: a size disagrees, flattening is not the fix
+    d = diagnose(parse(CONCAT % "(None, 3, 10), (None, 4, 2)"), _concat_facts("concatenate([a, b])"))
+    assert d is None or d.rule != "merge_ranks"
+    # the branches are not written as names
+    d = diagnose(parse(CONCAT % "(None, 1, 10), (None, 1)"), _concat_facts("concatenate([f(a), b])"))
+    assert d is None or d.rule != "merge_ranks"
+
+
+def test_flatten_branch_verifier_runs_the_fix_then_the_failing_call(tf):
+    import keras
+
+    from kerashape_magic.core.moves.layers import flatten_branch
+    from kerashape_magic.core.types import CallFact
+    from kerashape_magic.facts import Gathered
+    from kerashape_magic.verify_internal import verify_flatten_branch
+
+    inp = keras.Input((4,))
+    d1 = keras.layers.Embedding(100, 10)(keras.layers.Lambda(lambda x: x[:, 0:1], output_shape=(1,))(inp))
+    l1 = keras.layers.Lambda(lambda x: x[:, 2:3], output_shape=(1,))(inp)
+    ns = {"keras": keras, "d1": d1, "l1": l1}
+    call = "keras.layers.concatenate([d1, l1], axis=-1)"
+    g = Gathered(facts=Facts(call=CallFact("concatenate", call, 1), aliases=ALIASES), namespace=ns)
+    fix = flatten_branch(g.facts, "d1", (None, 10), "why")
+    assert "(None, 11)" in verify_flatten_branch(fix, g)
+    assert ns["d1"] is d1  # the user's names are left as they were
+    bad = flatten_branch(g.facts, "l1", (None, 1), "why")  # flattening the wrong branch does not help
+    with pytest.raises(ValueError):
+        verify_flatten_branch(bad, g)
