@@ -526,9 +526,9 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
     # 4b. rank-bridging insert: the layer before returns rank r > e >= 3 (feature maps into a
     # recurrent layer or a Conv1D); a Reshape keeps the leading e-2 axes after the batch axis and
     # merges the rest into the last one, so rows become timesteps (keras/src/layers/reshaping/reshape.py)
-    tail = got[e - 1 :] if P is not None and r > e >= 3 else ()
-    if tail and all(isinstance(d, int) for d in got[1:]):
-        target = tuple(got[1 : e - 1]) + (prod(tail),)  # type: ignore[arg-type]
+    merged = got[e - 1 :] if P is not None and r > e >= 3 else ()
+    if merged and all(isinstance(d, int) for d in got[1:]):
+        target = tuple(got[1 : e - 1]) + (prod(merged),)  # type: ignore[arg-type]
         fix = MoveRequest(
             "edit_layer",
             {
@@ -540,8 +540,8 @@ def _layer_rule(parsed, facts: Facts, x: Optional[DataFact]) -> Optional[Diagnos
                     "axis 1 (%s) as %s" % (got[1], names[1] if len(names) > 1 else "axis 1")
                     if e == 3
                     else "the leading axes",
-                    len(tail),
-                    fmt(tail),
+                    len(merged),
+                    fmt(merged),
                     target[-1],
                     who,
                     e,
