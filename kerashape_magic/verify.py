@@ -469,6 +469,12 @@ def _builtin_loss(fn: Any) -> bool:
     return str(module).split(".")[0] in ("keras", "tf_keras", "tensorflow")
 
 
+#: Keras losses whose labels have another shape than the output by design (keras/src/losses/
+#: losses.py, Keras 3.15: ``CTC`` takes label sequences against per-timestep scores, ``Circle``
+#: class ids against embeddings): not judged by :func:`shapes_disagree`.
+_OTHER_SHAPED_LABELS = ("ctc", "circle")
+
+
 def shapes_disagree(ys: Any, out: Any, fn: Any) -> str:
     """Why labels ``ys`` and the model output ``out`` do not agree exactly, or ``""``.
 
@@ -491,7 +497,7 @@ def shapes_disagree(ys: Any, out: Any, fn: Any) -> str:
         >>> shapes_disagree(np.zeros((2, 1)), np.zeros((2, 5)), sparse)
         ''
     """
-    if fn is None or not _builtin_loss(fn):
+    if fn is None or not _builtin_loss(fn) or _loss_name(fn).lower() in _OTHER_SHAPED_LABELS:
         return ""
     y_shape = tuple(getattr(ys, "shape", None) or _np().shape(ys))
     o_shape = tuple(getattr(out, "shape", ()))
