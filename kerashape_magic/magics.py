@@ -47,7 +47,7 @@ class KerashapeMagics(Magics):
         Subcommands::
 
             %kerashape                      same as %kerashape status
-            %kerashape status               on or off, hook installed, verification, last diagnosis
+            %kerashape status               on or off, hook installed, verification, warnings, last diagnosis
             %kerashape on                   explain shape errors (the default after %load_ext kerashape)
             %kerashape off                  show tracebacks as usual, without a panel
             %kerashape check MODEL X [Y]    pre-flight: would MODEL accept X (and Y)? Also finds what
@@ -113,13 +113,15 @@ class KerashapeMagics(Magics):
 
     def _status(self) -> None:
         installed = self._hook_installed
+        from . import silent  # standard library only
 
         print(
-            "kerashape: %s; hook %s; verification %s; last diagnosis: %s"
+            "kerashape: %s; hook %s; verification %s; warnings after successful cells %s; last diagnosis: %s"
             % (
                 "on" if _state.enabled else "off",
                 "installed" if installed(self.shell) else "not installed",
                 "on" if _state.verify_enabled else "off",
+                "on" if silent.enabled else "off",
                 _state.last_diagnosis.kind if _state.last_diagnosis else "none",
             )
         )

@@ -79,7 +79,14 @@ def test_on_off_verify_and_status(shell):
         _, out = run(shell, "%kerashape verify off")
         assert _state.verify_enabled is False and "verification off" in out
         _, out = run(shell, "%kerashape")
-        assert out.startswith("kerashape: on; hook installed; verification off; last diagnosis:")
+        assert out.startswith(
+            "kerashape: on; hook installed; verification off; warnings after successful cells on; "
+            "last diagnosis:"
+        )
+        _, out = run(shell, "%kerashape warnings off")
+        _, out = run(shell, "%kerashape status")
+        assert "warnings after successful cells off;" in out
+        run(shell, "%kerashape warnings on")
         _, out = run(shell, "%kerashape verify")
         assert out.strip() == "kerashape: verification off"
         _, out = run(shell, "%kerashape off")
