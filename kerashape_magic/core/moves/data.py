@@ -440,7 +440,7 @@ def stack_samples(d: Diagnosis, facts: Facts) -> Iterable[Optional[Fix]]:
         names.append(y.name)
     why = (
         "Keras reads a Python list as one array per model input, and this model has one: np.stack "
-        "makes the %d samples of %s one array %s, in the list's order%s. No value moves."
+        "makes the %s samples of %s one array %s, in the list's order%s. No value moves."
         % (x.shape[0], x.name, _fmt(x.shape), " (the labels likewise)" if len(names) > 1 else "")
     )
     yield _tag(F.stack(facts, names, why, tuple(x.shape)), "stack_samples")

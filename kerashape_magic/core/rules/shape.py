@@ -310,7 +310,7 @@ def structure_rule(ctx: Context) -> Optional[Diagnosis]:
             rule="sample_list",
             facts=facts,
             parsed=ctx.parsed,
-            summary="`%s` is a Python list of %d samples of %s: Keras reads a list as one array per model "
+            summary="`%s` is a Python list of %s samples of %s: Keras reads a list as one array per model "
             "input, and the model has one. Stacked, the list is %s."
             % (xname, x.shape[0], fmt(x.shape[1:]), fmt(x.shape)),
             data=x,
@@ -358,7 +358,8 @@ def window_fit(parsed: ParsedMessage, R: Shape) -> Optional[Shape]:
     fits_all = {
         p
         for p in permutations(R[1:])
-        if tuple(p) != tuple(R[1:]) and all(d >= w for d, w in zip(p[:n], W) if isinstance(w, int))
+        if tuple(p) != tuple(R[1:])
+        and all(isinstance(d, int) and d >= w for d, w in zip(p[:n], W) if isinstance(w, int))
     }
     if len(fits_all) != 1:
         return None
