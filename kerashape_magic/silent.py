@@ -49,6 +49,7 @@ WARNED_KINDS = (
     "rank_mismatch",
     "label_mismatch",
     "output_structure",
+    "input_structure",
 )
 #: At most this many warnings under one cell.
 MAX_WARNINGS = 2

@@ -49,6 +49,7 @@ KINDS = (
     "batch_size_mismatch",
     "output_structure",
     "dtype_mismatch",
+    "input_structure",  # inputs under keys / in a structure the model's inputs do not name
 )
 
 #: Fix kinds (DESIGN.md; keep these names).

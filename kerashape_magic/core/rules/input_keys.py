@@ -84,7 +84,7 @@ def rule(ctx: Context) -> Optional[Diagnosis]:
     summary += ". Keras 3 ignores a key that names no input without an error."
     first = next(d for d in keyed if (d.input_key or "") in unknown)
     return diagnosis(
-        kind="output_structure",
+        kind="input_structure",
         rule="input_keys",
         facts=ctx.facts,
         parsed=ctx.parsed,
