@@ -198,14 +198,17 @@ def test_input_shape_equal_to_the_data_shape():
     assert "input_shape=(50, 7) is `X`'s whole shape" in d.summary
 
 
-def test_other_internal_mismatch_names_both_layers_without_a_fix():
+def test_a_layer_of_higher_rank_before_gets_a_reshape_inserted():
+    # rule rank_bridge (34bfc5e): Conv2D's 4-D output into an LSTM: insert Reshape merging the
+    # trailing axes; the note says when TimeDistributed is the right reading instead
     conv = LayerFact("conv2d", "Conv2D", (None, 28, 28, 1), (None, 26, 26, 4), (("filters", 4),))
     m = lazy_model(conv, lstm("lstm", 8), input_layer_shape=(32, 28, 28, 1))
     d = diagnose(ndim_message("lstm", 3, (None, 26, 26, 4)), facts(m, x=(10, 28, 28, 1)))
-    assert d.layer_name == "lstm" and d.rule == "internal_layer"
+    assert d.layer_name == "lstm" and d.rule == "rank_bridge"
     assert "the layer before it, Conv2D 'conv2d', returns 4-D (None, 26, 26, 4)" in d.summary
-    assert not d.fixes
-    assert any("Reshape((26, 104))" in n for n in d.notes)
+    assert [f.kind for f in d.fixes] == ["edit_layer"]
+    assert 'insert_before={"lstm": keras.layers.Reshape((26, 104))}' in d.fixes[0].code
+    assert any("TimeDistributed" in n for n in d.notes)
 
 
 # --------------------------------------------------------------------------- the output vs the labels
@@ -379,7 +382,7 @@ def test_never_raises_and_never_blames_data_that_fits(stack, at, expected_ndim, 
         ("GRU", (None, 8), "Conv1D", 3, "stacked_recurrent", "edit_layer"),
         ("SimpleRNN", (None, 8), "GRU", 3, "stacked_recurrent", "edit_layer"),
         ("Embedding", (None, 20, 5, 8), "LSTM", 3, "embedding_vectors", "edit_layer"),
-        ("Conv2D", (None, 26, 26, 4), "LSTM", 3, "internal_layer", None),
+        ("Conv2D", (None, 26, 26, 4), "LSTM", 3, "rank_bridge", "edit_layer"),
         ("Dense", (None, 64), "LSTM", 3, "internal_layer", None),
         ("Conv1D", (None, 10, 4), "BatchNorm2D", 2, "flatten_missing", "edit_layer"),
     ],
