@@ -33,7 +33,9 @@ def _layer(spec: Any) -> Any:
     """An inserted layer as the fix's code writes it: a class name (``"Flatten"``), or
     ``(class name, size)`` for ``keras.layers.RepeatVector(3)`` (core/vocab.py ``INSERTABLE_WITH_SIZE``)."""
     if isinstance(spec, tuple):
-        import keras
+        from .flavour import keras_for
+
+        keras = keras_for()
 
         return getattr(keras.layers, spec[0])(spec[1])
     return spec

@@ -82,7 +82,9 @@ def _name(g: Gathered, role: str) -> str:
 
 
 def _loss_object(name: str, from_logits: bool) -> Any:
-    import keras
+    from .flavour import keras_for
+
+    keras = keras_for()  # the Keras imported (a Keras 2 session: tf_keras)
 
     from .core.vocab import LOSS_CLASSES
 
@@ -119,13 +121,20 @@ def _run(
         if kwargs:
             raise
         return _run_loss_only(model, xs, ys, exc)
-    if not getattr(candidate, "compiled", False):
+    from .flavour import flavour_of, is_compiled
+
+    if not is_compiled(candidate):  # Keras 3 ``compiled``, Keras 2 ``_is_compiled``
         raise Unverifiable("the model is not compiled: there is no loss to try the labels on")
     out = _infer(candidate, xs)
     if not isinstance(out, (list, tuple)):  # output and labels agree exactly, no silent broadcast
         why = shapes_disagree(ys, out, _loss_fn(candidate))
         if why:
             raise ValueError(why)
+    f = flavour_of(candidate)
+    if f is not None and not f.keras3:  # tf_keras's compile_utils reads y.shape.rank: tensors, as fit makes
+        import tensorflow as tf
+
+        ys = tf.nest.map_structure(tf.convert_to_tensor, ys)
     value = float(np.asarray(candidate.compute_loss(x=xs, y=ys, y_pred=out)))
     if not math.isfinite(value):
         raise ValueError("the loss on the fixed labels is %s" % value)
@@ -186,11 +195,15 @@ def structured_labels(fix: Fix, obj: Any) -> Any:
     np = _np()
     verb = fix.op[0] if fix.op else ""
     if verb == "to_categorical":  # keras/src/utils/numerical_utils.py
-        import keras
+        from .flavour import keras_for
+
+        keras = keras_for()
 
         return keras.utils.to_categorical(head(obj), num_classes=fix.op[1])
     if verb == "onehot_pad":
-        import keras
+        from .flavour import keras_for
+
+        keras = keras_for()
 
         return keras.utils.to_categorical(np.argmax(head(obj), axis=-1), num_classes=fix.op[1])
     if verb == "argmax":

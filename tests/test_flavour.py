@@ -306,10 +306,6 @@ def test_a_keras2_session_diagnoses_and_fixes_without_importing_keras3(tf_keras)
     assert "KERAS3 False" in proc.stdout
 
 
-@pytest.mark.xfail(
-    reason="kerashape_magic/verify_labels.py (not this change's file) reads Keras 3's model.compiled and "
-    "imports Keras 3 for losses and to_categorical: a tf_keras model's label fixes stay unverified",
-)
 def test_a_tf_keras_models_label_fix_is_verified(shell, tf_keras):
     shell.user_ns["tk"] = tf_keras
     cell = """
