@@ -21,9 +21,15 @@ FREE_AXES = ("timesteps", "steps", "height", "width", "depth")
 
 def declare_input(s: Situation) -> Iterable[Optional[Fix]]:
     """Rebuild the model for the data's own shape (every axis after the batch axis), when the
-    data's sizes differ from the declaration (not when it only needs rearranging)."""
+    data's sizes differ from the declaration (not when it only needs rearranging), or when the
+    declaration has size-1 axes the data lacks (``Input((1, 3))`` for rows of 3 features: a
+    spurious axis in the declaration, or a missing one in the data; verification, which needs the
+    output and labels to agree exactly, and the ranking decide which)."""
     R, E = s.received, s.expected
-    if s.diagnosis.kind not in SIZE_KINDS or len(R) != len(E) or any(d is None for d in R[1:]):
+    if any(d is None for d in R[1:]):
+        return
+    spurious = len(E) > len(R) and tuple(d for d in E[1:] if d != 1) == tuple(d for d in R[1:] if d != 1)
+    if not spurious and (s.diagnosis.kind not in SIZE_KINDS or len(R) != len(E)):
         return  # data that holds the expected values in another arrangement is rearranged
     m = s.facts.model
     what = "your data's shape %s" % (tuple(R[1:]),)
