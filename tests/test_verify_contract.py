@@ -141,6 +141,22 @@ def case_reshape_labels(tf):
     assert fix.op[0] == "label_reshape"
 
 
+def case_transpose_labels(tf):
+    y = np.ascontiguousarray(np.arange(30.0).reshape(10, 3).T)  # (3, 10): targets by row
+    _label_case("transpose_labels", y, shape=(10, 3))
+
+
+def case_shift_labels(tf):
+    _label_case("shift_labels", np.array([3, 1, 2, 3, 2, 1]), form="indices", num_classes=3)
+    _label_case("shift_labels", np.eye(4)[[3, 1, 2, 3, 2, 1]], form="onehot", num_classes=3)
+
+
+def case_encode_labels(tf):
+    _label_case(
+        "encode_labels", np.array(["virginica", "setosa", "versicolor", "setosa", "setosa", "virginica"])
+    )
+
+
 # --------------------------------------------------------------------------- losses and output layers
 
 
@@ -454,6 +470,13 @@ def slice_pad_sequences(tf):
     seqs = [np.arange(n, dtype="float32") for n in (3, 2, 5, 4)]  # the longest is not among the first two
     facts = _facts(seqs=seqs)
     _slice_case(T.pad_sequences(facts, "seqs", None, "float32", WHY, False), seqs, name="seqs")
+
+
+def slice_keep_channels(tf):
+    from kerashape_magic.core.moves import templates as T
+
+    X, facts = _x((4, 8, 8, 4))  # RGBA pictures for an RGB model
+    _slice_case(T.keep_channels(facts, "X", "ndarray", 3, (4, 8, 8, 3), WHY), X)
 
 
 SLICE_CASES = {name[len("slice_") :]: fn for name, fn in dict(globals()).items() if name.startswith("slice_")}
