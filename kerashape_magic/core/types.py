@@ -281,8 +281,8 @@ class DataFact:
             expression kerashape did not evaluate.
         source: the argument's source text (``"X_train"``, ``"np.random.rand(10, 3)"``).
         role: ``"x"``, ``"y"``, ``"val_x"``, ``"val_y"``, ``"sequences"`` or ``"data"``.
-        type_name: ``"ndarray"``, ``"Tensor"``, ``"DataFrame"``, ``"Series"``,
-            ``"Dataset"``, ``"list"``, ...
+        type_name: ``"ndarray"``, ``"Tensor"`` (TensorFlow's), ``"torch.Tensor"``,
+            ``"jax.Array"``, ``"DataFrame"``, ``"Series"``, ``"Dataset"``, ``"list"``, ...
         shape: the shape, batch axis first; for a ``tf.data.Dataset`` the shape of its
             first component's ``element_spec``.
         dtype: the dtype's name (``"float64"``), or ``""``.
@@ -427,7 +427,8 @@ class Facts:
             ``(name, input shape)``; used when the failing call has no model (a NumPy
             reshape) to find the model the data is being prepared for.
         aliases: ``(module, name)`` pairs: the names bound in the user's namespace to
-            ``numpy``, ``tensorflow``, ``keras`` and ``kerashape`` (``("numpy", "np")``).
+            ``numpy``, ``tensorflow``, ``keras``, ``kerashape``, ``torch`` and ``jax.numpy``
+            (``("numpy", "np")``; for a Keras 2 model, ``keras`` is the user's name for it).
             Fix code uses these names and imports only what is missing.
         label_siblings: other arrays in the user's namespace, ``(name, shape)``, that share
             the labels' rank (``y_test`` beside ``y_train``: which split a count belongs to).
