@@ -19,8 +19,15 @@ import pytest  # noqa: E402
 
 
 def tf_required() -> bool:
-    """True when this environment promises TensorFlow (CI, or KERASHAPE_REQUIRE_TF=1)."""
+    """True when this environment promises TensorFlow (CI, or KERASHAPE_REQUIRE_TF=1).
+
+    ``KERASHAPE_REQUIRE_TF=0`` says it does not, even in CI: the JAX and PyTorch legs of
+    ``.ci/run`` run without TensorFlow on purpose (their own framework is required there:
+    tests/test_backends.py fails when ``KERAS_BACKEND`` names a backend Keras is not running on).
+    """
     flag = os.environ.get("KERASHAPE_REQUIRE_TF", "").strip().lower()
+    if flag in ("0", "false", "no"):
+        return False
     ci = os.environ.get("CI", "").strip().lower()
     return flag in ("1", "true", "yes") or ci in ("1", "true", "yes")
 
