@@ -28,6 +28,7 @@ from ..core.types import Fix, KerashapeError
 from ._common import edit_lines
 from ._compat import shared_style
 from .html import edit_html, esc
+from .widget import Reporter
 
 #: The note's Undo button, before and after a click.
 UNDO = "Undo"
@@ -111,7 +112,7 @@ def note_html(fix: Fix, number: int) -> str:
     return '<div class="kerashape-note" style="%s">%s</div>' % (_NOTE, line)
 
 
-class _NoteController:
+class _NoteController(Reporter):
     """The note's clicks: Undo (this apply, by number) and the Show change toggle."""
 
     def __init__(self, number: int, namespace: Optional[Dict[str, Any]], output: Any) -> None:
@@ -120,15 +121,6 @@ class _NoteController:
         self.output = output
         self.undo_button: Any = None
         self.change: Any = None
-
-    def say(self, text: str, error: bool = False) -> None:
-        try:
-            if error:
-                self.output.append_stderr(text + "\n")
-            else:
-                self.output.append_stdout(text + "\n")
-        except Exception:  # pragma: no cover - an Output that cannot take text
-            pass
 
     def on_undo(self, _button: Any = None) -> None:
         from .. import actions

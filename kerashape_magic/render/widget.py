@@ -30,16 +30,10 @@ CONTROLS_HEAD = (
 )
 
 
-class _Controller:
-    """Click handlers of one panel: which Apply buttons are enabled, and Undo."""
+class Reporter:
+    """Writes a click's one-line result into the widget's ``output`` (an ipywidgets ``Output``)."""
 
-    def __init__(self, fixes: List[Fix], namespace: Optional[Dict[str, Any]], output: Any) -> None:
-        self.fixes = fixes
-        self.namespace = namespace
-        self.output = output
-        self.applies: List[Any] = []
-        self.undo_button: Any = None
-        self.applied: Optional[int] = None  # the number of this panel's apply (actions.history)
+    output: Any
 
     def say(self, text: str, error: bool = False) -> None:
         try:
@@ -49,6 +43,18 @@ class _Controller:
                 self.output.append_stdout(text + "\n")
         except Exception:  # pragma: no cover - an Output that cannot take text
             pass
+
+
+class _Controller(Reporter):
+    """Click handlers of one panel: which Apply buttons are enabled, and Undo."""
+
+    def __init__(self, fixes: List[Fix], namespace: Optional[Dict[str, Any]], output: Any) -> None:
+        self.fixes = fixes
+        self.namespace = namespace
+        self.output = output
+        self.applies: List[Any] = []
+        self.undo_button: Any = None
+        self.applied: Optional[int] = None  # the number of this panel's apply (actions.history)
 
     def _applied(self, index: int) -> None:
         for i, button in enumerate(self.applies):
