@@ -17,6 +17,7 @@ by ``scripts/make_panel_png.py``. Nothing here imports TensorFlow; the kernel do
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -49,6 +50,25 @@ CHROMIUM_ARGS = [
 ]
 FRONTENDS = ("lab", "notebook")
 STDERR_MIME = "application/vnd.jupyter.stderr"
+
+
+@contextlib.contextmanager
+def screenshot_on_failure(page: Any, context: Any, server: Any, tmp_path: Path) -> Any:
+    """Run a browser check; on any failure keep a screenshot of the page (its path printed), and
+    in every case close the browser context and shut the server's kernels down."""
+    try:
+        yield
+    except BaseException:
+        shot = tmp_path / "failure.png"
+        try:
+            page.screenshot(path=str(shot))
+            print("screenshot of the page at the failure: %s" % shot)
+        except Exception:
+            pass
+        raise
+    finally:
+        context.close()
+        server.shutdown_kernels()
 
 
 def chromium_path() -> Optional[str]:

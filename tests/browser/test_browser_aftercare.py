@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import List
 
 import pytest
-from jupyter_page import SCENARIOS, NotebookPage, browser_notebook
+from jupyter_page import SCENARIOS, NotebookPage, browser_notebook, screenshot_on_failure
 from test_browser_panel import VIEWPORT, unrelated_console_error
 
 pytestmark = pytest.mark.browser
@@ -33,19 +33,8 @@ def test_note_undo_after_the_rerun_in_jupyterlab(browser, jupyter, tmp_path):
     made.rename(path)
     context = browser.new_context(viewport=VIEWPORT)
     nb = NotebookPage(context.new_page())
-    try:
+    with screenshot_on_failure(nb.page, context, server, tmp_path):
         _check_note(nb, server, path, scenario)
-    except BaseException:
-        shot = tmp_path / "failure.png"
-        try:
-            nb.page.screenshot(path=str(shot))
-            print("screenshot of the page at the failure: %s" % shot)
-        except Exception:
-            pass
-        raise
-    finally:
-        context.close()
-        server.shutdown_kernels()
 
 
 def _wait_text(locator, text: str, what: str, timeout: float = 60_000) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import pytest
-from jupyter_page import FRONTENDS, ROOT, SCENARIOS, NotebookPage, browser_notebook
+from jupyter_page import FRONTENDS, ROOT, SCENARIOS, NotebookPage, browser_notebook, screenshot_on_failure
 
 pytestmark = pytest.mark.browser
 
@@ -99,19 +99,8 @@ def test_panel_in_browser(frontend, seed, browser, jupyter, tmp_path):
     path = browser_notebook(scenario, server.root)
     context = browser.new_context(viewport=VIEWPORT)
     nb = NotebookPage(context.new_page())
-    try:
+    with screenshot_on_failure(nb.page, context, server, tmp_path):
         _check_panel(nb, server, path, scenario, frontend)
-    except BaseException:
-        shot = tmp_path / "failure.png"
-        try:
-            nb.page.screenshot(path=str(shot))
-            print("screenshot of the page at the failure: %s" % shot)
-        except Exception:
-            pass
-        raise
-    finally:
-        context.close()
-        server.shutdown_kernels()
 
 
 def _check_panel(nb: NotebookPage, server, path: Path, scenario, frontend: str) -> None:

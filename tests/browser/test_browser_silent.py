@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import List
 
 import pytest
-from jupyter_page import NotebookPage
+from jupyter_page import NotebookPage, screenshot_on_failure
 from test_browser_panel import VIEWPORT, unrelated_console_error
 
 pytestmark = pytest.mark.browser
@@ -46,19 +46,8 @@ def test_silent_timesteps_warning_in_jupyterlab(browser, jupyter, tmp_path):
     path = silent_notebook(server.root)
     context = browser.new_context(viewport=VIEWPORT)
     nb = NotebookPage(context.new_page())
-    try:
+    with screenshot_on_failure(nb.page, context, server, tmp_path):
         _check_warning(nb, server, path)
-    except BaseException:
-        shot = tmp_path / "failure.png"
-        try:
-            nb.page.screenshot(path=str(shot))
-            print("screenshot of the page at the failure: %s" % shot)
-        except Exception:
-            pass
-        raise
-    finally:
-        context.close()
-        server.shutdown_kernels()
 
 
 def _check_warning(nb: NotebookPage, server, path: Path) -> None:
