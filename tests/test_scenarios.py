@@ -10,8 +10,15 @@ first verified fix is applied, the cell re-runs, the AFTER check holds, and undo
 every user variable to the identical object. When that fix carries ``source_edits`` (the
 change to the user's own cells), the edited cells run from the top in a cleared namespace,
 as the notebook re-run would, and never mention kerashape (issue 12).
+
+The same run checks kerashape's warnings for what Keras accepts silently (kerashape_magic/silent.py):
+no warning on a setup cell, none when the call runs again after the fix (the data fits then). For a
+pre-flight (CHECK) scenario the call is ``model.evaluate(x, y)`` (``model.predict(x)`` without
+labels), built from the CHECK names: after the fix it must succeed without a warning, and on the
+data as it was (after undo), when Keras accepts it, it must warn.
 """
 
+import ast
 import contextlib
 import glob
 import io
@@ -31,6 +38,19 @@ def load_case(path):
     ns = {}
     exec(compile(open(path).read(), path, "exec"), ns)
     return ns
+
+
+def _check_call(check: str) -> str:
+    names = [ast.unparse(e) for e in ast.parse(check, mode="eval").body.elts]
+    if len(names) == 3:
+        return "%s.evaluate(%s, %s, verbose=0)" % tuple(names)
+    return "%s.predict(%s, verbose=0)" % tuple(names[:2])
+
+
+def _warnings(outputs) -> list:
+    from kerashape_magic.render.warning import HEADING
+
+    return [o.data.get("text/plain", "") for o in outputs if HEADING in o.data.get("text/plain", "")]
 
 
 def _rerun_from_top(shell, case, edits, setup_n, cell_n):
@@ -55,13 +75,17 @@ def _rerun_from_top(shell, case, edits, setup_n, cell_n):
 
 @pytest.mark.parametrize("path", CASES, ids=[os.path.basename(p)[:-3] for p in CASES])
 def test_scenario(path, tf, shell):
+    from IPython.utils.capture import capture_output
+
     import kerashape
 
     case = load_case(path)
     quiet = io.StringIO()
     with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         setup_n = len(shell.history_manager.input_hist_raw)
-        assert shell.run_cell(case["SETUP"], store_history=True).success, quiet.getvalue()[-2000:]
+        with capture_output() as captured:
+            assert shell.run_cell(case["SETUP"], store_history=True).success, quiet.getvalue()[-2000:]
+        assert not _warnings(captured.outputs), ("a warning on the setup cell", _warnings(captured.outputs))
         before = shell.user_ns.copy()
         cell_n = len(shell.history_manager.input_hist_raw) if case.get("CELL") else None
         if case.get("CHECK"):
@@ -84,11 +108,22 @@ def test_scenario(path, tf, shell):
     assert fix.kind in case["FIXES"], (fix.kind, [f.kind for f in verified])
     with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         kerashape.apply(fix)
+        call = _check_call(case["CHECK"]) if case.get("CHECK") else None
         if case.get("RERUN", True) and case.get("CELL"):
-            assert shell.run_cell(case["CELL"]).success, quiet.getvalue()[-3000:]
+            with capture_output() as captured:
+                assert shell.run_cell(case["CELL"]).success, quiet.getvalue()[-3000:]
+            assert not _warnings(captured.outputs), ("a warning after the fix", _warnings(captured.outputs))
+        if call:
+            with capture_output() as captured:
+                assert shell.run_cell(call).success, (call, quiet.getvalue()[-3000:])
+            assert not _warnings(captured.outputs), ("a warning after the fix", _warnings(captured.outputs))
         if case.get("AFTER"):
             assert shell.run_cell(case["AFTER"]).success, quiet.getvalue()[-3000:]
         kerashape.undo()
+        if call:  # the data as it was: a call Keras accepts silently gets the warning
+            with capture_output() as captured:
+                accepted = shell.run_cell(call).success
+            assert not accepted or _warnings(captured.outputs), ("no warning on the data as it was", call)
     changed = [
         k
         for k, v in before.items()
