@@ -47,7 +47,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .backend import keeping_tensorflow_out
 from .core.types import Fix, KerashapeError
-from .flavour import flavour_of, is_compiled, keras_of, package_of
+from .flavour import flavour_of, is_compiled, keras2_default_embedding_input, keras_of, package_of
 
 _MISSING = object()
 _lock = threading.Lock()
@@ -916,9 +916,12 @@ def _declared_input_shapes(model: Any) -> Optional[List[tuple]]:
             return [tuple(declared)]
         return None
     try:
-        return [tuple(i.shape)[1:] for i in model.inputs]
+        shapes = [tuple(i.shape) for i in model.inputs]
     except Exception:
         return None
+    if keras2_default_embedding_input(model, shapes):
+        return None  # the Embedding's own (None,), not the user's declaration
+    return [s[1:] for s in shapes]
 
 
 def _configured_shape(model: Any) -> Optional[tuple]:
@@ -926,10 +929,12 @@ def _configured_shape(model: Any) -> Optional[tuple]:
     layers before the failing one, Keras 3.15): the input shape that call configured.
 
     Keras 2 leaves no InputLayer: the first layer keeps the shape it was built for
-    (``_build_input_shape``, tf_keras/src/engine/base_layer.py).
+    (``_build_input_shape``, tf_keras/src/engine/base_layer.py); its failed fit may still mark
+    the model ``built`` (measured with tf_keras 2.21), so only a declared input (asked first by
+    :func:`rebuild`) tells a configured shape from a declared one.
     """
     raw = getattr(model, "_layers", None) or []
-    if not getattr(model, "built", False) and not _keras3(model):
+    if not _keras3(model):
         layers = list(getattr(model, "layers", None) or [])
         first = getattr(layers[0], "_build_input_shape", None) if layers else None
         if first is None or not any(lay.weights for lay in layers):

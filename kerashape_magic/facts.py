@@ -33,7 +33,7 @@ from types import FrameType, TracebackType
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .core.types import CallFact, DataFact, Facts, LayerFact, ModelFact, Shape
-from .flavour import flavour_of, imported, legacy_mode, module_package, package_of
+from .flavour import flavour_of, imported, keras2_default_embedding_input, legacy_mode, module_package, package_of
 
 #: Methods of a Keras model whose first argument is the input data.
 MODEL_METHODS = (
@@ -720,6 +720,8 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
             declared = cls != "Sequential" or has_input_layer
         except Exception:
             pass
+    if keras2_default_embedding_input(model, input_shapes):
+        input_shapes, input_names, declared = (), (), False
     if not input_shapes and built and cls not in ("Sequential", "Functional"):
         # a subclassed model records the shape of its first call (keras/src/layers/layer.py)
         recorded = getattr(model, "_build_shapes_dict", None) or {}

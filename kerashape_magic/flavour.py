@@ -229,3 +229,21 @@ def module_package(value: Any) -> Optional[str]:
         return "tf_keras" if loaded == "tf_keras" else "keras"
     name = d.get("__name__")
     return MODULE_PACKAGES.get(name) if isinstance(name, str) else None
+
+
+def keras2_default_embedding_input(model: Any, input_shapes: Any) -> bool:
+    """Whether a Keras 2 Sequential's only "declared" input is the one its first Embedding gives
+    itself: ``input_shape=(input_length,)``, ``(None,)`` when no ``input_length`` was given
+    (tf_keras/src/layers/core/embedding.py, ``Embedding.__init__``). The user declared nothing;
+    Keras 2 runs the layers on whatever rank the data has, as a Keras 3 lazy Sequential does.
+    """
+    if tuple(tuple(s) for s in input_shapes or ()) != ((None, None),) or type(model).__name__ != "Sequential":
+        return False
+    found = flavour_of(model)
+    if found is None or found.keras3:
+        return False
+    try:
+        first = model.layers[0]
+    except Exception:
+        return False
+    return type(first).__name__ == "Embedding" and getattr(first, "input_length", 0) is None

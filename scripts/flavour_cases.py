@@ -3,7 +3,7 @@
 
 Usage::
 
-    python scripts/flavour_cases.py --flavour tf-keras|tf_keras|jax|torch|tf <folder> [-k SUBSTR] [-v]
+    python scripts/flavour_cases.py --flavour tf-keras|tf_keras|jax|torch|tf <folder> [<folder> ...] [-k SUBSTR] [-v]
 
 Run it with the Python of the flavour's virtual environment (``/work/venv-tfkeras/bin/python``...):
 the runner starts ``<that python> <acceptance run.py> <temp folder>`` in a subprocess.
@@ -210,14 +210,16 @@ def run_all(folder: str, env: dict, verbose: bool = False) -> tuple:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--flavour", required=True, choices=FLAVOURS)
-    ap.add_argument("folder")
+    ap.add_argument("folders", nargs="+", metavar="folder", help="scenario folders (one run for all)")
     ap.add_argument("-k", default="", help="only cases whose path contains this")
     ap.add_argument("-v", action="store_true", help="print the failing cases' output")
     ap.add_argument("--keep", action="store_true", help="keep the rewritten folder and print its path")
     a = ap.parse_args(argv)
     out = tempfile.mkdtemp(prefix="kerashape-%s-" % a.flavour)
     try:
-        apart = prepare(a.folder, a.flavour, out, a.k)
+        apart = []
+        for folder in a.folders:
+            apart += prepare(folder, a.flavour, out, a.k)
         for name, reason in apart:
             print("%-40s APART  %s" % (name, reason))
         env = dict(os.environ, **ENV[a.flavour])
