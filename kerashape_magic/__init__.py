@@ -11,6 +11,7 @@ ipywidgets; they load when first needed)::
     kerashape.undo()                          # restore what the last apply rebound
     kerashape.rebuild(model, input_shape=...) # a new model for another input shape, same weights
     kerashape.reset(model)                    # clear what a failed fit left behind
+    kerashape.rejected_layer(model)           # the layer a failed model.add() left out (Keras 2)
 
 In IPython / Jupyter: ``%load_ext kerashape`` (see :mod:`kerashape_magic._hook`).
 """
@@ -33,6 +34,7 @@ __all__ = [
     "diagnose",
     "last",
     "rebuild",
+    "rejected_layer",
     "reset",
     "undo",
     "load_ipython_extension",
@@ -138,6 +140,21 @@ def rebuild(model: Any, input_shape: Any = None, **kwargs: Any) -> Any:
     from . import actions
 
     return actions.rebuild(model, input_shape, **kwargs)
+
+
+def rejected_layer(model: Any) -> Any:
+    """The layer the last failed ``model.add(layer)`` was given, which Keras 2 left out of ``model``.
+
+    Keras 2 appends a layer only once it accepted the model's output (tf_keras/src/engine/
+    sequential.py, ``Sequential.add``); a fix that rebuilds the model adds it back with
+    ``kerashape.rebuild(model, ..., add=kerashape.rejected_layer(model))``.
+
+    Raises:
+        KerashapeError: no failed ``add`` on ``model`` was seen (Keras 3 keeps the layer).
+    """
+    from . import facts
+
+    return facts.rejected_layer(model)
 
 
 def reset(model: Any) -> Any:

@@ -1021,8 +1021,8 @@ def _names(model: Any) -> List[str]:
     return [lay.name for lay in model.layers if lay.__class__.__name__ != "InputLayer"]
 
 
-def _check_names(model: Any, names: Any, what: str) -> None:
-    known = _names(model)
+def _check_names(model: Any, names: Any, what: str, extra: Any = ()) -> None:
+    known = _names(model) + list(extra)
     for n in names:
         if n not in known:
             raise KerashapeError(
@@ -1105,8 +1105,11 @@ def _new_layer(spec: Any, taken: set, keras: Any) -> Any:
     return layer
 
 
-def _edit_plan(model: Any, edit: Any, insert_after: Any, insert_before: Any, remove: Any) -> tuple:
-    """Validate the edit arguments against ``model``; return ``(edit, after, before, remove)``."""
+def _edit_plan(
+    model: Any, edit: Any, insert_after: Any, insert_before: Any, remove: Any, added: Any = ()
+) -> tuple:
+    """Validate the edit arguments against ``model`` (and the ``added`` layers); return
+    ``(edit, after, before, remove)``."""
     edit = dict(edit or {})
     for name, changes in edit.items():
         if not isinstance(changes, dict) or not changes:
@@ -1116,14 +1119,15 @@ def _edit_plan(model: Any, edit: Any, insert_after: Any, insert_before: Any, rem
     if isinstance(remove, str):
         remove = [remove]
     remove = list(remove or [])
-    _check_names(model, edit, "edit")
-    _check_names(model, remove, "remove")
-    _check_names(model, dict(insert_after or {}), "insert_after")
-    _check_names(model, dict(insert_before or {}), "insert_before")
+    extra = [layer.name for layer in added]
+    _check_names(model, edit, "edit", extra)
+    _check_names(model, remove, "remove", extra)
+    _check_names(model, dict(insert_after or {}), "insert_after", extra)
+    _check_names(model, dict(insert_before or {}), "insert_before", extra)
     both = set(edit) & set(remove)
     if both:
         raise KerashapeError("cannot both edit and remove %s" % ", ".join(map(repr, sorted(both))))
-    taken = set(_names(model))
+    taken = set(_names(model)) | set(extra)
     plans = []
     for what, arg in (("after", insert_after), ("before", insert_before)):
         inserts = {}
@@ -1142,10 +1146,15 @@ def _clone_layer(layer: Any, changes: Optional[Dict[str, Any]]) -> Any:
 
 
 def _sequential_layers(
-    model: Any, edit: Dict[str, Any], after: Dict[str, list], before: Dict[str, list], remove: set
+    model: Any,
+    edit: Dict[str, Any],
+    after: Dict[str, list],
+    before: Dict[str, list],
+    remove: set,
+    added: Any = (),
 ) -> List[Any]:
     layers = []
-    for layer in model.layers:
+    for layer in list(model.layers) + list(added):
         if layer.__class__.__name__ == "InputLayer":
             continue
         layers.extend(before.get(layer.name, ()))
@@ -1316,6 +1325,7 @@ def rebuild(
     insert_before: Optional[Dict[str, Any]] = None,
     remove: Any = None,
     batch_size: Any = _MISSING,
+    add: Any = None,
 ) -> Any:
     """Return a new model like ``model``, keeping every weight that still fits.
 
@@ -1358,6 +1368,10 @@ def rebuild(
             by default the one the model declares (a stateful model's ``batch_shape``), and
             ``None`` frees it. A stateful RNN predicting one sample at a time is rebuilt with
             ``batch_size=1``: every weight is kept (Keras's own advice for stateful models).
+        add: a layer, or a list of layers, appended after the Sequential's own (as fresh layers
+            of the same configuration; ``edit`` and the inserts may name them): the layer a
+            failed ``model.add(layer)`` was given, which Keras 2 leaves out of the model
+            (:func:`kerashape_magic.facts.rejected_layer`).
 
     Returns:
         The new model. ``model._kerashape_weights_kept`` on it holds ``(kept, total)``.
@@ -1379,9 +1393,14 @@ def rebuild(
         keras = None
     if keras is None or not isinstance(model, keras.Model):
         raise KerashapeError("rebuild() takes a Keras model, got %r" % type(model).__name__)
-    editing = bool(edit or insert_after or insert_before or remove)
+    added = [] if add is None else list(add) if isinstance(add, (list, tuple)) else [add]
+    if added and not isinstance(model, keras.Sequential):
+        raise KerashapeError("add: only a Sequential takes layers appended, not %r" % type(model).__name__)
+    editing = bool(edit or insert_after or insert_before or remove or added)
     edits, after, before, removed = (
-        _edit_plan(model, edit, insert_after, insert_before, remove) if editing else ({}, {}, {}, set())
+        _edit_plan(model, edit, insert_after, insert_before, remove, added)
+        if editing
+        else ({}, {}, {}, set())
     )
     shapes = _declared_input_shapes(model) if input_shape is None else input_shape
     if shapes is not None and input_shape is not None:
@@ -1393,7 +1412,7 @@ def rebuild(
     functional = model.__class__.__name__ == "Functional" or type(model) is keras.Model
     try:
         if isinstance(model, keras.Sequential):
-            layers = _sequential_layers(model, edits, after, before, removed)
+            layers = _sequential_layers(model, edits, after, before, removed, added)
             new = None
             configured = None if shapes or not editing else _configured_shape(model)
             if shapes:
@@ -1404,7 +1423,7 @@ def rebuild(
                 try:  # keep the weights the failed call built: build the copy for the shape it configured
                     new = keras.Sequential([keras.Input(shape=configured)] + layers, name=model.name)
                 except Exception:  # the edited copy does not take that shape: leave it to build on first call
-                    layers = _sequential_layers(model, edits, after, before, removed)
+                    layers = _sequential_layers(model, edits, after, before, removed, added)
             if new is None:
                 new = keras.Sequential(layers, name=model.name)
         elif functional and (after or before or removed) and not _keras3(model):

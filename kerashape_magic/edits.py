@@ -2068,7 +2068,10 @@ def fix_edits(
         current[found.cell] = found.after
     for model, call in rebuilds:
         kw = {k.arg: k.value for k in call.keywords if k.arg}
-        other = sorted(set(kw) - {"input_shape", "edit", "insert_after", "insert_before", "remove", "loss"})
+        # add=kerashape.rejected_layer(model): the layer of the failing ``model.add(...)`` (Keras 2 left it
+        # out), which that cell adds again when the notebook runs from the top: nothing to write
+        known = {"input_shape", "edit", "insert_after", "insert_before", "remove", "loss", "add"}
+        other = sorted(set(kw) - known)
         if other:  # a rebuild this module cannot write into the cells (batch_size=...)
             m = _find_model(current, cell, model, line, failed)
             if isinstance(m, NoEdit):

@@ -28,12 +28,20 @@ import sys
 import threading
 import time
 import types
+import weakref
 from dataclasses import dataclass, field
 from types import FrameType, TracebackType
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .core.types import CallFact, DataFact, Facts, LayerFact, ModelFact, Shape
-from .flavour import flavour_of, imported, keras2_default_embedding_input, legacy_mode, module_package, package_of
+from .flavour import (
+    flavour_of,
+    imported,
+    keras2_default_embedding_input,
+    legacy_mode,
+    module_package,
+    package_of,
+)
 
 #: Methods of a Keras model whose first argument is the input data.
 MODEL_METHODS = (
@@ -683,14 +691,20 @@ def _input_layer_shape(layer: Any) -> Optional[Shape]:
         return None
 
 
-def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False) -> ModelFact:
+def model_fact(
+    model: Any, name: Optional[str] = None, failed_call: bool = False, rejected: Any = None
+) -> ModelFact:
     """Describe what a Keras model expects, without building or calling it.
 
     Args:
-        model: a Keras 3 model.
+        model: a Keras model (Keras 3, or Keras 2 through tf_keras / legacy ``tf.keras``).
         name: the user's variable holding it.
         failed_call: True when a call on this model just failed (its cached functions
             are then stale).
+        rejected: the layer a failed ``model.add(layer)`` was given and the model left out
+            (Keras 2; :func:`rejected_add`), or None. It is described as the model's last
+            layer, as Keras 3 holds it; given to an empty Sequential with ``input_shape=``,
+            its declared shape is the model's input (Keras 3 adds an ``InputLayer`` for it).
 
     Returns:
         A :class:`~kerashape_magic.core.types.ModelFact`. ``input_shapes`` is empty for a
@@ -746,6 +760,17 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
         layers[0] = LayerFact(
             layers[0].name, layers[0].class_name, _spec_shape(model.layers[0]), None, layers[0].config
         )
+    input_layer_shape = _input_layer_shape(raw_layers[0]) if has_input_layer else None
+    if rejected is not None:
+        first = _layer_fact(rejected)
+        declared_by_layer = getattr(rejected, "_batch_input_shape", None)
+        if not layers and declared_by_layer is not None:
+            # the first add declared the input (tf_keras/src/engine/sequential.py makes an Input of
+            # it): as Keras 3, a Sequential holding that InputLayer, not built
+            input_layer_shape = tuple(_dim(d) for d in declared_by_layer)
+            lazy_configured, built = True, False
+            first = LayerFact(first.name, first.class_name, _spec_shape(rejected), None, first.config)
+        layers.append(first)
     output_shape = None
     output_shapes: tuple = ()
     try:
@@ -775,7 +800,8 @@ def model_fact(model: Any, name: Optional[str] = None, failed_call: bool = False
         output_shapes=output_shapes,
         loss=loss,
         loss_config=loss_config,
-        input_layer_shape=_input_layer_shape(raw_layers[0]) if has_input_layer else None,
+        input_layer_shape=input_layer_shape,
+        rejected=getattr(rejected, "name", None) if rejected is not None else None,
     )
 
 
@@ -1155,7 +1181,12 @@ def _gather(
         uninspected.append("the model (skipped: kerashape's time limit passed)")
     elif model is not None and is_keras_model(model):
         try:
-            mf = model_fact(model, model_name, failed_call=error is not None)
+            rejected = rejected_add(tb, model) if error is not None else None
+            if rejected is not None:
+                for key in [k for k, (ref, _) in _REJECTED.items() if ref() is None]:
+                    del _REJECTED[key]
+                _REJECTED[id(model)] = (weakref.ref(model), rejected)
+            mf = model_fact(model, model_name, failed_call=error is not None, rejected=rejected)
         except Exception as exc:  # pragma: no cover - defensive
             uninspected.append("the model (%s)" % type(exc).__name__)
     x_fact = next((d for d in data if d.role == "x"), None)
@@ -1277,6 +1308,75 @@ def _model_being_built(tb: Optional[TracebackType]) -> Any:
             found = owner
         tb = tb.tb_next
     return found
+
+
+#: ``id(model) -> (weak reference to the model, the layer its failed add was given)``: the last one
+#: per model (a retried cell is a new attempt), for :func:`rejected_layer`.
+_REJECTED: Dict[int, Tuple[Any, Any]] = {}
+
+
+def rejected_add(tb: Optional[TracebackType], model: Any) -> Any:
+    """The layer a failed ``model.add(layer)`` was given, when the model left it out; or None.
+
+    Keras 2 calls the new layer on the model's output before it appends it
+    (tf_keras/src/engine/sequential.py, ``Sequential.add``), so a layer that rejects that
+    output never becomes one of ``model.layers``; Keras 3 appends first (keras/src/models/
+    sequential.py) and this returns None. Read from the traceback's frames, nothing
+    re-evaluated: the ``add`` frame's ``layer`` argument, or, where Keras filtered its own frames
+    out (tf_keras/src/utils/traceback_utils.py ``filter_traceback``), the arguments of the
+    wrappers left around it (``error_handler(*args)``, TensorFlow's ``_method_wrapper(self,
+    *args)`` of tensorflow/python/trackable/base.py), whose wrapped function is named ``add``.
+    """
+    found = None
+    while tb is not None:
+        layer = _add_argument(tb.tb_frame.f_locals, tb.tb_frame.f_code.co_name, model)
+        if layer is not None:
+            try:
+                known = list(model.layers)
+            except Exception:
+                known = []
+            if not any(layer is k for k in known) and hasattr(layer, "get_config"):
+                found = layer
+        tb = tb.tb_next
+    return found
+
+
+def _add_argument(local: Dict[str, Any], code_name: str, model: Any) -> Any:
+    """The ``layer`` argument of a call ``model.add(layer)`` seen in one frame's locals, or None."""
+    if code_name == "add" and local.get("self") is model:
+        return local.get("layer")
+    wrapped = next((local[k] for k in ("method", "fn", "func", "f") if callable(local.get(k))), None)
+    if getattr(wrapped, "__name__", None) != "add":
+        return None
+    args = list(local.get("args") or ())
+    if local.get("self") is model and args:
+        return args[0]
+    if len(args) >= 2 and args[0] is model:
+        return args[1]
+    kwargs = local.get("kwargs") or {}
+    owner = local.get("self") is model or (len(args) == 1 and args[0] is model)
+    return kwargs.get("layer") if owner and isinstance(kwargs, dict) else None
+
+
+def rejected_layer(model: Any) -> Any:
+    """The layer the last failed ``model.add(layer)`` was given and Keras 2 left out of ``model``.
+
+    Fix code adds it back after a rebuild: ``kerashape.rebuild(model, edit=...,
+    add=kerashape.rejected_layer(model))`` is the model the user's ``add`` meant, with the edit.
+
+    Raises:
+        KerashapeError: kerashape saw no failed ``add`` on this model (Keras 3 keeps the layer in
+            the model, so there is none to add back).
+    """
+    from .core.types import KerashapeError
+
+    entry = _REJECTED.get(id(model))
+    if entry is None or entry[0]() is not model:
+        raise KerashapeError(
+            "no failed add() on %r was seen by kerashape: there is no rejected layer to add back"
+            % getattr(model, "name", type(model).__name__)
+        )
+    return entry[1]
 
 
 def _name_of(obj: Any, ns: Optional[Dict[str, Any]]) -> Optional[str]:

@@ -137,14 +137,17 @@ class _VerifyKerashape:
     """What the name ``kerashape`` means inside verification.
 
     ``rebuild`` is the real :func:`kerashape_magic.actions.rebuild` (it builds a new model
-    and never changes the old one); ``reset`` does nothing, because it only clears caches
-    of the user's model, which verification must not touch (Apply runs the real one).
+    and never changes the old one) and ``rejected_layer`` the real
+    :func:`kerashape_magic.facts.rejected_layer` (it only reads); ``reset`` does nothing,
+    because it only clears caches of the user's model, which verification must not touch
+    (Apply runs the real one).
     """
 
     def __init__(self) -> None:
-        from . import actions
+        from . import actions, facts
 
         self.rebuild = actions.rebuild
+        self.rejected_layer = facts.rejected_layer
 
     @staticmethod
     def reset(model: Any) -> Any:
@@ -870,6 +873,10 @@ def structured_rebuild_input(fix: Fix, model: Any) -> Any:
 
     if fix.op[0] == "rebuild_batch":
         return actions.rebuild(model, batch_size=fix.op[1])
+    if fix.op[2:3] == (True,):  # the layer a failed add was given (Keras 2), added back
+        from .facts import rejected_layer
+
+        return actions.rebuild(model, tuple(fix.op[1]), add=rejected_layer(model))
     return actions.rebuild(model, tuple(fix.op[1]))
 
 

@@ -64,7 +64,7 @@ def verify_flatten_branch(fix: Fix, gathered: Gathered) -> str:
 
 
 def _plan(fix: Fix) -> dict:
-    _, input_shape, edits, after, before, removed = fix.op
+    _, input_shape, edits, after, before, removed = fix.op[:6]
     return {
         "input_shape": tuple(input_shape) if input_shape is not None else None,
         "edit": {name: dict(changes) for name, changes in edits} or None,
@@ -138,8 +138,11 @@ def structured_rebuild(fix: Fix, model: Any) -> Any:
     tests/test_verify_contract.py proves it equals running the fix's own code.
     """
     from . import actions
+    from .facts import rejected_layer
 
     plan = _plan(fix)
+    if fix.op[6:7] == (True,):  # the layer a failed add was given (Keras 2), added back
+        plan["add"] = rejected_layer(model)
     return actions.rebuild(model, plan.pop("input_shape"), **{k: v for k, v in plan.items() if v is not None})
 
 

@@ -372,3 +372,100 @@ model.compile(optimizer="adam", loss=tk.losses.MeanAbsoluteError())
     assert "mean_absolute_error" in d.summary
     # Keras 3 offers the output layer with 8 units (verified there): the same move here
     assert any(f.kind == "edit_layer" and '"units": 8' in f.code for f in d.fixes), [f.code for f in d.fixes]
+
+
+def _failing_cell(shell, cell):
+    """Run ``cell`` (it must fail) with a deadline for correctness, not speed; the diagnosis."""
+    import kerashape
+    import kerashape_magic.facts
+
+    with _quiet() as out:
+        deadline, kerashape_magic.facts.DEADLINE_S = kerashape_magic.facts.DEADLINE_S, 120.0
+        try:
+            assert not shell.run_cell(cell, store_history=True).success
+        finally:
+            kerashape_magic.facts.DEADLINE_S = deadline
+    d = kerashape.last()
+    assert d is not None, out.getvalue()[-3000:]
+    return d
+
+
+def test_a_layer_keras2_left_out_of_a_failed_add_is_added_back_by_the_fix(shell, tf_keras):
+    """tf_keras calls the new layer before it appends it (tf_keras/src/engine/sequential.py): the
+    model the user meant is the model plus that layer. The fix rebuilds it with the edit and the layer
+    added back (``add=kerashape.rejected_layer(model)``); undo gives the old model back."""
+    import kerashape
+
+    shell.user_ns["tk"] = tf_keras
+    setup = """
+import numpy as np
+X = np.random.rand(8, 10, 3).astype("float32")
+model = tk.Sequential([tk.Input((10, 3)), tk.layers.LSTM(16, name="first")])
+"""
+    with _quiet():
+        assert shell.run_cell(setup, store_history=True).success
+    before = shell.user_ns["model"]
+    d = _failing_cell(shell, 'model.add(tk.layers.LSTM(8, name="second"))')
+    assert [lay.name for lay in before.layers] == ["first"]  # Keras 2 left it out
+    assert d.kind == "rank_mismatch" and d.layer_name == "second", (d.kind, d.summary)
+    fix = next(f for f in d.fixes if f.verified)
+    assert fix.kind == "edit_layer", [(f.kind, f.verification) for f in d.fixes]
+    assert "add=kerashape.rejected_layer(model)" in fix.code, fix.code
+    assert kerashape.rejected_layer(before).name == "second"
+    with _quiet():
+        kerashape.apply(fix)
+    new = shell.user_ns["model"]
+    assert [lay.name for lay in new.layers] == ["first", "second"] and new.layers[0].return_sequences
+    assert new.predict(np.zeros((2, 10, 3)), verbose=0).shape == (2, 8)
+    assert [lay.name for lay in before.layers] == ["first"] and not before.layers[0].return_sequences
+    with _quiet():
+        kerashape.undo()
+    assert shell.user_ns["model"] is before
+    assert fix.source_edits and "return_sequences=True" in fix.source_edits[0].after
+
+
+def test_a_first_add_that_declares_the_wrong_input_is_rebuilt_with_its_layer(shell, tf_keras):
+    """The first ``add(LSTM(..., input_shape=(1, 6, 30)))`` fails in Keras 2 before the model holds
+    anything: the declared shape is the model's input, and the fix rebuilds for (6, 30) with the LSTM."""
+    import kerashape
+
+    shell.user_ns["tk"] = tf_keras
+    with _quiet():
+        assert shell.run_cell("import numpy as np\nX = np.random.rand(4, 6, 30)\nm = tk.Sequential()").success
+    d = _failing_cell(shell, "m.add(tk.layers.LSTM(5, input_shape=(1, 6, 30)))")
+    assert d.kind == "rank_mismatch", d.summary
+    fix = next(f for f in d.fixes if f.verified)
+    assert fix.kind == "rebuild_input" and "input_shape=(6, 30), add=kerashape.rejected_layer(m)" in fix.code
+    with _quiet():
+        kerashape.apply(fix)
+    new = shell.user_ns["m"]
+    assert tuple(new.input_shape) == (None, 6, 30)
+    assert new.predict(np.zeros((1, 6, 30)), verbose=0).shape == (1, 5)
+
+
+def test_an_embeddings_own_input_is_no_declaration_in_keras2(shell, tf_keras):
+    """tf_keras's Embedding gives itself ``input_shape=(None,)``: vectors fed to it are not blamed on a
+    declared input; the layer after it fails inside the model and the Embedding is removed."""
+    shell.user_ns["tk"] = tf_keras
+    setup = """
+import numpy as np
+X = np.random.rand(12, 20, 6).astype("float32")
+y = np.random.rand(12, 1).astype("float32")
+model = tk.Sequential([tk.layers.Embedding(100, 4), tk.layers.LSTM(3), tk.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+"""
+    with _quiet():
+        assert shell.run_cell(setup).success
+    d = _failing_cell(shell, "model.fit(X, y, epochs=1, verbose=0)")
+    assert d.kind == "rank_mismatch" and "the problem is inside the model" in d.summary, d.summary
+    fix = next(f for f in d.fixes if f.verified)
+    assert fix.kind == "edit_layer" and "remove=" in fix.code, [(f.kind, f.code) for f in d.fixes]
+
+
+def test_rejected_layer_says_when_no_add_failed():
+    import kerashape
+
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    with pytest.raises(kerashape.KerashapeError, match="no failed add"):
+        kerashape.rejected_layer(model)

@@ -377,6 +377,11 @@ class ModelFact:
         trained: the model carries learned weights: its optimizer took steps
             (``optimizer.iterations > 0``), or a layer is frozen (``trainable=False``, the
             transfer-learning pattern). Its weights are kept: data moves rank first.
+        rejected: the name of the layer a failed ``model.add(layer)`` was given that the model
+            left out (Keras 2 appends a layer only once it accepted its input,
+            tf_keras/src/engine/sequential.py ``Sequential.add``; Keras 3 keeps it). It is the
+            last entry of ``layers``, so that rules read the model as the user meant it; a
+            rebuild fix adds it back (``add=kerashape.rejected_layer(model)``).
     """
 
     name: Optional[str]
@@ -394,6 +399,7 @@ class ModelFact:
     input_layer_shape: Optional[Shape] = None
     trained: bool = False
     output_shapes: Tuple[Shape, ...] = ()
+    rejected: Optional[str] = None
 
 
 @dataclass(frozen=True)

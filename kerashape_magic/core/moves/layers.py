@@ -157,6 +157,8 @@ def edit_layer(
     if not parts:
         return None
     ks, imp = F._module(facts, "kerashape", "kerashape")
+    if m.rejected:
+        parts.append(F.rejected_arg(facts, ks).lstrip(", "))
     if any(isinstance(c, tuple) for items in placed for _, c in items):
         imp += keras_import
     src = "%s%s = %s.rebuild(%s, %s)\n" % (imp, m.name, ks, m.name, ", ".join(parts))
@@ -167,7 +169,7 @@ def edit_layer(
         rationale,
         resulting_shape,
         target=m.name,
-        op=("rebuild", None, edits, placed[0], placed[1], removed),
+        op=("rebuild", None, edits, placed[0], placed[1], removed) + ((True,) if m.rejected else ()),
     )
 
 
@@ -181,7 +183,7 @@ def rebuild_declared_input(facts: Facts, shape: Shape, rationale: str, title: st
     fix = F.rebuild_input(facts, shape, rationale, title)
     if fix is None:
         return None
-    return replace(fix, op=("rebuild", tuple(shape), (), (), (), ()))
+    return replace(fix, op=("rebuild", tuple(shape), (), (), (), ()) + tuple(fix.op[2:]))
 
 
 def argmax_input(facts: Facts, x: DataFact, rationale: str) -> Optional[Fix]:

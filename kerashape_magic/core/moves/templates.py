@@ -466,7 +466,8 @@ def rebuild_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -
         return None  # a subclassed model has no layer graph to rebuild (actions.rebuild)
     ks, imp = _module(facts, "kerashape", "kerashape")
     dims = _ints(shape, allow_none=True)
-    src = "%s%s = %s.rebuild(%s, input_shape=%s)\n" % (imp, m.name, ks, m.name, dims)
+    add = rejected_arg(facts, ks)
+    src = "%s%s = %s.rebuild(%s, input_shape=%s%s)\n" % (imp, m.name, ks, m.name, dims, add)
     return Fix(
         "rebuild_input",
         title or "Rebuild %s for input_shape=%s" % (m.name, dims),
@@ -474,8 +475,18 @@ def rebuild_input(facts: Facts, shape: Shape, rationale: str, title: str = "") -
         rationale,
         (None,) + tuple(shape),
         target=m.name,
-        op=("rebuild_input", tuple(shape)),
+        op=("rebuild_input", tuple(shape)) + ((True,) if m.rejected else ()),
     )
+
+
+def rejected_arg(facts: Facts, ks: str) -> str:
+    """``", add=kerashape.rejected_layer(model)"`` when a failed ``model.add(layer)`` left the layer
+    out of the model (Keras 2, :attr:`ModelFact.rejected`): a rebuilt model must hold it, as the
+    user's ``add`` meant. Empty otherwise."""
+    m = facts.model
+    if m is None or not m.rejected or not is_identifier(m.name):
+        return ""
+    return ", add=%s.rejected_layer(%s)" % (ks, m.name)
 
 
 def pad_sequences(
