@@ -125,6 +125,31 @@ def to_numpy(value: Any) -> Any:
     return np.asarray(value)
 
 
+def loss_backward(fn: Any, y: Any, out: Any) -> None:
+    """Run the loss's backward pass on PyTorch, as training will: the gradient of ``fn(y, out)``
+    with respect to a detached copy of the model's output ``out`` (the model, its weights and
+    their ``.grad`` are not touched). A no-op for other backends' tensors.
+
+    PyTorch's backward kernels can reject what the forward accepted. Measured here (Keras 3.15,
+    torch 2.13): ``sparse_categorical_crossentropy`` on a per-pixel softmax (4, 16, 16, 8) computes
+    its value, then raises "grad_input must be contiguous" in ``fit``; a loss fix verified only
+    forward would fail when the user re-runs the cell.
+
+    Raises:
+        Whatever the backward pass raises.
+
+    Example:
+        >>> loss_backward(lambda y, o: o, None, [1.0])  # not a PyTorch tensor: nothing to run
+    """
+    if not _is_torch(out) or not out.is_floating_point():
+        return
+    torch = sys.modules["torch"]
+    with torch.enable_grad():
+        leaf = out.detach().clone().requires_grad_(True)
+        value = fn(y, leaf)
+        torch.autograd.grad(value.sum(), leaf)
+
+
 @contextlib.contextmanager
 def tensorflow_kept_out() -> Iterator[None]:
     """While TensorFlow is not imported, Keras's lazy TensorFlow handle says "not available" in

@@ -811,7 +811,7 @@ def _losses(model: Any) -> Any:
 
 
 def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
-    from .backend import to_numpy
+    from .backend import loss_backward, to_numpy
 
     out = _infer(candidate, xs)
     if isinstance(out, (list, tuple)):  # several outputs: one label array each, as CompileLoss pairs them
@@ -829,6 +829,7 @@ def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
                         if why:
                             raise ValueError(why)
                         to_numpy(fn(_align_ranks(y_i, o), o))
+                        loss_backward(fn, _align_ranks(y_i, o), o)
                 note += ", each output's loss computed on its labels"
         return note
     shape = tuple(getattr(out, "shape", ()))
@@ -841,6 +842,7 @@ def _run_model(candidate: Any, xs: Any, ys: Any, loss_model: Any) -> str:
                 raise ValueError(why)
             value = fn(_align_ranks(ys, out), out)
             to_numpy(value)  # forces evaluation; a PyTorch loss is detached first
+            loss_backward(fn, _align_ranks(ys, out), out)  # PyTorch: its gradient too, as fit needs
             note += ", loss computed on the labels"
     return note
 

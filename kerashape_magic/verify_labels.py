@@ -27,6 +27,7 @@ import math
 from typing import Any, Optional, Tuple
 
 from . import actions
+from .backend import loss_backward, to_numpy
 from .core.types import Fix
 from .facts import Gathered, shape_of
 from .verify import SLICE, Unverifiable, _infer, _loss_fn, _prefix, elements, head, register, shapes_disagree
@@ -110,7 +111,6 @@ def _run(
     model = g.model
     if model is None:
         raise Unverifiable("no model to try the labels on")
-    np = _np()
     xs, _ = _slices(g, roles)
     kwargs: dict = {} if loss is _KEEP else {"loss": loss}
     if edit:
@@ -135,9 +135,11 @@ def _run(
         import tensorflow as tf
 
         ys = tf.nest.map_structure(tf.convert_to_tensor, ys)
-    value = float(np.asarray(candidate.compute_loss(x=xs, y=ys, y_pred=out)))
+    value = float(to_numpy(candidate.compute_loss(x=xs, y=ys, y_pred=out)))
     if not math.isfinite(value):
         raise ValueError("the loss on the fixed labels is %s" % value)
+    # PyTorch: the loss's backward pass as well, which fit runs and can reject (backend.loss_backward)
+    loss_backward(lambda y, o: candidate.compute_loss(x=xs, y=y, y_pred=o), ys, out)
     metrics = candidate.compute_metrics(xs, ys, out, sample_weight=None)
     names = sorted(k for k in (metrics or {}) if k != "loss")
     kept, total = getattr(candidate, "_kerashape_weights_kept", (0, 0))

@@ -102,6 +102,9 @@ _JAX = dict(
     _NEEDS_TF_DATA,
     labels_classes_exceed_units="on JAX a class index past the output's units trains without an error "
     "(its one-hot row is all zeros)",
+    image_size_trained_predict="on JAX a Functional model whose layers take any image size "
+    "(GlobalAveragePooling2D) predicts 24x24 images declared 30x30 without an error (measured, Keras 3.15, "
+    "jax 0.10); kerashape's warning after the cell offers the same verified resize",
 )
 
 SKIP: dict = {

@@ -208,6 +208,37 @@ def test_torch_labels_past_the_output_units_get_a_wider_output(shell, keras_back
     assert first.kind == "edit_layer" and '"units": 12' in first.code, first.code
 
 
+def test_a_loss_fix_whose_backward_fails_on_torch_is_ruled_out(shell, keras_backend):
+    """Keras 3.15's sparse_categorical_crossentropy over a per-pixel softmax computes on torch 2.13 and
+    then fails in fit's backward pass ("grad_input must be contiguous"): verification runs that
+    backward too (backend.loss_backward), so the sparse loss is ruled out there and the one-hot
+    labels, which train, come first. On the other backends the sparse loss is verified."""
+    import kerashape
+
+    cell = (
+        "import numpy as np\nimport keras\nfrom keras import layers\n"
+        "images = np.random.rand(8, 6, 6, 3).astype('float32')\n"
+        "masks = np.random.randint(0, 4, (8, 6, 6, 1))\n"
+        "inp = keras.Input((6, 6, 3))\n"
+        "out = layers.Conv2D(4, 1, activation='softmax')(layers.Conv2D(4, 3, padding='same')(inp))\n"
+        "model = keras.Model(inp, out)\nmodel.compile(optimizer='adam', loss='categorical_crossentropy')\n"
+    )
+    assert _run(shell, cell).success
+    assert not _run(shell, "model.fit(images, masks, batch_size=4, epochs=1, verbose=0)").success
+    d = kerashape.last()
+    assert d is not None and d.kind == "label_mismatch", d and d.summary
+    verified = [f.kind for f in d.fixes if f.verified]
+    if keras_backend == "torch":
+        assert "sparse_loss" not in verified and verified[0] == "to_categorical", verified
+        assert any("grad_input must be contiguous" in why for _, why in d.ruled_out), d.ruled_out
+    else:
+        assert "sparse_loss" in verified, [(f.kind, f.verification) for f in d.fixes]
+    first = next(f for f in d.fixes if f.verified)
+    with _quiet():
+        kerashape.apply(first)
+    assert _run(shell, "model.fit(images, masks, batch_size=4, epochs=1, verbose=0)").success
+
+
 TORCH_FLAT = """
 import torch
 import keras
