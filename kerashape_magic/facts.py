@@ -628,6 +628,8 @@ _CONFIG_KEYS = (
     "target_shape",
     "activation",
     "stateful",  # recurrent layers: the batch size is part of the model (core/rules/batch.py)
+    "kernel_size",  # convolution / pooling windows: which axis order fits them (rules/shape.py window_fit)
+    "pool_size",
 )
 
 

@@ -77,6 +77,8 @@ _KERAS2 = {
     "multi_output_three_params": _KERAS2_ONE_TARGET,
     "embedding_extra_axis_lstm": _KERAS2_SQUEEZES,
     "embedding_extra_axis_conv1d": _KERAS2_SQUEEZES,
+    "siamese_pairs_stacked_in_one_array": "the setup's Lambda calls keras.ops, which Keras 2 does not have "
+    "(tf_keras has no ops module): the model cannot be built as written",
     "images_flat_csv_dataframe": "tf_keras 2.21 aborts the Python process inside the user's own fit "
     "(TensorFlow tensor_format.h 'Check failed': (N, 144) rows into a trained Conv2D): no exception exists",
 }

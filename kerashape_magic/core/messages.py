@@ -713,6 +713,16 @@ _RULES = [
         r"Computed output size would be (?:zero or )?negative\. Received:? `inputs[ .]shape="
         r"(?P<received_shape>@S)`(?:,| and) `(?:kernel shape|pool_size)=(?P<_window>@S)`",
     ),
+    # Keras 2: tf_keras/src/layers/convolutional/base_conv.py ``compute_output_shape`` (tf-keras 2.21,
+    # also the locally-connected layers): the same, naming the layer but not its window (the rule
+    # reads the window from the layer's kernel_size)
+    _rule(
+        "negative_dimension",
+        _same,
+        r"One of the dimensions in the output is <= 0 due to downsampling in (?P<layer_name>[\w\-/]+)\. "
+        r"Consider increasing the input size\. Received input shape (?P<received_shape>@S) "
+        r"which would produce",
+    ),
     # tensorflow/core/framework/common_shape_fns.cc: a window (kernel) larger than the input
     _rule(
         "negative_dimension",

@@ -332,7 +332,23 @@ def structure_rule(ctx: Context) -> Optional[Diagnosis]:
     return None
 
 
-def window_fit(parsed: ParsedMessage, R: Shape) -> Optional[Shape]:
+def _window_of(facts: Optional[Facts], name: Optional[str]) -> Optional[Shape]:
+    """The window (``kernel_size``, else ``pool_size``) of the layer ``name`` in the model's facts:
+    Keras 2's message names the layer but not its window (tf_keras/src/layers/convolutional/
+    base_conv.py)."""
+    if facts is None or facts.model is None or not name:
+        return None
+    for lay in facts.model.layers:
+        if lay.name == name:
+            w = lay.get("kernel_size") or lay.get("pool_size")
+            if isinstance(w, int):
+                return (w,)
+            if isinstance(w, (tuple, list)) and all(isinstance(d, int) for d in w):
+                return tuple(w)
+    return None
+
+
+def window_fit(parsed: ParsedMessage, R: Shape, facts: Optional[Facts] = None) -> Optional[Shape]:
     """The one order of the data's axes in which every spatial axis is at least as long as the
     window (kernel, pool) the first layer slides on it, or None.
 
@@ -351,7 +367,7 @@ def window_fit(parsed: ParsedMessage, R: Shape) -> Optional[Shape]:
     """
     from itertools import permutations
 
-    M, W = parsed.received_shape, parsed.other_shape
+    M, W = parsed.received_shape, parsed.other_shape or _window_of(facts, parsed.layer_name)
     if M is None or not W or len(M) != len(R) or tuple(M[1:]) != tuple(R[1:]) or None in R[1:]:
         return None
     n = len(W)
@@ -397,7 +413,7 @@ def rule(ctx: Context) -> Optional[Diagnosis]:
     undeclared = expected is None or (facts.model is not None and not facts.model.declared)
     if undeclared and received is not None and ctx.family == "negative_dimension":
         # nothing the user declared: the first layer's window says which order of the axes fits
-        expected = window_fit(parsed, tuple(received)) or expected
+        expected = window_fit(parsed, tuple(received), facts) or expected
     if expected is None or received is None:
         return message_only(parsed, facts)
     return compare(parsed, facts, x, tuple(received), tuple(expected), cls, lname, ctx.mode)

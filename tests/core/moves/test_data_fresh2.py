@@ -243,3 +243,28 @@ def test_window_fit_finds_the_one_order_that_holds_the_kernel():
     assert window_fit(p, (40, 1, 21)) is None  # the message's input is not this data
     two_ways = parse(MSG.replace("(8, 1, 20)", "(8, 1, 5, 20)").replace("(3, 20, 16)", "(3, 3, 20, 16)"))
     assert window_fit(two_ways, (40, 1, 5, 20)) is None  # (5, 20, 1) and (20, 5, 1) both fit
+
+
+KERAS2_MSG = (
+    "One of the dimensions in the output is <= 0 due to downsampling in conv1d. Consider increasing the "
+    "input size. Received input shape [8, 1, 20] which would produce output shape with a zero or negative "
+    "value in a dimension."
+)
+
+
+def test_keras2s_message_names_the_layer_whose_kernel_gives_the_window():
+    """tf_keras/src/layers/convolutional/base_conv.py (tf-keras 2.21) names the layer, not its kernel:
+    the window is the named layer's kernel_size, read from the model's facts."""
+    from kerashape_magic.core.types import Facts, LayerFact, ModelFact
+
+    p = parse(KERAS2_MSG)
+    assert p is not None and p.family == "negative_dimension"
+    assert p.layer_name == "conv1d" and p.received_shape == (8, 1, 20) and p.other_shape is None
+    conv = LayerFact("conv1d", "Conv1D", None, None, (("filters", 16), ("kernel_size", (3,))))
+    facts = Facts(model=ModelFact("model", "Sequential", layers=(conv,)))
+    assert window_fit(p, (40, 1, 20), facts) == (None, 20, 1)
+    assert window_fit(p, (40, 1, 20)) is None  # no facts: no window, no guess
+    other = Facts(
+        model=ModelFact("model", "Sequential", layers=(LayerFact("x", "Conv1D", None, None, conv.config),))
+    )
+    assert window_fit(p, (40, 1, 20), other) is None  # the named layer is not in the model
