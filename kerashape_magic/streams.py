@@ -10,7 +10,8 @@ The streams, each read only when its framework is already imported (nothing is i
 this): Python's ``random``; NumPy's global ``RandomState``; Keras 3's global seed generator
 and seed (keras/src/random/seed_generator.py, ``global_seed_generator``) and its
 ``object_name_uids`` counters (keras/src/utils/naming.py, ``get_uid``), both in
-keras/src/backend/common/global_state.py; TensorFlow's global ``tf.random.Generator``
+keras/src/backend/common/global_state.py; Keras 2's per-graph name counters and observed names
+(tf_keras/src/backend.py); TensorFlow's global ``tf.random.Generator``
 (tensorflow/python/ops/stateful_random_ops.py, only if one exists) and the eager context's
 op-seed generator (tensorflow/python/eager/context.py, ``_rng``).
 """
@@ -59,6 +60,9 @@ def _snapshot() -> List[Callable[[], None]]:
         if "global_random_seed" in attrs:
             seed = attrs["global_random_seed"]
             restore.append(lambda: gs.set_global_attribute("global_random_seed", seed))
+    tk_backend = sys.modules.get("tf_keras.src.backend")
+    if tk_backend is not None:
+        restore.extend(_tf_keras_names(tk_backend))
     sro = sys.modules.get("tensorflow.python.ops.stateful_random_ops")
     tf_gen = getattr(sro, "global_generator", None) if sro is not None else None
     if tf_gen is not None:
@@ -77,6 +81,44 @@ def _snapshot() -> List[Callable[[], None]]:
                 restore.append(lambda: rng.setstate(rng_state))
         except Exception:
             pass
+    return restore
+
+
+def _tf_keras_names(backend: Any) -> List[Callable[[], None]]:
+    """Keras 2's name counters: one ``defaultdict(int)`` per graph in ``PER_GRAPH_OBJECT_NAME_UIDS``
+    and the ``OBSERVED_NAMES`` set (tf_keras/src/backend.py ``get_uid``, ``unique_object_name``,
+    tf-keras 2.21), and its initializers' seed generator. Counters of graphs first seen during the
+    block are dropped."""
+    uids = getattr(backend, "PER_GRAPH_OBJECT_NAME_UIDS", None)
+    observed = getattr(backend, "OBSERVED_NAMES", None)
+    restore: List[Callable[[], None]] = []
+    if uids is not None:
+        counts = {graph: dict(per) for graph, per in list(uids.items())}
+
+        def _uids() -> None:
+            for graph in list(uids.keys()):
+                if graph not in counts:
+                    del uids[graph]
+            for graph, per in counts.items():
+                if graph in uids:
+                    uids[graph].clear()
+                    uids[graph].update(per)
+
+        restore.append(_uids)
+    # ``tf_keras.utils.set_random_seed`` seeds a ``random.Random`` here (thread-local), and every
+    # unseeded initializer draws its seed from it (tf_keras/src/backend.py ``RandomGenerator``)
+    generator = getattr(getattr(backend, "_SEED_GENERATOR", None), "generator", None)
+    if generator is not None and hasattr(generator, "getstate"):
+        state = generator.getstate()
+        restore.append(lambda: generator.setstate(state))
+    if isinstance(observed, set):
+        names = set(observed)
+
+        def _observed() -> None:
+            observed.clear()
+            observed.update(names)
+
+        restore.append(_observed)
     return restore
 
 

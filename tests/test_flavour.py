@@ -469,3 +469,59 @@ def test_rejected_layer_says_when_no_add_failed():
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     with pytest.raises(kerashape.KerashapeError, match="no failed add"):
         kerashape.rejected_layer(model)
+
+
+def test_a_keras2_diagnosis_leaves_name_counters_and_random_streams_alone(tf_keras, tmp_path):
+    """tests/test_streams.py's notebook in a Keras 2 session: with kerashape (which verifies a rebuilt
+    model, naming new layers) the next layer's name and weights are what they are without it."""
+    import json
+
+    script = textwrap.dedent(
+        """
+        import json, os, sys
+        os.environ["TF_USE_LEGACY_KERAS"] = "1"
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        from IPython.core.interactiveshell import InteractiveShell
+        shell = InteractiveShell.instance()
+        if sys.argv[1] == "with":
+            assert shell.run_cell("%load_ext kerashape").success
+            import kerashape_magic.facts
+            kerashape_magic.facts.DEADLINE_S = 120.0
+        for c in [
+            "import random, numpy as np, tensorflow as tf\\nfrom tensorflow import keras\\n"
+            "keras.utils.set_random_seed(1234)",
+            "X = np.random.rand(20, 24, 1)\\ny = np.random.rand(20, 1)\\n"
+            "model = keras.Sequential([keras.Input((24, 3)), keras.layers.LSTM(4), keras.layers.Dense(1)])\\n"
+            "model.compile(optimizer='adam', loss='mse')",
+            "model.fit(X, y, epochs=1, verbose=0)",
+        ]:
+            shell.run_cell(c)
+        if sys.argv[1] == "with":
+            import kerashape
+            d = kerashape.last()
+            assert d is not None and any(f.kind == "rebuild_input" and f.verified for f in d.fixes), d
+        ns = shell.user_ns
+        layer = ns["keras"].layers.Dense(2)
+        layer.build((None, 3))
+        print("RESULT " + json.dumps({
+            "python": ns["random"].random(),
+            "numpy": float(ns["np"].random.rand()),
+            "tf": [float(v) for v in ns["tf"].random.normal((3,))],
+            "name": layer.name,
+            "kernel": [float(v) for v in layer.kernel.numpy().ravel()],
+        }))
+        """
+    )
+    path = tmp_path / "streams_keras2.py"
+    path.write_text(script)
+    results = {}
+    for mode in ("without", "with"):
+        env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3")
+        proc = subprocess.run(
+            [sys.executable, str(path), mode], capture_output=True, text=True, env=env, timeout=600
+        )
+        line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+        assert line, proc.stdout[-2000:] + proc.stderr[-3000:]
+        results[mode] = json.loads(line[0][len("RESULT ") :])
+    assert results["with"] == results["without"], {k: (results["with"][k], results["without"][k]) for k in results["with"] if results["with"][k] != results["without"][k]}
+    assert results["with"]["name"] == "dense_1"
