@@ -523,5 +523,6 @@ def test_a_keras2_diagnosis_leaves_name_counters_and_random_streams_alone(tf_ker
         line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
         assert line, proc.stdout[-2000:] + proc.stderr[-3000:]
         results[mode] = json.loads(line[0][len("RESULT ") :])
-    assert results["with"] == results["without"], {k: (results["with"][k], results["without"][k]) for k in results["with"] if results["with"][k] != results["without"][k]}
+    differ = {k: (v, results["without"][k]) for k, v in results["with"].items() if v != results["without"][k]}
+    assert not differ, differ
     assert results["with"]["name"] == "dense_1"
