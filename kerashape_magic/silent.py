@@ -122,7 +122,25 @@ def may_call_model(text: str, user_ns: Dict[str, Any]) -> bool:
     if not _model_types:
         _keras_model_types()
     types = _model_types
-    return any(name + "(" in text for name, v in user_ns.items() if type(v) in types)
+    return any(_called(text, name) for name, v in user_ns.items() if type(v) in types)
+
+
+def _called(text: str, name: str) -> bool:
+    """Whether ``name`` is followed by ``(`` in ``text``, spaces allowed between (``model (x)``).
+
+    Example:
+        >>> _called("y = model (x)", "model"), _called("print(model)", "model")
+        (True, False)
+    """
+    i = text.find(name)
+    while i >= 0:
+        j = i + len(name)
+        while j < len(text) and text[j] in " \t":
+            j += 1
+        if j < len(text) and text[j] == "(":
+            return True
+        i = text.find(name, i + 1)
+    return False
 
 
 # --------------------------------------------------------------------------- reading the cell

@@ -182,6 +182,8 @@ def test_predict_and_a_direct_call(ks):
     assert not any(f.changes_model and f.verified for f in d.fixes)  # predict: the data must change
     result, shown = run(ks, "out = model(X)")
     assert result.success and len(shown) == 1
+    result, shown = run(ks, "out = model (X)")
+    assert result.success and len(shown) == 1
 
 
 # --------------------------------------------------------------------------- silence where it should be
@@ -272,6 +274,8 @@ def test_the_cheap_path_needs_a_model_call_in_the_text(ks):
     assert not silent.may_call_model("print(len(X))", ns)
     assert silent.may_call_model("model.predict(X)", ns)
     assert silent.may_call_model("out = model(X)", ns)
+    assert silent.may_call_model("out = model (X)", ns)  # PEP 8 frowns on it; Python allows it
+    assert not silent.may_call_model("print(model)", ns)
 
 
 def test_model_calls_resolve_names_and_never_evaluate(ks):
