@@ -3,7 +3,8 @@
 
 Usage::
 
-    python scripts/flavour_cases.py --flavour tf-keras|tf_keras|jax|torch|tf <folder> [<folder> ...] [-k SUBSTR] [-v]
+    python scripts/flavour_cases.py --flavour tf-keras|tf_keras|jax|torch|tf <folder> [<folder> ...] \
+        [-k SUBSTR] [-v]
 
 Run it with the Python of the flavour's virtual environment (``/work/venv-tfkeras/bin/python``...):
 the runner starts ``<that python> <acceptance run.py> <temp folder>`` in a subprocess.
