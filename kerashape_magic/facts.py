@@ -907,7 +907,46 @@ def data_fact(
         labels,
         components,
         batch_depth=depth,
+        columns=frame_columns(obj),
     )
+
+
+#: Most column labels read from one DataFrame (a wider frame is not described by name).
+MAX_COLUMNS = 4096
+
+
+def frame_columns(obj: Any) -> Tuple[str, ...]:
+    """A pandas ``DataFrame``'s column labels when they are all strings (at most
+    :data:`MAX_COLUMNS`), else ``()``. Reads ``obj.columns``, pandas' own index (no user code).
+
+    Example:
+        >>> frame_columns([1, 2])
+        ()
+    """
+    if type(obj).__name__ != "DataFrame" or (type(obj).__module__ or "").split(".", 1)[0] != "pandas":
+        return ()
+    try:
+        labels = list(obj.columns[: MAX_COLUMNS + 1])
+    except Exception:
+        return ()
+    if len(labels) > MAX_COLUMNS or not all(isinstance(c, str) for c in labels):
+        return ()
+    return tuple(labels)
+
+
+def frames(ns: Dict[str, Any], exclude: Tuple[str, ...]) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    """The DataFrames with string column labels in the namespace (at most 20), but ``exclude``:
+    ``(name, column labels)`` pairs."""
+    out = []
+    for k, v in ns.items():
+        if k.startswith("_") or k in exclude or type(v).__name__ != "DataFrame":
+            continue
+        cols = frame_columns(v)
+        if cols:
+            out.append((k, cols))
+            if len(out) >= 20:
+                break
+    return tuple(out)
 
 
 def _module_name(v: Any) -> Optional[str]:
@@ -1195,6 +1234,7 @@ def _gather(
     sib = siblings(user_ns or {}, x_fact.shape, tuple(d.name for d in data if d.name)) if x_fact else ()
     y_fact = next((d for d in data if d.role == "y"), None)
     ysib = siblings(user_ns or {}, y_fact.shape, tuple(d.name for d in data if d.name)) if y_fact else ()
+    named = tuple(d.name for d in data if d.name)
     facts = Facts(
         call,
         mf,
@@ -1204,6 +1244,7 @@ def _gather(
         _aliases(user_ns or ns, model),
         namespace_models(user_ns or {}) if mf is None else (),
         label_siblings=ysib,
+        frames=frames(user_ns or {}, named) if x_fact is not None and x_fact.columns else (),
     )
     return Gathered(facts, model, objects, ns, call_node)
 

@@ -675,6 +675,20 @@ def _unoptimised_calls() -> Iterator[None]:
         ctx.function_call_options = before
 
 
+def _pandas_as_numpy(xs: Any) -> Any:
+    """A pandas DataFrame or Series (also inside a list, tuple or dict) as the NumPy array
+    ``fit`` / ``predict`` make of it (keras/src/trainers/data_adapters/data_adapter_utils.py;
+    tf_keras/src/engine/data_adapter.py ``_process_tensorlike``): calling a model on the slice
+    directly must see what the user's own call sees. Keras 2's ``model(df)`` raises otherwise."""
+    if isinstance(xs, dict):
+        return {k: _pandas_as_numpy(v) for k, v in xs.items()}
+    if isinstance(xs, (list, tuple)):
+        return type(xs)(_pandas_as_numpy(v) for v in xs)
+    if (type(xs).__module__ or "").split(".", 1)[0] == "pandas" and hasattr(xs, "to_numpy"):
+        return xs.to_numpy()
+    return xs
+
+
 def _infer(candidate: Any, xs: Any) -> Any:
     """``candidate(xs, training=False)``: the real model on the real slice, in inference mode.
 
@@ -698,6 +712,7 @@ def _infer(candidate: Any, xs: Any) -> Any:
     eagerly; so is a model whose graph cannot be traced, so that the verdict and its message
     are always Keras's own.
     """
+    xs = _pandas_as_numpy(xs)
     flavour = flavour_of(candidate)  # Keras 3 on TensorFlow, or Keras 2 (tf_keras: a tf.function per model)
     if (
         "tensorflow" not in sys.modules

@@ -34,6 +34,7 @@ COST = {
     "stack_samples": 0,
     "split_inputs": 1,
     "drop_axis": 0,
+    "align_columns": 0,  # every value kept under its own column name; the missing ones are 0
     "free_axes": 1,
     "move_axes": 1,
     "flatten": 2,

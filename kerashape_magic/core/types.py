@@ -79,6 +79,7 @@ FIX_KINDS = (
     "drop_channel",  # keep the first k channels (RGBA -> RGB): core/moves/data.py drop_channel
     "stack",  # a Python list of same-shape samples made one array: core/moves/data.py stack_samples
     "split_inputs",  # one array split into a multi-input model's inputs: core/moves/data.py split_inputs
+    "align_columns",  # a DataFrame's columns lined up by name with another's: core/moves/data.py
 )
 
 #: Fix kinds that change the model (a rebuilt copy, a recompiled loss); every other kind
@@ -304,6 +305,8 @@ class DataFact:
             (``"0"``, ``"1"``) or the dict key (``"image"``) it was passed under.
         batch_depth: for a ``tf.data.Dataset``: how many times it was batched (0: it yields
             single samples; 2: batches of batches), ``None`` when unknown or not a dataset.
+        columns: for a pandas ``DataFrame`` whose column labels are all strings: those labels,
+            in order (``("income", "age", "city_Boston")``); empty otherwise.
     """
 
     name: Optional[str]
@@ -321,6 +324,7 @@ class DataFact:
     components: int = 0
     input_key: Optional[str] = None
     batch_depth: Optional[int] = None
+    columns: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -438,6 +442,9 @@ class Facts:
             Fix code uses these names and imports only what is missing.
         label_siblings: other arrays in the user's namespace, ``(name, shape)``, that share
             the labels' rank (``y_test`` beside ``y_train``: which split a count belongs to).
+        frames: when the data is a DataFrame with named columns: the other DataFrames in the
+            user's namespace, ``(name, column labels)`` (``X_train`` beside ``X_test``: whose
+            columns the data must line up with).
     """
 
     call: CallFact = field(default_factory=CallFact)
@@ -448,6 +455,7 @@ class Facts:
     aliases: Tuple[Tuple[str, str], ...] = ()
     models: Tuple[Tuple[str, Shape], ...] = ()
     label_siblings: Tuple[Tuple[str, Shape], ...] = ()
+    frames: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
 
     def alias(self, module: str) -> Optional[str]:
         """The user's name for ``module`` (``"np"`` for numpy), or None when unbound."""

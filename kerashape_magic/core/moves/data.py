@@ -368,6 +368,45 @@ def drop_channel(s: Situation) -> Iterable[Optional[Fix]]:
     yield _tag(F.keep_channels(s.facts, s.name, s.tname, k, tuple(R[:-1]) + (k,), why), "drop_channel")
 
 
+def align_columns(s: Situation) -> Iterable[Optional[Fix]]:
+    """A DataFrame whose columns are another frame's, some missing (one-hot columns made apart
+    for the training and the test split, ``pd.get_dummies``): line them up by name with the one
+    frame in the namespace whose column count is the expected features and which holds every
+    column of the data, the missing ones filled with 0 (``reindex(columns=..., fill_value=0)``).
+    Each sample keeps all its values, each under its own column. Several candidate frames, or
+    one that lacks a column of the data, propose nothing: the order would be a guess."""
+    R, E, x = s.received, s.expected, s.x
+    if s.tname != "DataFrame" or not x.columns or len(R) != 2 or len(E) != 2:
+        return
+    want = E[1]
+    if not isinstance(want, int) or R[1] == want:
+        return
+    mine = set(x.columns)
+    refs = [
+        (name, cols)
+        for name, cols in s.facts.frames
+        if len(cols) == want and mine <= set(cols) and set(cols) != mine and F.is_identifier(name)
+    ]
+    if len(refs) != 1:
+        return
+    ref, cols = refs[0]
+    missing = [c for c in cols if c not in mine]
+    why = (
+        "%s has %s that %s has, the same names, and lacks %s (%s): a column made per split, as "
+        "pd.get_dummies does when a category is absent from one split. Lined up by name with %s, every "
+        "value stays in its own column and the missing ones are 0."
+        % (
+            s.name,
+            plural(len(mine), "column"),
+            ref,
+            plural(len(missing), "column"),
+            ", ".join(missing[:4]) + (", ..." if len(missing) > 4 else ""),
+            ref,
+        )
+    )
+    yield _tag(F.align_columns(s.facts, s.name, ref, (R[0], want), why), "align_columns")
+
+
 def resize_images(s: Situation) -> Iterable[Optional[Fix]]:
     """Resample images to the expected height and width (bilinear). Always marked lossy:
     resampling replaces every pixel value (shrinking drops detail, enlarging interpolates)."""
@@ -514,6 +553,7 @@ DATA_MOVES = (
     drop_channel,  # extra channels dropped (RGBA to RGB), lossy
     resize_images,  # height and width resampled
     fit_timesteps,  # pad or truncate timesteps, or windows with repeated labels
+    align_columns,  # a DataFrame's columns lined up by name with the frame the model was fitted on
 )
 
 #: Moves that compare the data's container with the model's inputs (a list where one array is

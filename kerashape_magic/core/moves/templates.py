@@ -222,6 +222,23 @@ def expand_dims_many(
     )
 
 
+def align_columns(facts: Facts, name: str, ref: str, result: Shape, rationale: str) -> Optional[Fix]:
+    """``X_test = X_test.reindex(columns=X_train.columns, fill_value=0)``: a DataFrame's columns in
+    the order of ``ref``'s, the ones it lacks filled with 0 (pandas ``DataFrame.reindex``)."""
+    if not is_identifier(name) or not is_identifier(ref):
+        return None
+    src = "%s = %s.reindex(columns=%s.columns, fill_value=0)\n" % (name, name, ref)
+    return data_fix(
+        facts,
+        "align_columns",
+        "Line up the columns of %s with %s's (missing ones 0)" % (name, ref),
+        src,
+        rationale,
+        result,
+        target=name,
+    )
+
+
 def keep_channels(
     facts: Facts, name: str, type_name: str, count: int, result: Shape, rationale: str
 ) -> Optional[Fix]:

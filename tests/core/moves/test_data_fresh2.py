@@ -268,3 +268,54 @@ def test_keras2s_message_names_the_layer_whose_kernel_gives_the_window():
         model=ModelFact("model", "Sequential", layers=(LayerFact("x", "Conv1D", None, None, conv.config),))
     )
     assert window_fit(p, (40, 1, 20), other) is None  # the named layer is not in the model
+
+
+# ---------------------------------------------------------------- align_columns
+
+TRAIN_COLS = ("income", "age", "city_Boston", "city_Chicago", "city_Denver", "city_LA", "city_NY")
+TEST_COLS = ("income", "age", "city_Boston", "city_Chicago", "city_Denver")
+
+
+def frame_facts(frames, test_cols=TEST_COLS):
+    f = one_input((None, len(TRAIN_COLS)), (6, len(test_cols)), "Dense", "DataFrame", name="X_test")
+    x = DataFact("X_test", "X_test", "x", "DataFrame", (6, len(test_cols)), "float32", columns=test_cols)
+    return Facts(model=f.model, data=(x,), aliases=ALIASES, frames=frames)
+
+
+def test_align_columns_lines_up_a_split_made_apart_with_get_dummies():
+    pd = pytest.importorskip("pandas")
+    f = frame_facts((("X_train", TRAIN_COLS), ("other", ("a", "b"))))
+    d = diagnose(None, f, mode="check")
+    (fix,) = moves_of(d, "align_columns")
+    assert fix.kind == "align_columns" and not fix.loses_data
+    assert fix.code.startswith("X_test = X_test.reindex(columns=X_train.columns, fill_value=0)\n")
+    assert "city_LA, city_NY" in fix.rationale and fix.resulting_shape == (6, 7)
+    X_train = pd.DataFrame(values((3, 7)), columns=list(TRAIN_COLS))
+    X_test = pd.DataFrame(values((6, 5)) + 100, columns=list(TEST_COLS))
+    out = run(fix, {"X_test": X_test, "X_train": X_train, "model": None, "kerashape": _NoReset()}, None)[
+        "X_test"
+    ]
+    assert list(out.columns) == list(TRAIN_COLS)
+    for c in TEST_COLS:
+        assert np.array_equal(out[c].to_numpy(), X_test[c].to_numpy())
+    assert (out[["city_LA", "city_NY"]].to_numpy() == 0).all()
+
+
+@pytest.mark.parametrize(
+    "frames, test_cols",
+    [
+        ((("X_train", TRAIN_COLS), ("X_valid", TRAIN_COLS[::-1])), TEST_COLS),  # two candidates: a guess
+        ((("X_train", TRAIN_COLS),), TEST_COLS[:-1] + ("city_Miami",)),  # a column the frame lacks
+        ((("X_train", TRAIN_COLS[:-1]),), TEST_COLS),  # no frame of the expected width
+        ((), TEST_COLS),  # nothing to line up with
+    ],
+)
+def test_align_columns_proposes_nothing_it_would_have_to_guess(frames, test_cols):
+    d = diagnose(None, frame_facts(frames, test_cols), mode="check")
+    assert not moves_of(d, "align_columns")
+
+
+class _NoReset:
+    @staticmethod
+    def reset(model):
+        return model

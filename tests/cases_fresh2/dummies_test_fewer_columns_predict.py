@@ -31,7 +31,7 @@ w_saved = [w.copy() for w in model.get_weights()]
 """
 CELL = "pred = model.predict(X_test, verbose=0)"
 KINDS = {"feature_mismatch"}
-FIXES = {"reindex_columns", "align_columns"}  # not in FIX_KINDS today: the move is missing
+FIXES = {"align_columns"}  # core/moves/data.py align_columns (the move was missing at first)
 FORBID = {"rebuild_input", "edit_layer", "reshape", "resize", "pad_sequences", "repeat"}
 AFTER = """assert list(X_test.columns) == list(X_train.columns), list(X_test.columns)
 for c in X_test_saved.columns:
