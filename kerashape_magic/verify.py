@@ -680,13 +680,17 @@ def _pandas_as_numpy(xs: Any) -> Any:
     ``fit`` / ``predict`` make of it (keras/src/trainers/data_adapters/data_adapter_utils.py;
     tf_keras/src/engine/data_adapter.py ``_process_tensorlike``): calling a model on the slice
     directly must see what the user's own call sees. Keras 2's ``model(df)`` raises otherwise."""
-    if isinstance(xs, dict):
+    if type(xs) is dict and any(_is_pandas(v) for v in xs.values()):
         return {k: _pandas_as_numpy(v) for k, v in xs.items()}
-    if isinstance(xs, (list, tuple)):
+    if type(xs) in (list, tuple) and any(_is_pandas(v) for v in xs):
         return type(xs)(_pandas_as_numpy(v) for v in xs)
-    if (type(xs).__module__ or "").split(".", 1)[0] == "pandas" and hasattr(xs, "to_numpy"):
+    if _is_pandas(xs):
         return xs.to_numpy()
     return xs
+
+
+def _is_pandas(obj: Any) -> bool:
+    return (type(obj).__module__ or "").split(".", 1)[0] == "pandas" and hasattr(obj, "to_numpy")
 
 
 def _infer(candidate: Any, xs: Any) -> Any:
